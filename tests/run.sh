@@ -1,0 +1,26 @@
+#!/bin/sh
+# Runs every test binary given on the command line, each under a time limit, and prints
+# one closing line: "N passed, N failed, N skipped". A binary that crashes or times out
+# counts as one failure beyond the tests it reported.
+limit=${TEST_TIMEOUT:-300}
+passed=0 failed=0 skipped=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for bin in "$@"; do
+    name=$(basename "$bin")
+    timeout "$limit" "$bin" >"$log" 2>&1
+    rc=$?
+    p=$(grep -c '^PASS ' "$log")
+    f=$(grep -c '^FAIL ' "$log")
+    s=$(grep -c '^SKIP ' "$log")
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1
+        echo "FAIL $name: exited with status $rc"
+    fi
+    grep -E '^(FAIL|SKIP) |^  (failed|skipped)' "$log" | sed "s|^|$name: |"
+    [ "$rc" -ne 0 ] && tail -n 20 "$log" | grep -vE '^(RUN|PASS) ' | sed "s|^|$name: |"
+    echo "$name: $p passed, $f failed, $s skipped"
+    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
