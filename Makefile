@@ -34,6 +34,7 @@ RV_BINS = $(patsubst tests/rv32/%,$(BUILD)/rv32/%.bin,$(basename $(RV_TESTS)))
 BENCH_BINS = $(BUILD)/bench/emu_bench
 
 .PHONY: all test bench demo clean
+.SECONDARY:
 all: $(BUILD)/libbhemu.a $(TEST_BINS) $(RV_BINS) $(BENCH_BINS)
 
 $(BUILD)/%.o: %.c

@@ -43,6 +43,8 @@ struct rv_core {
     uint8_t id;         /* enum bh_core */
     uint8_t stop;       /* set by an MMIO side effect to leave the interpreter loop */
     uint8_t in_runq;
+    uint32_t stall;          /* extra cycles charged by MMIO side effects (NoC requests) */
+    int64_t run_done;        /* cycles into the current run at the last slow access */
     uint32_t ldm_size;
     uint8_t *ldm;
     struct tensix_tile *tile;
@@ -139,6 +141,8 @@ struct bhemu {
     unsigned pending_len;
     unsigned n_cores;
 
+    uint8_t *xfer;                /* staging buffer for one NoC request */
+
     struct bhemu_fault faults[EMU_FAULT_QUEUE];
     unsigned fault_head, fault_len;
     struct bhemu_stats st;
@@ -148,7 +152,20 @@ struct bhemu {
 struct emu_src {
     struct tensix_tile *tile; /* NULL for the PCIe tile (host) */
     struct rv_core *core;     /* NULL for NoC-delivered or host accesses */
+    bool include_self;        /* a multicast from `tile` also lands on `tile` */
 };
+
+static inline struct emu_src emu_core_src(struct rv_core *c)
+{
+    struct emu_src s = {c->tile, c, false};
+    return s;
+}
+
+static inline struct emu_src emu_host_src(void)
+{
+    struct emu_src s = {NULL, NULL, false};
+    return s;
+}
 
 /* chip.c */
 void emu_fault(struct bhemu *emu, uint32_t cause, const struct emu_src *src, uint64_t addr,
@@ -184,9 +201,15 @@ int tensix_access(struct tensix_tile *t, uint64_t addr, void *buf, size_t len, b
                   const struct emu_src *src);
 
 /* noc.c */
-uint32_t niu_load(struct tensix_tile *t, unsigned noc, uint32_t off, bool *volatile_read);
-void niu_store(struct rv_core *c, unsigned noc, uint32_t off, uint32_t val);
-void niu_init(struct niu *n, uint32_t x, uint32_t y, unsigned noc);
+/* NIU register access at offset `off` of NIU `noc` (0 or 1) of tile t; a command fired by
+ * a store to NOC_CMD_CTRL runs to completion before the store returns. */
+bool niu_load(struct tensix_tile *t, unsigned noc, uint32_t off, uint32_t *val,
+              bool *volatile_read);
+bool niu_store(struct tensix_tile *t, unsigned noc, uint32_t off, uint32_t val,
+               const struct emu_src *src);
+void niu_init(struct niu *n);
+/* NOC_NODE_ID of a tile at NOC0 coordinates (px, py) as seen on NIU `noc`. */
+uint32_t niu_node_id(uint32_t px, uint32_t py, unsigned noc);
 /* One NoC transfer between any two endpoints, addressed by translated coordinates.
  * Returns 0 or -EFAULT (fault recorded against src). */
 int noc_read(struct bhemu *emu, uint32_t x, uint32_t y, uint64_t addr, void *dst, size_t len,

@@ -1,0 +1,523 @@
+/* The RV32 interpreter of the Tensix tile's five cores.
+ *
+ * Instructions are decoded once into a per-tile cache with one slot per L1 word (cores
+ * fetch only from L1: ISA BabyRISCV/README.md), and the loop dispatches through a table
+ * of label addresses, one indirect jump per instruction. Every write into L1 that lands
+ * on a page holding decoded code resets the affected slots, so code written by the host,
+ * the NoC or a core is always seen. One instruction costs one cycle; NoC requests add the
+ * cost noc.c charges through core->stall.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu.h"
+#include "rv32_ops.h"
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define SLOTS_PER_PAGE (1u << (EMU_PAGE_SHIFT - 2))
+
+static struct rv_insn *dec_page(struct tensix_tile *t, uint32_t pc)
+{
+    struct rv_insn *p = calloc(SLOTS_PER_PAGE, sizeof *p);
+    t->dec[pc >> EMU_PAGE_SHIFT] = p;
+    return p;
+}
+
+void rv_invalidate(struct tensix_tile *t, uint32_t addr, uint32_t len)
+{
+    if (addr >= BH_L1_SIZE || !len)
+        return;
+    uint32_t end = addr + len > BH_L1_SIZE ? BH_L1_SIZE : addr + len;
+    for (uint32_t a = addr & ~3u; a < end; a += 4) {
+        struct rv_insn *p = t->dec[a >> EMU_PAGE_SHIFT];
+        if (!p) {
+            a = (a | ((1u << EMU_PAGE_SHIFT) - 1)) - 3; /* skip to the next page */
+            continue;
+        }
+        p[(a >> 2) & (SLOTS_PER_PAGE - 1)].op = RV_OP_DECODE;
+    }
+}
+
+void rv_reset(struct rv_core *c, uint32_t pc)
+{
+    memset(c->x, 0, sizeof c->x);
+    c->pc = pc;
+    c->instret = 0;
+    c->probe = PROBE_IDLE;
+    c->stop = 0;
+    c->stall = 0;
+}
+
+/* ---- spin detection (the scheduler parks what this finds) ----
+ * A probe is armed at the start of every run. At the first taken backward branch it
+ * snapshots the registers; it then records the locations the loop loads. When the same
+ * backward branch is reached again with identical registers and no store, CSR access or
+ * time-dependent load happened in between, the next iteration can only differ if one of
+ * the recorded locations changes: the core is parked on them. */
+static void probe_load(struct rv_core *c, uint32_t loc)
+{
+    loc &= ~3u;
+    for (unsigned i = 0; i < c->probe_nloads; i++)
+        if (c->probe_loads[i] == loc)
+            return;
+    if (c->probe_nloads == EMU_PROBE_LOADS) {
+        c->probe = PROBE_IDLE;
+        return;
+    }
+    c->probe_loads[c->probe_nloads++] = loc;
+}
+
+static void probe_snapshot(struct rv_core *c, uint32_t target)
+{
+    c->probe = PROBE_RECORDING;
+    c->probe_pc = target;
+    c->probe_nloads = 0;
+    memcpy(c->probe_regs, c->x, sizeof c->probe_regs);
+}
+
+/* Returns true when the core should park at `target`. */
+static bool probe_backedge(struct rv_core *c, uint32_t target)
+{
+    if (c->probe == PROBE_ARMED) {
+        c->probe_retries = 0;
+        probe_snapshot(c, target);
+        return false;
+    }
+    if (target != c->probe_pc)
+        return false; /* an inner loop of the one being watched */
+    if (!memcmp(c->probe_regs, c->x, sizeof c->probe_regs))
+        return true;
+    if (++c->probe_retries >= 4)
+        c->probe = PROBE_IDLE;
+    else
+        probe_snapshot(c, target);
+    return false;
+}
+
+/* ---- slow memory paths: local data RAM, MMIO, faults ---- */
+static bool misaligned(struct rv_core *c, uint32_t a, unsigned size, bool store)
+{
+    if (!(a & (size - 1)))
+        return false;
+    struct emu_src src = emu_core_src(c);
+    emu_fault(c->tile->emu, BHEMU_FAULT_MISALIGNED, &src, a, "misaligned %u-byte %s", size,
+              store ? "store" : "load");
+    return true;
+}
+
+static bool load_slow(struct rv_core *c, uint32_t a, unsigned size, uint32_t *v)
+{
+    if (misaligned(c, a, size, false))
+        return false;
+    uint32_t off = a - BH_LDM_BASE;
+    if (off < c->ldm_size) {
+        *v = 0;
+        memcpy(v, c->ldm + off, size);
+        if (c->probe == PROBE_RECORDING)
+            probe_load(c, EMU_LOC_LDM(c->id, off));
+        return true;
+    }
+    bool volatile_read = false;
+    uint32_t word;
+    if (size != 4) {
+        struct emu_src src = emu_core_src(c);
+        emu_fault(c->tile->emu, BHEMU_FAULT_LOAD, &src, a, "%u-byte load from MMIO", size);
+        return false;
+    }
+    if (!tensix_mmio_load(c, a, &word, &volatile_read))
+        return false;
+    if (c->probe == PROBE_RECORDING) {
+        if (volatile_read)
+            c->probe = PROBE_IDLE;
+        else if (a - BH_STREAM_BASE < BH_STREAMS * BH_STREAM_STRIDE)
+            probe_load(c, EMU_LOC_STREAM(a - BH_STREAM_BASE));
+        else if (a - BH_LDM_ALIAS_BASE < BH_CORES_PER_TILE * BH_LDM_ALIAS_STRIDE)
+            probe_load(c, EMU_LOC_LDM((a - BH_LDM_ALIAS_BASE) / BH_LDM_ALIAS_STRIDE,
+                                      (a - BH_LDM_ALIAS_BASE) % BH_LDM_ALIAS_STRIDE));
+        else
+            c->probe = PROBE_IDLE; /* other registers: do not park on them */
+    }
+    *v = word;
+    return true;
+}
+
+static bool store_slow(struct rv_core *c, uint32_t a, unsigned size, uint32_t v)
+{
+    if (misaligned(c, a, size, true))
+        return false;
+    uint32_t off = a - BH_LDM_BASE;
+    if (off < c->ldm_size) {
+        memcpy(c->ldm + off, &v, size);
+        sched_note_write(c->tile, EMU_LOC_LDM(c->id, off), size);
+        return true;
+    }
+    if (size != 4) {
+        struct emu_src src = emu_core_src(c);
+        emu_fault(c->tile->emu, BHEMU_FAULT_STORE, &src, a, "%u-byte store to MMIO", size);
+        return false;
+    }
+    return tensix_mmio_store(c, a, v);
+}
+
+/* Atomic read-modify-write on L1 (Zaamo; the cores' atomics work on L1 only). */
+static bool amo_addr(struct rv_core *c, uint32_t a)
+{
+    if (misaligned(c, a, 4, true))
+        return false;
+    if (a < BH_L1_SIZE)
+        return true;
+    struct emu_src src = emu_core_src(c);
+    emu_fault(c->tile->emu, BHEMU_FAULT_STORE, &src, a, "atomic outside L1");
+    return false;
+}
+
+/* ---- CSRs (ISA BabyRISCV/CSRs.md) ---- */
+enum { CSR_READ, CSR_WRITE, CSR_SET, CSR_CLEAR };
+
+static bool csr_access(struct rv_core *c, uint32_t csr, int kind, uint32_t val, uint64_t cycle,
+                       uint64_t instret, uint32_t *old)
+{
+    uint32_t *reg = NULL;
+    switch (csr) {
+    case 0xB00: case 0xC00: *old = (uint32_t)cycle; break;          /* mcycle, cycle */
+    case 0xB80: case 0xC80: *old = (uint32_t)(cycle >> 32); break;  /* mcycleh, cycleh */
+    case 0xB02: case 0xC02: *old = (uint32_t)instret; break;        /* minstret, instret */
+    case 0xB82: case 0xC82: *old = (uint32_t)(instret >> 32); break;
+    case 0xB03: case 0xB04: case 0xB83: case 0xB84: *old = 0; break; /* mhpmcounter3/4 */
+    case 0x300: *old = 0; break;                                    /* mstatus */
+    case 0x301: *old = 0x40001100u; break;                          /* misa: RV32 I M */
+    case 0xF14: *old = 0; break;                                    /* mhartid */
+    default:
+        if (csr >= 0x7C0 && csr <= 0x7C6)
+            reg = &c->csr_cfg[csr - 0x7C0];
+        else if (csr >= 0xBC0 && csr <= 0xBCA)
+            reg = &c->csr_tt[csr - 0xBC0];
+        else
+            return false;
+        *old = *reg;
+    }
+    /* Counters and identification registers ignore writes; the rest are storage. */
+    if (reg && kind != CSR_READ)
+        *reg = kind == CSR_WRITE ? val : kind == CSR_SET ? (*reg | val) : (*reg & ~val);
+    return true;
+}
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+int64_t rv_run(struct rv_core *c, int64_t budget)
+{
+#define RV_OP_LABEL(name) &&L_##name,
+    static const void *const labels[RV_OP_COUNT] = {RV_OPS(RV_OP_LABEL)};
+#undef RV_OP_LABEL
+    struct tensix_tile *t = c->tile;
+    uint8_t *const l1 = t->l1;
+    uint32_t *const x = c->x;
+    uint32_t pc = c->pc;
+    int64_t left = budget, stalls = 0;
+    struct rv_insn *ins;
+    uint32_t target;
+
+    c->probe = PROBE_ARMED;
+
+#define FETCH()                                                                         \
+    do {                                                                                \
+        if (unlikely(pc >= BH_L1_SIZE || (pc & 3)))                                     \
+            goto fetch_fault;                                                           \
+        ins = t->dec[pc >> EMU_PAGE_SHIFT];                                             \
+        if (unlikely(!ins) && !(ins = dec_page(t, pc)))                                 \
+            goto fetch_fault;                                                           \
+        ins += (pc >> 2) & (SLOTS_PER_PAGE - 1);                                        \
+    } while (0)
+#define DISPATCH() goto *labels[ins->op]
+#define NEXT()                                                                          \
+    do {                                                                                \
+        pc += 4;                                                                        \
+        if (unlikely(--left <= 0))                                                      \
+            goto out;                                                                   \
+        if (likely(pc & ((1u << EMU_PAGE_SHIFT) - 1)))                                  \
+            ins++;                                                                      \
+        else                                                                            \
+            FETCH();                                                                    \
+        DISPATCH();                                                                     \
+    } while (0)
+    /* Jump to `target`; a backward jump is where the spin detector looks. */
+#define JUMP()                                                                          \
+    do {                                                                                \
+        if (unlikely(c->probe != PROBE_IDLE) && target <= pc && probe_backedge(c, target)) { \
+            pc = target;                                                                \
+            left--;                                                                     \
+            goto park;                                                                  \
+        }                                                                               \
+        pc = target;                                                                    \
+        if (unlikely(--left <= 0))                                                      \
+            goto out;                                                                   \
+        FETCH();                                                                        \
+        DISPATCH();                                                                     \
+    } while (0)
+#define BRANCH(cond)                                                                    \
+    do {                                                                                \
+        if (cond) {                                                                     \
+            target = pc + (uint32_t)ins->imm;                                           \
+            JUMP();                                                                     \
+        }                                                                               \
+        NEXT();                                                                         \
+    } while (0)
+#define RS1 x[ins->rs1]
+#define RS2 x[ins->rs2]
+#define RD x[ins->rd]
+#define IMM ((uint32_t)ins->imm)
+#define OP(name, expr)                                                                  \
+    L_##name:                                                                           \
+    RD = (expr);                                                                        \
+    NEXT();
+    /* Loads: L1 fast path, then local RAM / MMIO. `conv` widens the raw value. */
+#define LOAD(name, type, conv)                                                          \
+    L_##name : {                                                                        \
+        uint32_t a = RS1 + IMM, v;                                                      \
+        if (likely(a < BH_L1_SIZE && !(a & (sizeof(type) - 1)))) {                      \
+            type raw;                                                                   \
+            memcpy(&raw, l1 + a, sizeof raw);                                           \
+            v = conv(raw);                                                              \
+            if (unlikely(c->probe == PROBE_RECORDING))                                  \
+                probe_load(c, EMU_LOC_L1(a));                                           \
+        } else {                                                                        \
+            c->pc = pc;                                                                 \
+            c->run_done = budget - left;                                                \
+            if (!load_slow(c, a, sizeof(type), &v))                                     \
+                goto stopped;                                                           \
+            v = conv((type)v);                                                          \
+        }                                                                               \
+        RD = v;                                                                         \
+        NEXT();                                                                         \
+    }
+#define STORE(name, type)                                                               \
+    L_##name : {                                                                        \
+        uint32_t a = RS1 + IMM;                                                         \
+        type v = (type)RS2;                                                             \
+        c->probe = PROBE_IDLE;                                                          \
+        if (likely(a < BH_L1_SIZE && !(a & (sizeof(type) - 1)))) {                      \
+            memcpy(l1 + a, &v, sizeof v);                                               \
+            if (t->dec[a >> EMU_PAGE_SHIFT])                                            \
+                rv_invalidate(t, a, sizeof v);                                          \
+            sched_note_write(t, EMU_LOC_L1(a), sizeof v);                               \
+        } else {                                                                        \
+            c->pc = pc;                                                                 \
+            c->run_done = budget - left;                                                \
+            if (!store_slow(c, a, sizeof v, v))                                         \
+                goto stopped;                                                           \
+            if (c->stall) {                                                             \
+                left -= c->stall;                                                       \
+                stalls += c->stall;                                                     \
+                c->stall = 0;                                                           \
+            }                                                                           \
+            if (c->stop)                                                                \
+                goto stopped;                                                           \
+        }                                                                               \
+        NEXT();                                                                         \
+    }
+#define AMO(name, expr)                                                                 \
+    L_##name : {                                                                        \
+        uint32_t a = RS1, old, src = RS2;                                               \
+        c->pc = pc;                                                                     \
+        c->probe = PROBE_IDLE;                                                          \
+        if (!amo_addr(c, a))                                                            \
+            goto stopped;                                                               \
+        old = rd32(l1 + a);                                                             \
+        uint32_t nv = (expr);                                                           \
+        memcpy(l1 + a, &nv, 4);                                                         \
+        if (t->dec[a >> EMU_PAGE_SHIFT])                                                \
+            rv_invalidate(t, a, 4);                                                     \
+        sched_note_write(t, EMU_LOC_L1(a), 4);                                          \
+        RD = old;                                                                       \
+        NEXT();                                                                         \
+    }
+#define CSR(name, kind, operand)                                                        \
+    L_##name : {                                                                        \
+        uint32_t old, val = (operand);                                                  \
+        int k = (kind);                                                                 \
+        if (k != CSR_WRITE && ins->rs1 == 0)                                            \
+            k = CSR_READ; /* csrrs/csrrc with x0 or a zero immediate do not write */     \
+        c->probe = PROBE_IDLE;                                                          \
+        int64_t done = budget - left;                                                   \
+        if (!csr_access(c, IMM & 0xFFF, k, val, c->time + done, c->instret + done - stalls, \
+                        &old))                                                          \
+            goto illegal;                                                               \
+        RD = old;                                                                       \
+        NEXT();                                                                         \
+    }
+
+    FETCH();
+    DISPATCH();
+
+L_DECODE:
+    rv_decode(rd32(l1 + pc), ins);
+    DISPATCH();
+L_ILLEGAL:
+    goto illegal;
+
+L_LUI:
+    RD = IMM;
+    NEXT();
+L_AUIPC:
+    RD = pc + IMM;
+    NEXT();
+L_JAL:
+    RD = pc + 4;
+    target = pc + IMM;
+    JUMP();
+L_JALR:
+    target = (RS1 + IMM) & ~1u;
+    RD = pc + 4;
+    JUMP();
+L_BEQ:
+    BRANCH(RS1 == RS2);
+L_BNE:
+    BRANCH(RS1 != RS2);
+L_BLT:
+    BRANCH((int32_t)RS1 < (int32_t)RS2);
+L_BGE:
+    BRANCH((int32_t)RS1 >= (int32_t)RS2);
+L_BLTU:
+    BRANCH(RS1 < RS2);
+L_BGEU:
+    BRANCH(RS1 >= RS2);
+
+#define SX8(v) ((uint32_t)(int32_t)(int8_t)(v))
+#define SX16(v) ((uint32_t)(int32_t)(int16_t)(v))
+#define ZX(v) ((uint32_t)(v))
+    LOAD(LB, uint8_t, SX8)
+    LOAD(LH, uint16_t, SX16)
+    LOAD(LW, uint32_t, ZX)
+    LOAD(LBU, uint8_t, ZX)
+    LOAD(LHU, uint16_t, ZX)
+    STORE(SB, uint8_t)
+    STORE(SH, uint16_t)
+    STORE(SW, uint32_t)
+
+    OP(ADDI, RS1 + IMM)
+    OP(SLTI, (int32_t)RS1 < ins->imm)
+    OP(SLTIU, RS1 < IMM)
+    OP(XORI, RS1 ^ IMM)
+    OP(ORI, RS1 | IMM)
+    OP(ANDI, RS1 & IMM)
+    OP(SLLI, RS1 << IMM)
+    OP(SRLI, RS1 >> IMM)
+    OP(SRAI, (uint32_t)((int32_t)RS1 >> IMM))
+    OP(ADD, RS1 + RS2)
+    OP(SUB, RS1 - RS2)
+    OP(SLL, RS1 << (RS2 & 31))
+    OP(SLT, (int32_t)RS1 < (int32_t)RS2)
+    OP(SLTU, RS1 < RS2)
+    OP(XOR, RS1 ^ RS2)
+    OP(SRL, RS1 >> (RS2 & 31))
+    OP(SRA, (uint32_t)((int32_t)RS1 >> (RS2 & 31)))
+    OP(OR, RS1 | RS2)
+    OP(AND, RS1 & RS2)
+
+L_FENCE:
+    NEXT(); /* memory is coherent in the model: L0 caches are not modelled */
+L_ECALL:
+L_EBREAK: {
+    struct emu_src src = emu_core_src(c);
+    c->pc = pc;
+    emu_fault(t->emu, BHEMU_FAULT_ECALL, &src, pc, "%s",
+              ins->op == RV_OP_ECALL ? "ecall" : "ebreak");
+    goto stopped;
+}
+
+    CSR(CSRRW, CSR_WRITE, RS1)
+    CSR(CSRRS, CSR_SET, RS1)
+    CSR(CSRRC, CSR_CLEAR, RS1)
+    CSR(CSRRWI, CSR_WRITE, ins->rs1)
+    CSR(CSRRSI, CSR_SET, ins->rs1)
+    CSR(CSRRCI, CSR_CLEAR, ins->rs1)
+
+    /* M extension; division corner cases per the unprivileged spec, table 7.1. */
+    OP(MUL, RS1 * RS2)
+    OP(MULH, (uint32_t)(((int64_t)(int32_t)RS1 * (int64_t)(int32_t)RS2) >> 32))
+    OP(MULHSU, (uint32_t)(((int64_t)(int32_t)RS1 * (int64_t)(uint64_t)RS2) >> 32))
+    OP(MULHU, (uint32_t)(((uint64_t)RS1 * RS2) >> 32))
+    OP(DIV, RS2 == 0                                   ? 0xFFFFFFFFu
+            : (RS1 == 0x80000000u && RS2 == 0xFFFFFFFFu) ? RS1
+                                                         : (uint32_t)((int32_t)RS1 / (int32_t)RS2))
+    OP(DIVU, RS2 == 0 ? 0xFFFFFFFFu : RS1 / RS2)
+    OP(REM, RS2 == 0                                   ? RS1
+            : (RS1 == 0x80000000u && RS2 == 0xFFFFFFFFu) ? 0
+                                                         : (uint32_t)((int32_t)RS1 % (int32_t)RS2))
+    OP(REMU, RS2 == 0 ? RS1 : RS1 % RS2)
+
+    OP(SH1ADD, (RS1 << 1) + RS2)
+    OP(SH2ADD, (RS1 << 2) + RS2)
+    OP(SH3ADD, (RS1 << 3) + RS2)
+
+    OP(ANDN, RS1 & ~RS2)
+    OP(ORN, RS1 | ~RS2)
+    OP(XNOR, ~(RS1 ^ RS2))
+    OP(CLZ, RS1 ? (uint32_t)__builtin_clz(RS1) : 32)
+    OP(CTZ, RS1 ? (uint32_t)__builtin_ctz(RS1) : 32)
+    OP(CPOP, (uint32_t)__builtin_popcount(RS1))
+    OP(MAX, (int32_t)RS1 > (int32_t)RS2 ? RS1 : RS2)
+    OP(MAXU, RS1 > RS2 ? RS1 : RS2)
+    OP(MIN, (int32_t)RS1 < (int32_t)RS2 ? RS1 : RS2)
+    OP(MINU, RS1 < RS2 ? RS1 : RS2)
+    OP(SEXTB, SX8(RS1))
+    OP(SEXTH, SX16(RS1))
+    OP(ZEXTH, RS1 & 0xFFFF)
+    OP(ROL, (RS1 << (RS2 & 31)) | (RS1 >> ((32 - (RS2 & 31)) & 31)))
+    OP(ROR, (RS1 >> (RS2 & 31)) | (RS1 << ((32 - (RS2 & 31)) & 31)))
+    OP(RORI, (RS1 >> IMM) | (RS1 << ((32 - IMM) & 31)))
+L_ORCB: {
+    uint32_t v = RS1, r = 0;
+    for (int b = 0; b < 32; b += 8)
+        if ((v >> b) & 0xFF)
+            r |= 0xFFu << b;
+    RD = r;
+    NEXT();
+}
+    OP(REV8, __builtin_bswap32(RS1))
+
+    AMO(AMOSWAP, src)
+    AMO(AMOADD, old + src)
+    AMO(AMOXOR, old ^ src)
+    AMO(AMOAND, old & src)
+    AMO(AMOOR, old | src)
+    AMO(AMOMIN, (int32_t)old < (int32_t)src ? old : src)
+    AMO(AMOMAX, (int32_t)old > (int32_t)src ? old : src)
+    AMO(AMOMINU, old < src ? old : src)
+    AMO(AMOMAXU, old > src ? old : src)
+
+illegal: {
+    struct emu_src src = emu_core_src(c);
+    c->pc = pc;
+    emu_fault(t->emu, BHEMU_FAULT_ILLEGAL_INSN, &src, pc, "illegal instruction 0x%08x",
+              rd32(l1 + pc));
+    goto stopped;
+}
+fetch_fault: {
+    struct emu_src src = emu_core_src(c);
+    c->pc = pc;
+    emu_fault(t->emu, BHEMU_FAULT_FETCH, &src, pc, "instruction fetch outside L1");
+    goto stopped;
+}
+park:
+    c->pc = pc;
+    c->instret += (uint64_t)(budget - left - stalls);
+    sched_park(c);
+    return budget - left;
+stopped:
+    /* A fault or an MMIO side effect (e.g. the core reset itself) ended the run; the
+     * fault path already saved the PC. */
+    c->stop = 0;
+    c->instret += (uint64_t)(budget - left - stalls);
+    return budget - left;
+out:
+    c->pc = pc;
+    c->instret += (uint64_t)(budget - left - stalls);
+    return budget - left;
+}

@@ -1,0 +1,30 @@
+/* The instruction list of the Tensix tile's RISC-V cores: RV32I, M, Zicsr, Zba, Zbb and
+ * Zaamo (ISA BabyRISCV/README.md; no C extension, no LR/SC). One X-macro entry per
+ * operation generates the decoded-op enum, the names used in fault reports and the
+ * interpreter's dispatch table. DECODE (0) marks a slot not decoded yet. */
+#pragma once
+
+#define RV_OPS(X)                                                                       \
+    X(DECODE) X(ILLEGAL)                                                                \
+    X(LUI) X(AUIPC) X(JAL) X(JALR)                                                      \
+    X(BEQ) X(BNE) X(BLT) X(BGE) X(BLTU) X(BGEU)                                         \
+    X(LB) X(LH) X(LW) X(LBU) X(LHU) X(SB) X(SH) X(SW)                                   \
+    X(ADDI) X(SLTI) X(SLTIU) X(XORI) X(ORI) X(ANDI) X(SLLI) X(SRLI) X(SRAI)             \
+    X(ADD) X(SUB) X(SLL) X(SLT) X(SLTU) X(XOR) X(SRL) X(SRA) X(OR) X(AND)               \
+    X(FENCE) X(ECALL) X(EBREAK)                                                         \
+    X(CSRRW) X(CSRRS) X(CSRRC) X(CSRRWI) X(CSRRSI) X(CSRRCI)                            \
+    X(MUL) X(MULH) X(MULHSU) X(MULHU) X(DIV) X(DIVU) X(REM) X(REMU)                     \
+    X(SH1ADD) X(SH2ADD) X(SH3ADD)                                                       \
+    X(ANDN) X(ORN) X(XNOR) X(CLZ) X(CTZ) X(CPOP) X(MAX) X(MAXU) X(MIN) X(MINU)          \
+    X(SEXTB) X(SEXTH) X(ZEXTH) X(ROL) X(ROR) X(RORI) X(ORCB) X(REV8)                    \
+    X(AMOSWAP) X(AMOADD) X(AMOXOR) X(AMOAND) X(AMOOR)                                   \
+    X(AMOMIN) X(AMOMAX) X(AMOMINU) X(AMOMAXU)
+
+#define RV_OP_ENUM(name) RV_OP_##name,
+enum rv_op { RV_OPS(RV_OP_ENUM) RV_OP_COUNT };
+#undef RV_OP_ENUM
+
+/* Decode one instruction word into *out (op ILLEGAL when it is not one of ours). */
+struct rv_insn;
+void rv_decode(uint32_t word, struct rv_insn *out);
+extern const char *const rv_op_names[RV_OP_COUNT];
