@@ -29,7 +29,7 @@ EMU_SRCS = $(wildcard emu/*.c) src/arch/bh.c
 EMU_OBJS = $(EMU_SRCS:%.c=$(BUILD)/%.o)
 TEST_SRCS = $(wildcard tests/emu/*.c)
 TEST_BINS = $(TEST_SRCS:tests/emu/%.c=$(BUILD)/tests/%)
-RV_TESTS = $(wildcard tests/rv32/*.S tests/rv32/*.c)
+RV_TESTS = $(filter-out tests/rv32/crt0.S,$(wildcard tests/rv32/*.S tests/rv32/*.c))
 RV_BINS = $(patsubst tests/rv32/%,$(BUILD)/rv32/%.bin,$(basename $(RV_TESTS)))
 BENCH_BINS = $(BUILD)/bench/emu_bench
 

@@ -68,6 +68,14 @@ static void probe_load(struct rv_core *c, uint32_t loc)
     c->probe_loads[c->probe_nloads++] = loc;
 }
 
+/* A store, CSR access or time-dependent load makes the iteration being recorded impure:
+ * start over at the next backward branch, a few times per run at most. */
+static inline void probe_disturb(struct rv_core *c)
+{
+    if (c->probe == PROBE_RECORDING)
+        c->probe = ++c->probe_retries < 4 ? PROBE_ARMED : PROBE_IDLE;
+}
+
 static void probe_snapshot(struct rv_core *c, uint32_t target)
 {
     c->probe = PROBE_RECORDING;
@@ -80,7 +88,6 @@ static void probe_snapshot(struct rv_core *c, uint32_t target)
 static bool probe_backedge(struct rv_core *c, uint32_t target)
 {
     if (c->probe == PROBE_ARMED) {
-        c->probe_retries = 0;
         probe_snapshot(c, target);
         return false;
     }
@@ -129,14 +136,14 @@ static bool load_slow(struct rv_core *c, uint32_t a, unsigned size, uint32_t *v)
         return false;
     if (c->probe == PROBE_RECORDING) {
         if (volatile_read)
-            c->probe = PROBE_IDLE;
+            probe_disturb(c);
         else if (a - BH_STREAM_BASE < BH_STREAMS * BH_STREAM_STRIDE)
             probe_load(c, EMU_LOC_STREAM(a - BH_STREAM_BASE));
         else if (a - BH_LDM_ALIAS_BASE < BH_CORES_PER_TILE * BH_LDM_ALIAS_STRIDE)
             probe_load(c, EMU_LOC_LDM((a - BH_LDM_ALIAS_BASE) / BH_LDM_ALIAS_STRIDE,
                                       (a - BH_LDM_ALIAS_BASE) % BH_LDM_ALIAS_STRIDE));
         else
-            c->probe = PROBE_IDLE; /* other registers: do not park on them */
+            probe_disturb(c); /* other registers: do not park on them */
     }
     *v = word;
     return true;
@@ -224,6 +231,7 @@ int64_t rv_run(struct rv_core *c, int64_t budget)
     uint32_t target;
 
     c->probe = PROBE_ARMED;
+    c->probe_retries = 0;
 
 #define FETCH()                                                                         \
     do {                                                                                \
@@ -300,7 +308,7 @@ int64_t rv_run(struct rv_core *c, int64_t budget)
     L_##name : {                                                                        \
         uint32_t a = RS1 + IMM;                                                         \
         type v = (type)RS2;                                                             \
-        c->probe = PROBE_IDLE;                                                          \
+        probe_disturb(c);                                                               \
         if (likely(a < BH_L1_SIZE && !(a & (sizeof(type) - 1)))) {                      \
             memcpy(l1 + a, &v, sizeof v);                                               \
             if (t->dec[a >> EMU_PAGE_SHIFT])                                            \
@@ -325,7 +333,7 @@ int64_t rv_run(struct rv_core *c, int64_t budget)
     L_##name : {                                                                        \
         uint32_t a = RS1, old, src = RS2;                                               \
         c->pc = pc;                                                                     \
-        c->probe = PROBE_IDLE;                                                          \
+        probe_disturb(c);                                                               \
         if (!amo_addr(c, a))                                                            \
             goto stopped;                                                               \
         old = rd32(l1 + a);                                                             \
@@ -343,7 +351,7 @@ int64_t rv_run(struct rv_core *c, int64_t budget)
         int k = (kind);                                                                 \
         if (k != CSR_WRITE && ins->rs1 == 0)                                            \
             k = CSR_READ; /* csrrs/csrrc with x0 or a zero immediate do not write */     \
-        c->probe = PROBE_IDLE;                                                          \
+        probe_disturb(c);                                                               \
         int64_t done = budget - left;                                                   \
         if (!csr_access(c, IMM & 0xFFF, k, val, c->time + done, c->instret + done - stalls, \
                         &old))                                                          \
