@@ -1,0 +1,55 @@
+/* DRAM banks: 4 GiB of GDDR6 each, shared by the bank's three NoC ports (device-facts 1.7).
+ *
+ * A chip has 32 GiB of DRAM but tests touch a few pages of it, so a bank reserves its
+ * address space only on the first write (MAP_NORESERVE: no swap or commit charge) and the
+ * kernel backs a page only when it is written. Reads of a bank nothing has written yet are
+ * served as zeros without reserving anything, so creating and probing a chip stays cheap. */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "emu.h"
+
+int dram_create(struct dram_bank *b)
+{
+    b->mem = NULL;
+    return 0;
+}
+
+void dram_destroy(struct dram_bank *b)
+{
+    if (b->mem)
+        munmap(b->mem, BH_DRAM_BANK_SIZE);
+    b->mem = NULL;
+}
+
+static int dram_reserve(struct dram_bank *b)
+{
+    void *p = mmap(NULL, BH_DRAM_BANK_SIZE, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        return -ENOMEM;
+    b->mem = p;
+    return 0;
+}
+
+int dram_access(struct dram_bank *b, uint64_t addr, void *buf, size_t len, bool write)
+{
+    /* NoC local address = byte offset into the bank (host-facts 2.8). */
+    if (addr > BH_DRAM_BANK_SIZE || len > BH_DRAM_BANK_SIZE - addr)
+        return -EFAULT;
+    if (!b->mem) {
+        if (!write) {
+            memset(buf, 0, len);
+            return 0;
+        }
+        int rc = dram_reserve(b);
+        if (rc)
+            return rc;
+    }
+    if (write)
+        memcpy(b->mem + addr, buf, len);
+    else
+        memcpy(buf, b->mem + addr, len);
+    return 0;
+}

@@ -1,0 +1,382 @@
+/* The chip's PCIe port: config space, the BAR0/BAR4 address decoding a host sees, the TLB
+ * windows that turn BAR accesses into NoC requests from the PCIe tile, and the host memory
+ * the device reaches through that tile (host-facts 2.2-2.4, 3). */
+#include <errno.h>
+#include <string.h>
+
+#include "emu.h"
+
+/* Config space. The BAR bases are fixed, distinct and aligned to each BAR's size (BAR4 is
+ * 32 GiB): BAR0 at 64 GiB, BAR2 at 64 GiB + 512 MiB, BAR4 at 96 GiB. Nothing uses them but a
+ * host that wants to print or compare them. */
+#define PCI_CFG_ID 0x00u
+#define PCI_CFG_BAR0 0x10u
+#define PCI_CFG_BAR2 0x18u
+#define PCI_CFG_BAR4 0x20u
+#define PCI_CFG_HEADER_END 0x40u
+#define PCI_BAR_MEM64 0x4u              /* memory BAR, type 10b: 64-bit */
+#define PCIE_BAR0_BASE 0x1000000000ull
+#define PCIE_BAR2_BASE 0x1020000000ull
+#define PCIE_BAR4_BASE 0x1800000000ull
+
+/* BAR0 layout (host-facts 2.2, 2.3). */
+#define TLB_2M_WINDOWS_END (BH_TLB_2M_COUNT * BH_TLB_2M_SIZE)
+#define TLB_CFG_END (BH_TLB_CFG_BASE + (BH_TLB_2M_COUNT + BH_TLB_4G_COUNT) * BH_TLB_CFG_ENTRY)
+/* Strided-multicast registers of 2 MiB windows 0..31 follow the entries; their format is
+ * unknown and KMD only writes 0 to them, so they read 0 and ignore writes. */
+#define TLB_STRIDE_REGS 32u
+#define TLB_STRIDE_END (TLB_CFG_END + 4u * TLB_STRIDE_REGS)
+#define PCIE_NIU_SIZE 0x100000u
+
+/* The device's host window is [0, 2^58) behind address bit 60 (host-facts 3). */
+#define HOST_WINDOW_SIZE (1ull << 58)
+
+static const struct emu_src host_src = {.tile = NULL, .core = NULL};
+
+uint32_t bhemu_pci_config_read32(bhemu *emu, uint32_t offset)
+{
+    (void)emu;
+    switch (offset) {
+    case PCI_CFG_ID:
+        return BH_PCI_VENDOR | BH_PCI_DEVICE << 16;
+    case PCI_CFG_BAR0:
+        return (uint32_t)PCIE_BAR0_BASE | PCI_BAR_MEM64;
+    case PCI_CFG_BAR0 + 4:
+        return (uint32_t)(PCIE_BAR0_BASE >> 32);
+    case PCI_CFG_BAR2:
+        return (uint32_t)PCIE_BAR2_BASE | PCI_BAR_MEM64;
+    case PCI_CFG_BAR2 + 4:
+        return (uint32_t)(PCIE_BAR2_BASE >> 32);
+    case PCI_CFG_BAR4:
+        return (uint32_t)PCIE_BAR4_BASE | PCI_BAR_MEM64;
+    case PCI_CFG_BAR4 + 4:
+        return (uint32_t)(PCIE_BAR4_BASE >> 32);
+    }
+    /* The rest of the header is not modelled; past it, and misaligned, nothing answers. */
+    return offset < PCI_CFG_HEADER_END && offset % 4 == 0 ? 0 : 0xFFFFFFFFu;
+}
+
+/* ---- TLB windows ---- */
+
+/* What a TLB entry points at. */
+struct tlb_target {
+    uint64_t addr;          /* tile-local address of the window's first byte */
+    uint32_t x, y;          /* unicast target, or multicast rectangle end */
+    uint32_t x0, y0;        /* multicast rectangle start */
+    bool mcast;
+};
+
+/* Bits [pos, pos + width) of the 96-bit entry held as three little-endian words; no field
+ * is wider than 43 bits. */
+static uint64_t tlb_bits(const uint32_t w[3], unsigned pos, unsigned width)
+{
+    uint64_t lo = w[0] | (uint64_t)w[1] << 32;
+    uint64_t v;
+    if (pos >= 64)
+        v = w[2] >> (pos - 64);
+    else if (pos + width <= 64)
+        v = lo >> pos;
+    else
+        v = lo >> pos | (uint64_t)w[2] << (64 - pos);
+    return v & ((1ull << width) - 1);
+}
+
+static bool tlb_is_4g(unsigned id)
+{
+    return id >= BH_TLB_2M_COUNT;
+}
+
+static uint64_t tlb_size(unsigned id)
+{
+    return tlb_is_4g(id) ? BH_TLB_4G_SIZE : BH_TLB_2M_SIZE;
+}
+
+/* The address field holds the local address >> log2(window size) (host-facts 2.3, 2.4).
+ * noc_sel is ignored: with translation on, both NoCs take the same translated coordinates
+ * (device-facts 1.5). */
+static void tlb_decode(const struct bhemu *emu, unsigned id, struct tlb_target *t)
+{
+    const struct bh_tlb_layout *l = tlb_is_4g(id) ? &bh_tlb_4g_layout : &bh_tlb_2m_layout;
+    const uint32_t *w = emu->tlb[id];
+    unsigned shift = tlb_is_4g(id) ? 32 : 21;
+    t->addr = tlb_bits(w, 0, l->addr_bits) << shift;
+    t->x = (uint32_t)tlb_bits(w, l->x_end, 6);
+    t->y = (uint32_t)tlb_bits(w, l->y_end, 6);
+    t->x0 = (uint32_t)tlb_bits(w, l->x_start, 6);
+    t->y0 = (uint32_t)tlb_bits(w, l->y_start, 6);
+    t->mcast = tlb_bits(w, l->mcast, 1);
+}
+
+/* An access through window `id` at `off` into it becomes one NoC request from the PCIe
+ * tile. Multicast windows only write (host-facts 2.3). */
+static int window_access(struct bhemu *emu, unsigned id, uint64_t off, void *buf, size_t len,
+                         bool write)
+{
+    if (len > tlb_size(id) - off)
+        return -EINVAL;
+    struct tlb_target t;
+    tlb_decode(emu, id, &t);
+    uint64_t addr = t.addr + off;
+    if (t.mcast) {
+        unsigned n_dests;
+        if (!write)
+            return -EINVAL;
+        return noc_mcast_write(emu, t.x0, t.y0, t.x, t.y, addr, buf, len, &host_src, &n_dests);
+    }
+    if (write)
+        return noc_write(emu, t.x, t.y, addr, buf, len, &host_src);
+    return noc_read(emu, t.x, t.y, addr, buf, len, &host_src);
+}
+
+/* ---- BAR0 registers ---- */
+
+/* TLB entries are three 32-bit registers each. Like Tenstorrent's simulator, only aligned
+ * 32-bit accesses are accepted: anything else is rejected and changes nothing. */
+static int tlb_cfg_access(struct bhemu *emu, uint64_t off, void *buf, size_t len, bool write)
+{
+    if (len != 4 || off % 4)
+        return -EINVAL;
+    if (off >= TLB_CFG_END) {
+        if (!write)
+            memset(buf, 0, 4);
+        return 0;
+    }
+    uint32_t word = (uint32_t)(off - BH_TLB_CFG_BASE) / 4;
+    uint32_t *reg = &emu->tlb[word / 3][word % 3];
+    if (write)
+        memcpy(reg, buf, 4);
+    else
+        memcpy(buf, reg, 4);
+    return 0;
+}
+
+/* The PCIe tile's NIUs as a host sees them: NOC_NODE_ID (UMD finds the active PCIe tile
+ * from its x), the NOC_CFG registers (NIU_CFG_0 bit 14 = translation on) and the status
+ * counters KMD exports (host-facts 1.5, 2.2). The model cannot change routing, so these are
+ * read-only here: writes are dropped. */
+static int pcie_niu_access(struct bhemu *emu, uint64_t off, void *buf, size_t len, bool write)
+{
+    unsigned noc;
+    if (off - BH_PCIE_NIU0_OFF < BH_NIU_SIZE)
+        noc = 0;
+    else if (off - BH_PCIE_NIU1_OFF < BH_NIU_SIZE)
+        noc = 1;
+    else
+        return -EINVAL;
+    const struct niu *n = &emu->pcie_niu[noc];
+    uint64_t reg = off - (noc ? BH_PCIE_NIU1_OFF : BH_PCIE_NIU0_OFF);
+    uint32_t val;
+    if (len != 4 || reg % 4)
+        return -EINVAL;
+    if (reg == BH_NOC_NODE_ID)
+        val = niu_node_id(BH_PCIE_NOC0_X, BH_PCIE_NOC0_Y, noc);
+    else if (reg - BH_NOC_CFG(0) < sizeof n->cfg)
+        val = n->cfg[(reg - BH_NOC_CFG(0)) / 4];
+    else if (reg - BH_NOC_STATUS(0) < sizeof n->status)
+        val = n->status[(reg - BH_NOC_STATUS(0)) / 4];
+    else
+        return -EINVAL;
+    if (!write)
+        memcpy(buf, &val, 4);
+    return 0;
+}
+
+/* The ARC APB window: BAR0 0x1FF00000 + off is ARC NoC address 0x80000000 + off. */
+static int arc_apb_access(struct bhemu *emu, uint64_t off, void *buf, size_t len, bool write)
+{
+    uint64_t addr = BH_ARC_NOC_BASE + off;
+    int rc = arc_access(emu, addr, buf, len, write);
+    if (rc == -EFAULT)
+        emu_fault(emu, BHEMU_FAULT_HOST, &host_src, addr, "host %s of %zu bytes at ARC 0x%llx",
+                  write ? "write" : "read", len, (unsigned long long)addr);
+    return rc;
+}
+
+/* [off, off + len) lies inside [base, end). */
+static bool bar_within(uint64_t off, size_t len, uint64_t base, uint64_t end)
+{
+    return off >= base && off < end && len <= end - off;
+}
+
+static int bar0_access(struct bhemu *emu, uint64_t off, void *buf, size_t len, bool write)
+{
+    if (off < TLB_2M_WINDOWS_END)
+        return window_access(emu, (unsigned)(off / BH_TLB_2M_SIZE), off % BH_TLB_2M_SIZE, buf,
+                             len, write);
+    if (bar_within(off, len, BH_TLB_CFG_BASE, TLB_STRIDE_END))
+        return tlb_cfg_access(emu, off, buf, len, write);
+    if (bar_within(off, len, BH_PCIE_NIU_BAR0, BH_PCIE_NIU_BAR0 + PCIE_NIU_SIZE))
+        return pcie_niu_access(emu, off - BH_PCIE_NIU_BAR0, buf, len, write);
+    if (bar_within(off, len, BH_ARC_APB_BAR0, BH_ARC_APB_BAR0 + BH_ARC_APB_SIZE))
+        return arc_apb_access(emu, off - BH_ARC_APB_BAR0, buf, len, write);
+    return -EINVAL;
+}
+
+static int bar_check(unsigned bar, uint64_t off, const void *buf, size_t len)
+{
+    uint64_t size;
+    if (bar == 0)
+        size = BH_BAR0_SIZE;
+    else if (bar == 4)
+        size = BH_BAR4_SIZE;
+    else
+        return -EINVAL;
+    if (!buf || !len || off >= size || len > size - off)
+        return -EINVAL;
+    return 0;
+}
+
+/* buf is only written when write is false. */
+static int bar_access(struct bhemu *emu, unsigned bar, uint64_t off, void *buf, size_t len,
+                      bool write)
+{
+    if (bar == 0)
+        return bar0_access(emu, off, buf, len, write);
+    return window_access(emu, BH_TLB_2M_COUNT + (unsigned)(off / BH_TLB_4G_SIZE),
+                         off % BH_TLB_4G_SIZE, buf, len, write);
+}
+
+int bhemu_bar_read(bhemu *emu, unsigned bar, uint64_t offset, void *dst, size_t len)
+{
+    int rc = bar_check(bar, offset, dst, len);
+    if (rc)
+        return rc;
+    emu->st.bar_reads++;
+    emu->st.bar_bytes += len;
+    rc = bar_access(emu, bar, offset, dst, len, false);
+    /* A read nobody answers completes with all-ones, as on a real PCIe link. */
+    if (rc == -EFAULT)
+        memset(dst, 0xFF, len);
+    return rc;
+}
+
+int bhemu_bar_write(bhemu *emu, unsigned bar, uint64_t offset, const void *src, size_t len)
+{
+    int rc = bar_check(bar, offset, src, len);
+    if (rc)
+        return rc;
+    emu->st.bar_writes++;
+    emu->st.bar_bytes += len;
+    return bar_access(emu, bar, offset, (void *)src, len, true);
+}
+
+/* ---- Host memory behind the PCIe tile ---- */
+
+void bhemu_set_host_mem_ops(bhemu *emu, const struct bhemu_host_mem_ops *ops)
+{
+    if (ops)
+        emu->host_ops = *ops;
+    else
+        memset(&emu->host_ops, 0, sizeof emu->host_ops);
+}
+
+static bool regions_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+int bhemu_map_host_region(bhemu *emu, uint64_t addr, void *mem, size_t len)
+{
+    struct host_region *free_slot = NULL;
+    if (!mem || !len || addr >= HOST_WINDOW_SIZE || len > HOST_WINDOW_SIZE - addr)
+        return -EINVAL;
+    for (unsigned i = 0; i < EMU_HOST_REGIONS; i++) {
+        struct host_region *r = &emu->host_regions[i];
+        if (!r->len) {
+            if (!free_slot)
+                free_slot = r;
+        } else if (regions_overlap(addr, len, r->addr, r->len)) {
+            return -EINVAL;
+        }
+    }
+    if (!free_slot)
+        return -ENOSPC;
+    *free_slot = (struct host_region){addr, len, mem};
+    return 0;
+}
+
+int bhemu_unmap_host_region(bhemu *emu, uint64_t addr)
+{
+    for (unsigned i = 0; i < EMU_HOST_REGIONS; i++) {
+        struct host_region *r = &emu->host_regions[i];
+        if (r->len && r->addr == addr) {
+            *r = (struct host_region){0, 0, NULL};
+            return 0;
+        }
+    }
+    return -EINVAL;
+}
+
+static const struct host_region *region_at(const struct bhemu *emu, uint64_t addr)
+{
+    for (unsigned i = 0; i < EMU_HOST_REGIONS; i++) {
+        const struct host_region *r = &emu->host_regions[i];
+        if (r->len && addr - r->addr < r->len)
+            return r;
+    }
+    return NULL;
+}
+
+/* Start of the first region above addr, or the end of the host window. */
+static uint64_t next_region(const struct bhemu *emu, uint64_t addr)
+{
+    uint64_t next = HOST_WINDOW_SIZE;
+    for (unsigned i = 0; i < EMU_HOST_REGIONS; i++) {
+        const struct host_region *r = &emu->host_regions[i];
+        if (r->len && r->addr > addr && r->addr < next)
+            next = r->addr;
+    }
+    return next;
+}
+
+static int host_callback(struct bhemu *emu, uint64_t addr, void *buf, size_t len, bool write)
+{
+    const struct bhemu_host_mem_ops *ops = &emu->host_ops;
+    int rc = -EFAULT;
+    if (write && ops->write)
+        rc = ops->write(ops->ctx, addr, buf, len);
+    else if (!write && ops->read)
+        rc = ops->read(ops->ctx, addr, buf, len);
+    return rc ? -EFAULT : 0;
+}
+
+/* Serve the part of [addr, addr + len) that one region, or the callbacks, cover;
+ * *done says how many bytes that was. */
+static int host_chunk(struct bhemu *emu, uint64_t addr, uint8_t *buf, size_t len, bool write,
+                      size_t *done)
+{
+    const struct host_region *r = region_at(emu, addr);
+    if (!r) {
+        uint64_t gap = next_region(emu, addr) - addr;
+        *done = len < gap ? len : (size_t)gap;
+        return host_callback(emu, addr, buf, *done, write);
+    }
+    uint64_t left = r->addr + r->len - addr;
+    *done = len < left ? len : (size_t)left;
+    if (write)
+        memcpy(r->mem + (addr - r->addr), buf, *done);
+    else
+        memcpy(buf, r->mem + (addr - r->addr), *done);
+    return 0;
+}
+
+int pcie_host_access(struct bhemu *emu, uint64_t addr, void *buf, size_t len, bool write)
+{
+    /* Bit 60 selects host memory; the low 58 bits are the offset into it (host-facts 3). */
+    if (!(addr & BH_NOC_PCIE_HOST_BIT))
+        return -EFAULT;
+    uint64_t host = addr & (HOST_WINDOW_SIZE - 1);
+    if (len > HOST_WINDOW_SIZE - host)
+        return -EFAULT;
+    uint8_t *p = buf;
+    while (len) {
+        size_t done;
+        int rc = host_chunk(emu, host, p, len, write, &done);
+        if (rc)
+            return rc;
+        host += done;
+        p += done;
+        len -= done;
+    }
+    return 0;
+}
