@@ -510,7 +510,8 @@ illegal: {
 fetch_fault: {
     struct emu_src src = emu_core_src(c);
     c->pc = pc;
-    emu_fault(t->emu, BHEMU_FAULT_FETCH, &src, pc, "instruction fetch outside L1");
+    emu_fault(t->emu, BHEMU_FAULT_FETCH, &src, pc, "%s",
+              pc & 3 ? "misaligned instruction fetch" : "instruction fetch outside L1");
     goto stopped;
 }
 park:

@@ -11,15 +11,15 @@ const char *const rv_op_names[RV_OP_COUNT] = {RV_OPS(RV_OP_NAME)};
 #undef RV_OP_NAME
 
 static int32_t imm_i(uint32_t w) { return (int32_t)w >> 20; }
-static int32_t imm_s(uint32_t w) { return ((int32_t)w >> 25 << 5) | ((w >> 7) & 0x1F); }
+static int32_t imm_s(uint32_t w) { return ((int32_t)(w & 0xFE000000u) >> 20) | ((w >> 7) & 0x1F); }
 static int32_t imm_b(uint32_t w)
 {
-    return ((int32_t)w >> 31 << 12) | ((w & 0x80) << 4) | ((w >> 20) & 0x7E0) | ((w >> 7) & 0x1E);
+    return ((int32_t)(w & 0x80000000u) >> 19) | ((w & 0x80) << 4) | ((w >> 20) & 0x7E0) | ((w >> 7) & 0x1E);
 }
 static int32_t imm_u(uint32_t w) { return (int32_t)(w & 0xFFFFF000u); }
 static int32_t imm_j(uint32_t w)
 {
-    return ((int32_t)w >> 31 << 20) | (w & 0xFF000) | ((w >> 9) & 0x800) | ((w >> 20) & 0x7FE);
+    return ((int32_t)(w & 0x80000000u) >> 11) | (w & 0xFF000) | ((w >> 9) & 0x800) | ((w >> 20) & 0x7FE);
 }
 
 static uint8_t op_branch(uint32_t f3)
