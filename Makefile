@@ -3,7 +3,7 @@
 
 CC ?= cc
 RV_CC ?= clang
-OBJCOPY ?= llvm-objcopy
+OBJCOPY ?= $(shell command -v llvm-objcopy || command -v llvm-objcopy-14)
 
 ifeq ($(SAN),1)
 BUILD ?= build-san
