@@ -1,0 +1,53 @@
+/* BRISC worker firmware: brings NCRISC up, then serves launches. For each GO it reads the
+ * launch message, resets the circular-buffer counters, starts NCRISC's kernel, runs its
+ * own, waits for NCRISC and reports DONE in the GO word the host polls (seed 003,
+ * "Mailboxes"; slow dispatch). */
+#include "fw.h"
+
+static void reset_cb_counters(uint32_t mask)
+{
+    for (unsigned i = 0; mask; i++, mask >>= 1) {
+        if (!(mask & 1))
+            continue;
+        REG32(TTM_STREAM_REG_ADDR(TTM_CB_STREAM(i), TTM_CB_PUSHED_REG)) = 0;
+        REG32(TTM_STREAM_REG_ADDR(TTM_CB_STREAM(i), TTM_CB_POPPED_REG)) = 0;
+    }
+}
+
+static void serve(const volatile struct ttm_launch_msg *msg)
+{
+    MAILBOX->postcode[0] = TTM_PC_SETUP;
+    reset_cb_counters(msg->local_cb_mask);
+    if (msg->enables & (1u << TTM_PROC_NCRISC))
+        MAILBOX->ncrisc_sync = TTM_SYNC_GO;
+    if (msg->enables & (1u << TTM_PROC_BRISC)) {
+        fw_prepare_kernel(msg, TTM_PROC_BRISC);
+        MAILBOX->postcode[0] = TTM_PC_KERNEL;
+        fw_run_kernel(msg, TTM_PROC_BRISC);
+    }
+    if (msg->enables & (1u << TTM_PROC_NCRISC)) {
+        MAILBOX->postcode[0] = TTM_PC_WAIT_NCRISC;
+        while (MAILBOX->ncrisc_sync != TTM_SYNC_DONE)
+            fw_fence();
+    }
+}
+
+int main(void)
+{
+    MAILBOX->postcode[0] = TTM_PC_BOOT;
+    /* NCRISC's reset PC was set by the host; release it and wait until it is ready. */
+    REG32(FW_SOFT_RESET_0) &= ~FW_RESET_NCRISC;
+    while (MAILBOX->ncrisc_sync != TTM_SYNC_DONE)
+        fw_fence();
+    MAILBOX->launch_rd_ptr = 0;
+    MAILBOX->fw_version = TTM_FW_ABI_VERSION;
+    MAILBOX->go = TTM_GO_WORD(TTM_RUN_MSG_DONE);
+    for (;;) {
+        MAILBOX->postcode[0] = TTM_PC_IDLE;
+        while (TTM_GO_SIGNAL(MAILBOX->go) != TTM_RUN_MSG_GO)
+            fw_fence();
+        serve(&MAILBOX->launch[MAILBOX->launch_rd_ptr % TTM_LAUNCH_RING]);
+        MAILBOX->launches++;
+        MAILBOX->go = TTM_GO_WORD(TTM_RUN_MSG_DONE);
+    }
+}

@@ -1,0 +1,73 @@
+/* Helpers shared by the BRISC and NCRISC worker firmware. */
+#pragma once
+
+#include <stdint.h>
+
+#include "abi.h"
+
+#define MAILBOX ((volatile struct ttm_mailbox *)TTM_L1_MAILBOX)
+#define REG32(a) (*(volatile uint32_t *)(uintptr_t)(a))
+
+/* Soft reset register and NIU counters (ISA SoftReset.md, NoC/Counters.md). */
+#define FW_SOFT_RESET_0 0xFFB121B0u
+#define FW_RESET_NCRISC 0x40000u
+#define FW_NIU_BASE(noc) (0xFFB20000u + 0x10000u * (noc))
+#define FW_NIU_COUNTER(noc, i) REG32(FW_NIU_BASE(noc) + 0x200u + 4u * (i))
+#define FW_NIU_WR_ACK_RECEIVED 0x1u
+#define FW_NIU_RD_RESP_RECEIVED 0x2u
+#define FW_NIU_ATOMIC_RESP_RECEIVED 0x0u
+#define FW_NIU_NONPOSTED_WR_REQ_SENT 0xAu
+
+/* Poll loops re-read L1 written by others: a fence drops the core's L0 data cache line
+ * (device-facts 2.1; tt-metal's invalidate_l1_cache is a fence on Blackhole). */
+static inline void fw_fence(void)
+{
+    __asm__ volatile("fence" ::: "memory");
+}
+
+/* Fill the kernel context of processor `proc` for launch `msg` (firmware/abi.h). */
+static inline void fw_prepare_kernel(const volatile struct ttm_launch_msg *msg, unsigned proc)
+{
+    volatile struct ttm_kctx *k = TTM_KCTX;
+    uint32_t base = msg->kernel_config_base;
+    unsigned noc = msg->noc[proc == TTM_PROC_BRISC ? 0 : 1] & 1;
+    k->config_base = base;
+    k->rta = base + msg->rta_offset[proc];
+    k->crta = base + msg->crta_offset[proc];
+    k->sem_base = base + msg->sem_offset;
+    k->proc = (uint8_t)proc;
+    k->noc = (uint8_t)noc;
+    k->cmd_wr = (uint8_t)TTM_CMD_BUF_WR(proc);
+    k->cmd_rd = (uint8_t)TTM_CMD_BUF_RD(proc);
+    k->noc_x = MAILBOX->noc_x;
+    k->noc_y = MAILBOX->noc_y;
+    k->logical_x = MAILBOX->logical_x;
+    k->logical_y = MAILBOX->logical_y;
+    /* Barriers compare the NIU's counters with these shadows, so start them equal. */
+    k->reads_issued = FW_NIU_COUNTER(noc, FW_NIU_RD_RESP_RECEIVED);
+    k->nonposted_issued = FW_NIU_COUNTER(noc, FW_NIU_NONPOSTED_WR_REQ_SENT);
+    k->acks_expected = FW_NIU_COUNTER(noc, FW_NIU_WR_ACK_RECEIVED);
+    k->atomics_expected = FW_NIU_COUNTER(noc, FW_NIU_ATOMIC_RESP_RECEIVED);
+    uint32_t mask = msg->local_cb_mask;
+    const volatile struct ttm_cb_config *cfg =
+        (const volatile struct ttm_cb_config *)(uintptr_t)(base + msg->local_cb_offset);
+    for (unsigned i = 0; mask; i++, mask >>= 1) {
+        if (!(mask & 1))
+            continue;
+        volatile struct ttm_cb_state *cb = &k->cb[i];
+        cb->fifo_base = cfg[i].fifo_addr;
+        cb->fifo_size = cfg[i].fifo_size;
+        cb->fifo_limit = cfg[i].fifo_addr + cfg[i].fifo_size;
+        cb->page_size = cfg[i].page_size;
+        cb->num_pages = cfg[i].num_pages;
+        cb->rd_ptr = cb->wr_ptr = cfg[i].fifo_addr;
+        cb->pushed = cb->popped = 0;
+    }
+}
+
+static inline void fw_run_kernel(const volatile struct ttm_launch_msg *msg, unsigned proc)
+{
+    void (*entry)(void) = (void (*)(void))(uintptr_t)(msg->kernel_config_base +
+                                                      msg->kernel_text_offset[proc]);
+    entry();
+}

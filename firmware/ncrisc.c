@@ -1,0 +1,20 @@
+/* NCRISC worker firmware: reports ready to BRISC, then runs its kernel of each launch
+ * when BRISC says GO and answers DONE. */
+#include "fw.h"
+
+int main(void)
+{
+    MAILBOX->postcode[1] = TTM_PC_BOOT;
+    MAILBOX->ncrisc_sync = TTM_SYNC_DONE;
+    for (;;) {
+        MAILBOX->postcode[1] = TTM_PC_IDLE;
+        while (MAILBOX->ncrisc_sync != TTM_SYNC_GO)
+            fw_fence();
+        const volatile struct ttm_launch_msg *msg =
+            &MAILBOX->launch[MAILBOX->launch_rd_ptr % TTM_LAUNCH_RING];
+        fw_prepare_kernel(msg, TTM_PROC_NCRISC);
+        MAILBOX->postcode[1] = TTM_PC_KERNEL;
+        fw_run_kernel(msg, TTM_PROC_NCRISC);
+        MAILBOX->ncrisc_sync = TTM_SYNC_DONE;
+    }
+}

@@ -1,0 +1,150 @@
+/* ttm: a host runtime for the Tenstorrent Blackhole accelerator.
+ *
+ * A small C ABI meant to be called from C and, through ctypes, from Python: opaque
+ * handles, fixed-width integers, pointer + length pairs, no structs passed by value.
+ * Every function that can fail returns 0 (or a count) on success and a negative errno
+ * value on failure; ttm_last_error() then holds a sentence saying why, for this thread.
+ *
+ * Cores are named by logical coordinates: x counts enabled Tensix columns from 0 and y
+ * rows from 0, so the same program runs whatever columns a chip has harvested.
+ */
+#ifndef TTM_H
+#define TTM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TTM_VERSION_MAJOR 0
+#define TTM_VERSION_MINOR 1
+#define TTM_VERSION_PATCH 0
+
+typedef struct ttm_device ttm_device;
+typedef struct ttm_program ttm_program;
+typedef struct ttm_buffer ttm_buffer;
+typedef struct ttm_kernel ttm_kernel;
+typedef struct ttm_cb ttm_cb;
+
+/* ---- Library ---- */
+const char *ttm_version(void);            /* "major.minor.patch" */
+uint32_t ttm_version_number(void);        /* major << 16 | minor << 8 | patch */
+const char *ttm_strerror(int err);        /* text for a negative return value */
+const char *ttm_last_error(void);         /* detail of the last failure on this thread */
+/* Directory that relative kernel source paths are resolved against (default: the
+ * current directory). */
+int ttm_set_root_dir(const char *dir);
+
+/* ---- Device ----
+ * Backends: "emu" (the built-in emulator), "ttsim" (Tenstorrent's simulator, library
+ * named by TTSIM_LIB), "kmd" (a card through /dev/tenstorrent/<id>). With backend NULL
+ * the TTM_BACKEND environment variable decides, else "kmd" when /dev/tenstorrent/0
+ * exists and "emu" otherwise. A backend that cannot start is an error, never a silent
+ * fallback. */
+enum ttm_board { TTM_BOARD_P100A = 0, TTM_BOARD_P150A = 1 };
+
+struct ttm_device_opts {
+    uint32_t argsz;            /* sizeof(struct ttm_device_opts) */
+    uint32_t flags;            /* must be 0 */
+    const char *backend;       /* NULL: see above */
+    uint32_t device_id;        /* /dev/tenstorrent/<id> for kmd */
+    uint32_t emu_board;        /* emu: enum ttm_board (default P100A) */
+    uint32_t emu_tensix_cols_off; /* emu: NOC0 columns disabled (0: the board default) */
+    uint32_t emu_dram_banks_off;  /* emu: DRAM banks disabled (0: the board default) */
+};
+
+int ttm_device_create(uint32_t device_id, ttm_device **out);
+int ttm_device_create_opts(const struct ttm_device_opts *opts, ttm_device **out);
+int ttm_device_close(ttm_device *dev);
+
+struct ttm_device_info {
+    uint32_t argsz;            /* sizeof(struct ttm_device_info), set by the caller */
+    uint32_t board;            /* enum ttm_board */
+    uint32_t grid_x, grid_y;   /* logical worker grid */
+    uint32_t num_workers;
+    uint32_t num_dram_banks;
+    uint64_t dram_bank_size;   /* usable bytes per bank */
+    uint32_t l1_size;          /* bytes of L1 per worker */
+    uint32_t l1_unreserved;    /* first L1 address free for buffers */
+    char backend[16];
+};
+int ttm_device_info(ttm_device *dev, struct ttm_device_info *info);
+
+/* ---- Core sets ---- */
+/* An inclusive rectangle of logical cores. */
+struct ttm_core_range {
+    uint32_t x0, y0, x1, y1;
+};
+
+/* ---- Buffers ---- */
+enum ttm_buffer_type { TTM_BUFFER_DRAM = 0, TTM_BUFFER_L1 = 1 };
+
+/* A buffer of `size` bytes whose pages of `page_size` bytes go round-robin over the DRAM
+ * banks (or the workers' L1): page p lives in bank p % banks at the same offset in each. */
+int ttm_buffer_create_interleaved(ttm_device *dev, uint64_t size, uint32_t page_size,
+                                  uint32_t type, ttm_buffer **out);
+int ttm_buffer_destroy(ttm_buffer *buf);
+uint64_t ttm_buffer_address(const ttm_buffer *buf);   /* bank-local base address */
+uint64_t ttm_buffer_size(const ttm_buffer *buf);
+uint32_t ttm_buffer_page_size(const ttm_buffer *buf);
+/* Copy between host memory and [offset, offset + size) of the buffer. */
+int ttm_buffer_write(ttm_buffer *buf, uint64_t offset, const void *src, uint64_t size);
+int ttm_buffer_read(ttm_buffer *buf, uint64_t offset, void *dst, uint64_t size);
+
+/* ---- Programs ---- */
+int ttm_program_create(ttm_device *dev, ttm_program **out);
+int ttm_program_destroy(ttm_program *prog);
+
+/* Circular buffer `index` (0..31) on every core of the ranges: `total_size` bytes in
+ * pages of `page_size`, allocated in L1 when the program is first launched. */
+enum ttm_data_format { TTM_FORMAT_RAW = 0, TTM_FORMAT_FLOAT32 = 1, TTM_FORMAT_BFLOAT16 = 2,
+                       TTM_FORMAT_UINT32 = 3, TTM_FORMAT_UINT16 = 4, TTM_FORMAT_UINT8 = 5 };
+int ttm_cb_create(ttm_program *prog, const struct ttm_core_range *ranges, size_t n_ranges,
+                  uint32_t index, uint32_t total_size, uint32_t page_size, uint32_t format,
+                  ttm_cb **out);
+
+/* Kernels. Dataflow kernels run on a core's BRISC (RISCV_0) or NCRISC (RISCV_1) and use
+ * NoC 0 or 1; compute kernels run on the three TRISCs. Sources are C (or C++ when the
+ * path ends in .cpp/.cc) including <ttm/kernel/dataflow.h> and defining kernel_main(). */
+enum ttm_processor { TTM_RISCV_0 = 0, TTM_RISCV_1 = 1 };
+struct ttm_kernel_opts {
+    uint32_t argsz;                /* sizeof(struct ttm_kernel_opts) */
+    uint32_t flags;                /* must be 0 */
+    uint32_t processor;            /* dataflow: enum ttm_processor */
+    uint32_t noc;                  /* dataflow: 0 or 1 */
+    const uint32_t *compile_args;  /* visible as TTM_CT_ARG(i) and TTM_CT_ARGS_N */
+    uint32_t n_compile_args;
+    const char *defines;           /* "NAME=VALUE" pairs separated by spaces, or NULL */
+};
+int ttm_kernel_create_dataflow(ttm_program *prog, const char *path,
+                               const struct ttm_core_range *ranges, size_t n_ranges,
+                               const struct ttm_kernel_opts *opts, ttm_kernel **out);
+int ttm_kernel_create_dataflow_from_string(ttm_program *prog, const char *source,
+                                           const struct ttm_core_range *ranges,
+                                           size_t n_ranges, const struct ttm_kernel_opts *opts,
+                                           ttm_kernel **out);
+int ttm_kernel_create_compute(ttm_program *prog, const char *path,
+                              const struct ttm_core_range *ranges, size_t n_ranges,
+                              const struct ttm_kernel_opts *opts, ttm_kernel **out);
+int ttm_kernel_create_compute_from_string(ttm_program *prog, const char *source,
+                                          const struct ttm_core_range *ranges, size_t n_ranges,
+                                          const struct ttm_kernel_opts *opts, ttm_kernel **out);
+
+/* Runtime args: unique per core (logical x, y) and common to all cores of a kernel. */
+int ttm_set_runtime_args(ttm_program *prog, ttm_kernel *kernel, uint32_t x, uint32_t y,
+                         const uint32_t *args, size_t n_args);
+int ttm_set_common_runtime_args(ttm_program *prog, ttm_kernel *kernel, const uint32_t *args,
+                                size_t n_args);
+
+/* Run the program on its cores. With wait, return once every core reported DONE, or
+ * -ETIMEDOUT after timeout_ms (0: the default of 10 s) naming the cores that did not
+ * finish and their PCs in ttm_last_error(); the device stays usable afterwards. */
+int ttm_program_launch(ttm_device *dev, ttm_program *prog, uint32_t timeout_ms);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

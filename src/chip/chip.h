@@ -1,0 +1,86 @@
+/* One Blackhole chip seen from the host, above the PCIe seam: TLB windows, NoC access from
+ * the host, the worker grid discovered from ARC telemetry, firmware boot, allocators and
+ * bounded waits. The same code drives a card, ttsim and the emulator. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../firmware/abi.h"
+#include "../arch/bh.h"
+#include "../pcie/pcie.h"
+#include "alloc.h"
+
+/* Windows 0..200 are ours; tt-kmd keeps the topmost 2 MiB window (201) for its own NoC
+ * accesses (host-facts 1.4). */
+#define CHIP_TLB_WINDOWS (BH_TLB_2M_COUNT - 1)
+
+struct tlb_window {
+    bool valid;
+    bool mcast;
+    uint8_t x0, y0, x1, y1;   /* unicast: (x1, y1); multicast: the rectangle */
+    uint64_t base;            /* 2 MiB-aligned local address */
+    uint64_t last_use;
+};
+
+struct chip_worker {
+    uint8_t x, y;             /* translated NoC coordinates */
+};
+
+struct ttm_chip {
+    struct ttm_pcie pcie;
+    struct tlb_window win[CHIP_TLB_WINDOWS];
+    uint64_t tlb_clock;
+    uint64_t bar_bytes_written;
+
+    uint32_t board;                    /* enum ttm_board */
+    uint32_t grid_x, grid_y;           /* logical worker grid */
+    uint32_t n_workers;
+    uint8_t col_x[BH_TENSIX_COLS];     /* translated x of logical column */
+    uint32_t n_dram;
+    uint8_t dram_x[BH_DRAM_BANKS], dram_y[BH_DRAM_BANKS]; /* translated, one port per bank */
+
+    struct chip_alloc dram_alloc;      /* one address range, the same in every bank */
+    struct chip_alloc l1_alloc;        /* worker L1 above TTM_L1_UNRESERVED */
+};
+
+/* Open the backend, check coordinate translation, discover the grid. */
+int chip_open(struct ttm_chip *chip, const struct ttm_pcie_ops *ops,
+              const struct ttm_device_opts *opts);
+void chip_close(struct ttm_chip *chip);
+
+static inline struct chip_worker chip_worker_at(const struct ttm_chip *chip, uint32_t lx,
+                                                uint32_t ly)
+{
+    struct chip_worker w = {chip->col_x[lx], (uint8_t)(BH_TENSIX_Y0 + ly)};
+    return w;
+}
+
+/* Host NoC access through TLB windows (translated coordinates). Accesses are split at
+ * window boundaries; a multicast goes to every Tensix tile in the rectangle. */
+int chip_read(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr, void *dst,
+              size_t len);
+int chip_write(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr, const void *src,
+               size_t len);
+int chip_write_mcast(struct ttm_chip *chip, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1,
+                     uint64_t addr, const void *src, size_t len);
+int chip_read32(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr, uint32_t *val);
+int chip_write32(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr, uint32_t val);
+
+/* Write the same bytes to every worker in the logical rectangle [lx0, lx1] x [ly0, ly1],
+ * as few multicasts as the translated columns allow. */
+int chip_write_workers(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint32_t lx1,
+                       uint32_t ly1, uint64_t addr, const void *src, size_t len);
+
+/* Bounded wait: call check(arg) until it returns 1 (done) or a negative error, letting
+ * device time pass in between. 0 means no progress; 2 means progress, which restarts
+ * the timeout. Returns 0, the error, or -ETIMEDOUT after timeout_ms without progress. */
+int chip_poll(struct ttm_chip *chip, int (*check)(void *arg), void *arg, uint32_t timeout_ms);
+
+/* Firmware: put the workers in reset, load our BRISC/NCRISC firmware, the bank table and
+ * the mailboxes, release BRISC and wait until every worker reports DONE. */
+int chip_boot(struct ttm_chip *chip, uint32_t timeout_ms);
+/* Re-boot the given workers (by index) after a hang. */
+int chip_reboot_workers(struct ttm_chip *chip, const uint32_t *workers, size_t n,
+                        uint32_t timeout_ms);

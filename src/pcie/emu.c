@@ -1,0 +1,155 @@
+/* The emulator backend: our chip model in-process. BAR accesses go straight into it, host
+ * memory the device can reach is ordinary memory registered with the model, and waiting
+ * clocks the model. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "../../emu/bhemu.h"
+#include "../util/err.h"
+#include "pcie.h"
+#include "ttm.h"
+
+/* Host memory handed to the device is placed at increasing offsets of the PCIe tile's
+ * host window, as tt-kmd does for pinned pages (host-facts section 3). */
+#define HOST_WINDOW_BIT (1ull << 60)
+
+#define MAX_HOST_ALLOCS 16 /* the model's limit on registered host regions */
+
+struct emu_port {
+    bhemu *emu;
+    uint64_t next_host;   /* next free offset in the device's host window */
+    struct {
+        void *host;
+        uint64_t addr;
+    } allocs[MAX_HOST_ALLOCS];
+};
+
+static int emu_open(struct ttm_pcie *p, const struct ttm_device_opts *opts)
+{
+    struct bhemu_config cfg;
+    uint32_t board = opts ? opts->emu_board : BHEMU_P100A;
+    if (board != BHEMU_P100A && board != BHEMU_P150A)
+        return err_set(-EINVAL, "backend emu: unknown board %u", board);
+    bhemu_config_default(board, &cfg);
+    if (opts && (opts->emu_tensix_cols_off || opts->emu_dram_banks_off)) {
+        cfg.tensix_cols_off = opts->emu_tensix_cols_off;
+        cfg.dram_banks_off = opts->emu_dram_banks_off;
+    }
+    struct emu_port *port = calloc(1, sizeof *port);
+    if (!port)
+        return err_set(-ENOMEM, "backend emu: out of memory");
+    int rc = bhemu_create(&cfg, &port->emu);
+    if (rc) {
+        free(port);
+        return err_set(rc, "backend emu: invalid harvesting for this board (columns 0x%x, "
+                           "DRAM banks 0x%x)", cfg.tensix_cols_off, cfg.dram_banks_off);
+    }
+    p->priv = port;
+    return 0;
+}
+
+static void emu_close(struct ttm_pcie *p)
+{
+    struct emu_port *port = p->priv;
+    bhemu_destroy(port->emu);
+    free(port);
+    p->priv = NULL;
+}
+
+static int emu_config_read32(struct ttm_pcie *p, uint32_t offset, uint32_t *val)
+{
+    struct emu_port *port = p->priv;
+    *val = bhemu_pci_config_read32(port->emu, offset);
+    return 0;
+}
+
+static int emu_bar_read(struct ttm_pcie *p, unsigned bar, uint64_t offset, void *dst, size_t len)
+{
+    struct emu_port *port = p->priv;
+    return bhemu_bar_read(port->emu, bar, offset, dst, len);
+}
+
+static int emu_bar_write(struct ttm_pcie *p, unsigned bar, uint64_t offset, const void *src,
+                         size_t len)
+{
+    struct emu_port *port = p->priv;
+    return bhemu_bar_write(port->emu, bar, offset, src, len);
+}
+
+static int emu_host_mem_alloc(struct ttm_pcie *p, size_t len, void **host, uint64_t *noc_addr)
+{
+    struct emu_port *port = p->priv;
+    void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED)
+        return err_set(-ENOMEM, "backend emu: cannot allocate %zu bytes of host memory", len);
+    int rc = bhemu_map_host_region(port->emu, port->next_host, mem, len);
+    if (rc) {
+        munmap(mem, len);
+        return err_set(rc, "backend emu: cannot map host memory for the device");
+    }
+    for (unsigned i = 0; i < MAX_HOST_ALLOCS; i++) {
+        if (!port->allocs[i].host) {
+            port->allocs[i].host = mem;
+            port->allocs[i].addr = port->next_host;
+            break;
+        }
+    }
+    *host = mem;
+    *noc_addr = HOST_WINDOW_BIT | port->next_host;
+    port->next_host += (len + 0xFFFFF) & ~(uint64_t)0xFFFFF; /* keep regions 1 MiB apart */
+    return 0;
+}
+
+static void emu_host_mem_free(struct ttm_pcie *p, void *host, size_t len)
+{
+    struct emu_port *port = p->priv;
+    for (unsigned i = 0; i < MAX_HOST_ALLOCS; i++) {
+        if (port->allocs[i].host == host) {
+            bhemu_unmap_host_region(port->emu, port->allocs[i].addr);
+            port->allocs[i].host = NULL;
+        }
+    }
+    munmap(host, len);
+}
+
+static int emu_advance(struct ttm_pcie *p, uint64_t cycles)
+{
+    struct emu_port *port = p->priv;
+    return bhemu_clock(port->emu, cycles);
+}
+
+static int emu_take_faults(struct ttm_pcie *p, char *buf, size_t len)
+{
+    struct emu_port *port = p->priv;
+    struct bhemu_fault f;
+    size_t used = 0;
+    int n = 0;
+    if (len)
+        buf[0] = 0;
+    while (bhemu_fault_pop(port->emu, &f) == 1) {
+        static const char *const core_names[] = {"BRISC", "NCRISC", "TRISC0", "TRISC1", "TRISC2"};
+        const char *who = f.core >= 0 && f.core < 5 ? core_names[f.core] : "host";
+        int w = snprintf(buf + used, len - used, "%s%s at (%u,%u) faulted at pc 0x%x: %s (address 0x%llx)",
+                         n ? "; " : "", who, f.x, f.y, f.pc, f.what, (unsigned long long)f.addr);
+        if (w > 0 && (size_t)w < len - used)
+            used += (size_t)w;
+        n++;
+    }
+    return n;
+}
+
+const struct ttm_pcie_ops pcie_emu_ops = {
+    .name = "emu",
+    .open = emu_open,
+    .close = emu_close,
+    .config_read32 = emu_config_read32,
+    .bar_read = emu_bar_read,
+    .bar_write = emu_bar_write,
+    .host_mem_alloc = emu_host_mem_alloc,
+    .host_mem_free = emu_host_mem_free,
+    .advance = emu_advance,
+    .take_faults = emu_take_faults,
+};

@@ -1,0 +1,44 @@
+/* The seam between the runtime and a device: one PCIe port. Everything above it (TLB
+ * windows, NoC access, firmware boot, loading, dispatch) is the same code for a card, for
+ * Tenstorrent's simulator and for our emulator; only how a BAR access reaches the device,
+ * how host memory is made visible to it and how a waiting host lets time pass differ. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ttm_device_opts;
+struct ttm_pcie;
+
+struct ttm_pcie_ops {
+    const char *name;
+    /* Open the device; on failure set the error text (err_set) and return -errno. */
+    int (*open)(struct ttm_pcie *p, const struct ttm_device_opts *opts);
+    void (*close)(struct ttm_pcie *p);
+    int (*config_read32)(struct ttm_pcie *p, uint32_t offset, uint32_t *val);
+    /* BAR accesses; offsets are within the BAR. Reads of nothing fill all-ones. */
+    int (*bar_read)(struct ttm_pcie *p, unsigned bar, uint64_t offset, void *dst, size_t len);
+    int (*bar_write)(struct ttm_pcie *p, unsigned bar, uint64_t offset, const void *src,
+                     size_t len);
+    /* Host memory the device can reach: *host is the CPU view, *noc_addr the address a
+     * NoC request to the PCIe tile uses (bit 60 set). Page-aligned, zeroed. */
+    int (*host_mem_alloc)(struct ttm_pcie *p, size_t len, void **host, uint64_t *noc_addr);
+    void (*host_mem_free)(struct ttm_pcie *p, void *host, size_t len);
+    /* Let device time pass while the host waits: `cycles` of device clock on a model,
+     * a short pause on a card. */
+    int (*advance)(struct ttm_pcie *p, uint64_t cycles);
+    /* Optional (models only): describe and clear the device faults recorded so far
+     * (a core that executed something illegal), for error messages. Returns how many. */
+    int (*take_faults)(struct ttm_pcie *p, char *buf, size_t len);
+};
+
+struct ttm_pcie {
+    const struct ttm_pcie_ops *ops;
+    void *priv;            /* backend state */
+};
+
+/* Backends by name ("emu", "ttsim", "kmd"); NULL when the name is unknown. */
+const struct ttm_pcie_ops *pcie_backend(const char *name);
+/* The name a device opens with when none is given: TTM_BACKEND, else kmd when
+ * /dev/tenstorrent/0 exists, else emu. */
+const char *pcie_default_backend(void);
