@@ -58,6 +58,7 @@ struct rv_core {
     uint8_t probe;
     uint8_t probe_nloads;
     uint8_t probe_retries;
+    uint8_t probe_others;    /* backward jumps elsewhere since the snapshot */
     uint32_t probe_pc;
     uint32_t probe_regs[32];
     uint32_t probe_loads[EMU_PROBE_LOADS];   /* watch locations (see emu_loc_*) */
@@ -140,6 +141,7 @@ struct bhemu {
     struct rv_core **pending;
     unsigned pending_len;
     unsigned n_cores;
+    struct rv_core *running;      /* the core inside rv_run, if any */
 
     uint8_t *xfer;                /* staging buffer for one NoC request */
 
@@ -173,6 +175,11 @@ void emu_fault(struct bhemu *emu, uint32_t cause, const struct emu_src *src, uin
 const struct route *emu_route(const struct bhemu *emu, uint32_t x, uint32_t y);
 
 /* sched.c */
+/* The present for whoever is acting: the running core's own clock, else the chip's. */
+static inline uint64_t emu_time(const struct bhemu *emu)
+{
+    return emu->running ? emu->running->time + (uint64_t)emu->running->run_done : emu->now;
+}
 void sched_make_runnable(struct rv_core *c);
 void sched_wake(struct tensix_tile *t, uint32_t loc, uint32_t len);
 void sched_park(struct rv_core *c);

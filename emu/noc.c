@@ -234,7 +234,9 @@ static bool cmd_write(const struct niu_cmd *c)
                      emu_route(emu, c->rx, c->ry)->kind == ROUTE_TENSIX;
     if (to_tensix && c->ret >= BH_L1_SIZE && c->len != 4)
         return cmd_fault(c, c->ret, "register write must be one word");
-    const uint8_t *data = c->t->l1 + c->targ;
+    /* Stage the source: a loopback or multicast may land on the bytes it reads from. */
+    uint8_t *data = emu->xfer;
+    memcpy(data, c->t->l1 + c->targ, c->len);
     unsigned acks = 1;
     if (c->ctrl & BH_NOC_CMD_BRCST_PACKET) {
         /* Rectangle corners must be ordered the way each NoC travels: NOC0 start <= end,
@@ -271,17 +273,21 @@ static bool cmd_atomic(const struct niu_cmd *c)
         return cmd_fault(c, c->ret, "atomic result must land in this tile's L1");
     uint64_t word = (c->targ & ~0xFull) + 4 * ofs;
     uint32_t old, add = c->r[REG(BH_NOC_AT_DATA)];
-    if (noc_read(emu, c->tx, c->ty, word, &old, 4, c->src))
+    account(emu, 4); /* one request: the read-modify-write happens at the target */
+    if (endpoint(emu, c->tx, c->ty, word, &old, 4, false, c->src))
         return false;
     uint32_t mask = width == 31 ? 0xFFFFFFFFu : (2u << width) - 1;
     uint32_t nv = (old & ~mask) | ((old + add) & mask);
-    if (noc_write(emu, c->tx, c->ty, word, &nv, 4, c->src))
+    if (endpoint(emu, c->tx, c->ty, word, &nv, 4, true, c->src))
         return false;
+    /* The old value comes back to RET even for a posted atomic (TTSIM does the same). */
     tensix_access(c->t, c->ret, &old, 4, true, c->src);
-    if (c->ctrl & BH_NOC_CMD_RESP_MARKED)
+    if (c->ctrl & BH_NOC_CMD_RESP_MARKED) {
+        c->n->status[BH_NIU_MST_NONPOSTED_ATOMIC_SENT]++;
         c->n->status[BH_NIU_MST_ATOMIC_RESP_RECEIVED]++;
-    else
+    } else {
         c->n->status[BH_NIU_MST_POSTED_ATOMIC_SENT]++;
+    }
     charge(c, noc_cost(4));
     return true;
 }

@@ -81,6 +81,7 @@ static void probe_snapshot(struct rv_core *c, uint32_t target)
     c->probe = PROBE_RECORDING;
     c->probe_pc = target;
     c->probe_nloads = 0;
+    c->probe_others = 0;
     memcpy(c->probe_regs, c->x, sizeof c->probe_regs);
 }
 
@@ -91,8 +92,18 @@ static bool probe_backedge(struct rv_core *c, uint32_t target)
         probe_snapshot(c, target);
         return false;
     }
-    if (target != c->probe_pc)
-        return false; /* an inner loop of the one being watched */
+    if (target != c->probe_pc) {
+        /* Another loop: an inner one of the watched loop, which returns to it soon, or
+         * the real wait loop (the first backward jump was, say, a return). Watch the new
+         * one if the old one has not come back after a few such jumps. */
+        if (++c->probe_others > 8) {
+            if (++c->probe_retries >= 4)
+                c->probe = PROBE_IDLE;
+            else
+                probe_snapshot(c, target);
+        }
+        return false;
+    }
     if (!memcmp(c->probe_regs, c->x, sizeof c->probe_regs))
         return true;
     if (++c->probe_retries >= 4)
@@ -313,7 +324,10 @@ int64_t rv_run(struct rv_core *c, int64_t budget)
             memcpy(l1 + a, &v, sizeof v);                                               \
             if (t->dec[a >> EMU_PAGE_SHIFT])                                            \
                 rv_invalidate(t, a, sizeof v);                                          \
-            sched_note_write(t, EMU_LOC_L1(a), sizeof v);                               \
+            if (unlikely(t->parked)) {                                                  \
+                c->run_done = budget - left;                                            \
+                sched_wake(t, EMU_LOC_L1(a), sizeof v);                                 \
+            }                                                                           \
         } else {                                                                        \
             c->pc = pc;                                                                 \
             c->run_done = budget - left;                                                \
@@ -341,7 +355,10 @@ int64_t rv_run(struct rv_core *c, int64_t budget)
         memcpy(l1 + a, &nv, 4);                                                         \
         if (t->dec[a >> EMU_PAGE_SHIFT])                                                \
             rv_invalidate(t, a, 4);                                                     \
-        sched_note_write(t, EMU_LOC_L1(a), 4);                                          \
+        if (unlikely(t->parked)) {                                                      \
+            c->run_done = budget - left;                                                \
+            sched_wake(t, EMU_LOC_L1(a), 4);                                            \
+        }                                                                               \
         RD = old;                                                                       \
         NEXT();                                                                         \
     }

@@ -57,8 +57,9 @@ void sched_wake(struct tensix_tile *t, uint32_t loc, uint32_t len)
         t->parked &= (uint8_t)~(1u << i);
         c->state = BHEMU_CORE_RUNNING;
         c->probe = PROBE_IDLE;
-        if (c->time < t->emu->now)
-            c->time = t->emu->now; /* time spent parked passes without executing */
+        uint64_t now = emu_time(t->emu);
+        if (c->time < now)
+            c->time = now; /* time spent parked passes without executing */
         sched_make_runnable(c);
     }
 }
@@ -87,8 +88,6 @@ static void merge(struct bhemu *emu)
             c->in_runq = 0;
             continue;
         }
-        if (c->time < emu->now)
-            c->time = emu->now; /* parked or held cores resume at the present */
         emu->runq[n++] = c;
         added = true;
     }
@@ -113,8 +112,13 @@ int bhemu_clock(bhemu *emu, uint64_t n)
             struct rv_core *c = emu->runq[i];
             if (c->state != BHEMU_CORE_RUNNING)
                 continue;
-            if (c->time < end)
+            if (c->time < end) {
+                emu->running = c;
+                c->run_done = 0;
                 c->time += (uint64_t)rv_run(c, (int64_t)(end - c->time));
+                c->run_done = 0;
+                emu->running = NULL;
+            }
         }
         emu->now = end;
         merge(emu);

@@ -89,6 +89,7 @@ static void write_soft_reset(struct tensix_tile *t, uint32_t v, const struct emu
         } else if (!(v & bit) && (old & bit)) {
             rv_reset(c, reset_pc(t, i));
             memset(c->ldm, 0, c->ldm_size);
+            c->time = emu_time(t->emu);
             c->state = BHEMU_CORE_RUNNING;
             sched_make_runnable(c);
         }

@@ -50,7 +50,6 @@ enum noc_op_kind {
 #define NOC_RES_OPS_DONE (RV_SIG + 0x90)           /* ops completed so far */
 #define NOC_RES_FIRE_PC (RV_SIG + 0x94)            /* slot of the last fire (noc_lib.h) */
 #define NOC_RES_CMD_CTRL (RV_SIG + 0x98)           /* OR of all eight NOC_CMD_CTRL reads */
-#define NOC_RES_ENDPOINT (RV_SIG + 0x9C)           /* NOC_ENDPOINT_ID of NIU0 */
 /* The store that fires sits two instructions after the recorded auipc. */
 #define NOC_FIRE_PC_OFFSET 8
 
@@ -96,5 +95,8 @@ enum noc_op_kind {
 #define NOC_PP_R_ROUNDS (RV_SIG + 0)
 #define NOC_PP_R_ERRORS (RV_SIG + 4)
 #define NOC_PP_R_ACKS (RV_SIG + 8)
+#define NOC_PP_R_START (RV_SIG + 0xC) /* wall clock (low word) before round 1 */
+#define NOC_PP_R_END (RV_SIG + 0x10)   /* and after the last round */
 /* Ball word k of round r sent by role s. */
-#define NOC_PP_BALL_WORD(r, s, k) ((uint32_t)(r) * 0x10001u ^ (uint32_t)(s) << 31 ^ (uint32_t)(k) * 0x9E3779B9u)
+#define NOC_PP_BALL_WORD(r, s, k)                                                       \
+    ((uint32_t)(r) * 0x10001u ^ (uint32_t)(s) << 31 ^ (uint32_t)(k) * 0x9E3779B9u)

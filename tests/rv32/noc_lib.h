@@ -140,7 +140,8 @@ static inline void noc_inline_write(unsigned noc, unsigned cb, uint32_t xy, uint
     noc_set_targ(noc, cb, xy, addr);
     *noc_reg(noc, cb, BH_NOC_AT_LEN_BE) = 0xFu << (addr & 0xC);
     *noc_reg(noc, cb, BH_NOC_AT_DATA) = val;
-    *noc_reg(noc, cb, BH_NOC_CTRL) = BH_NOC_CMD_WR | BH_NOC_CMD_WR_INLINE | NOC_CTRL_UNICAST | flags;
+    *noc_reg(noc, cb, BH_NOC_CTRL) =
+        BH_NOC_CMD_WR | BH_NOC_CMD_WR_INLINE | NOC_CTRL_UNICAST | flags;
     noc_fire(noc, cb);
 }
 
