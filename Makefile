@@ -4,6 +4,7 @@
 CC ?= cc
 RV_CC ?= clang
 OBJCOPY ?= $(shell command -v llvm-objcopy || command -v llvm-objcopy-14)
+PYTHON ?= python3
 
 ifeq ($(SAN),1)
 BUILD ?= build-san
@@ -15,27 +16,42 @@ SANFLAGS =
 OPT = -O2
 endif
 
-CFLAGS = -std=c11 $(OPT) -g -Wall -Wextra -Werror -D_GNU_SOURCE -fvisibility=hidden $(SANFLAGS)
+CFLAGS = -std=c11 $(OPT) -g -Wall -Wextra -Werror -D_GNU_SOURCE -fvisibility=hidden -fPIC \
+	-Iinclude $(SANFLAGS)
 LDFLAGS = $(SANFLAGS)
+LDLIBS = -ldl
 
-# rv32 programs for the chip's cores: RV32IM + Zba/Zbb, no compressed instructions.
-# clang 14 spells Zicsr as part of the base ISA; "a" gives the AMO*.W instructions the
-# cores have (Zaamo); our code never emits LR/SC, which the cores lack.
+# Code for the chip's cores: RV32IM + Zba/Zbb, no compressed instructions. clang 14
+# spells Zicsr as part of the base ISA; "a" gives the AMO*.W instructions the cores have
+# (Zaamo); nothing we build emits LR/SC, which the cores lack.
 RV_ARCH = --target=riscv32-unknown-elf -march=rv32ima_zba_zbb -mabi=ilp32
 RV_CFLAGS = $(RV_ARCH) -O2 -ffreestanding -fno-builtin -nostdlib -fno-pic -Wall -Wextra -Werror
 RV_LDFLAGS = $(RV_ARCH) -nostdlib -fuse-ld=lld -Wl,--no-relax -static
 
+# ---- emulator (libbhemu) ----
 EMU_SRCS = $(wildcard emu/*.c) src/arch/bh.c
 EMU_OBJS = $(EMU_SRCS:%.c=$(BUILD)/%.o)
-TEST_SRCS = $(wildcard tests/emu/*.c)
-TEST_BINS = $(TEST_SRCS:tests/emu/%.c=$(BUILD)/tests/%)
+
+# ---- runtime (libttm): everything under src/ plus the embedded firmware and headers ----
+RT_SRCS = $(filter-out src/arch/bh.c,$(wildcard src/*/*.c))
+RT_OBJS = $(RT_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
+FW_NAMES = brisc ncrisc
+FW_ELFS = $(FW_NAMES:%=$(BUILD)/firmware/%.elf)
+KERNEL_HEADERS = $(wildcard include/ttm/kernel/*.h) firmware/abi.h
+
+# ---- tests and benchmarks ----
+EMU_TEST_BINS = $(patsubst tests/emu/%.c,$(BUILD)/tests/%,$(wildcard tests/emu/*.c))
+UNIT_TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit_%,$(wildcard tests/unit/*.c))
 RV_TESTS = $(filter-out tests/rv32/crt0.S,$(wildcard tests/rv32/*.S tests/rv32/*.c))
 RV_BINS = $(patsubst tests/rv32/%,$(BUILD)/rv32/%.bin,$(basename $(RV_TESTS)))
 BENCH_BINS = $(BUILD)/bench/emu_bench
+EXAMPLE_BINS = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+PY_TESTS = tests/python/run_tests.py
 
 .PHONY: all test bench demo clean
 .SECONDARY:
-all: $(BUILD)/libbhemu.a $(TEST_BINS) $(RV_BINS) $(BENCH_BINS)
+all: $(BUILD)/libbhemu.a $(BUILD)/libttm.a $(BUILD)/libttm.so $(EMU_TEST_BINS) \
+	$(UNIT_TEST_BINS) $(RV_BINS) $(BENCH_BINS) $(EXAMPLE_BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -45,10 +61,41 @@ $(BUILD)/libbhemu.a: $(EMU_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(BUILD)/libttm.a: $(RT_OBJS) $(EMU_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# Only the ttm_* entry points are exported.
+$(BUILD)/libttm.so: $(RT_OBJS) $(EMU_OBJS) src/api/libttm.map
+	$(CC) -shared -Wl,--version-script=src/api/libttm.map $(RT_OBJS) $(EMU_OBJS) $(LDFLAGS) \
+		$(LDLIBS) -o $@
+
+# ---- firmware: built for rv32, embedded in the library with the kernel headers ----
+$(BUILD)/firmware/%.elf: firmware/%.c firmware/crt0.S firmware/link.ld firmware/abi.h \
+		$(wildcard firmware/*.h) $(wildcard include/ttm/kernel/*.h)
+	@mkdir -p $(dir $@)
+	$(RV_CC) $(RV_CFLAGS) $(RV_LDFLAGS) -Ifirmware -Iinclude -mcmodel=medany \
+		-Wl,--defsym=FW_BASE=$(FW_BASE_$*) -T firmware/link.ld firmware/crt0.S $< -o $@
+FW_BASE_brisc = 0x1000
+FW_BASE_ncrisc = 0x4000
+
+$(BUILD)/gen/embedded.S: tools/embed.sh $(FW_ELFS) $(KERNEL_HEADERS)
+	@mkdir -p $(dir $@)
+	sh tools/embed.sh $(FW_ELFS:%=firmware:%) $(KERNEL_HEADERS:%=header:%) > $@
+
+$(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.S
+	$(CC) $(SANFLAGS) -c $< -o $@
+
+# ---- tests ----
 $(BUILD)/tests/%: tests/emu/%.c $(BUILD)/tests/harness.o $(BUILD)/tests/emu_util.o $(BUILD)/libbhemu.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DRV32_DIR='"$(abspath $(BUILD))/rv32"' -Itests $< $(BUILD)/tests/harness.o \
-		$(BUILD)/tests/emu_util.o $(BUILD)/libbhemu.a $(LDFLAGS) -o $@
+	$(CC) $(CFLAGS) -Itests $< $(BUILD)/tests/harness.o $(BUILD)/tests/emu_util.o \
+		$(BUILD)/libbhemu.a $(LDFLAGS) -o $@
+
+$(BUILD)/tests/unit_%: tests/unit/%.c $(BUILD)/tests/harness.o $(BUILD)/tests/emu_util.o $(BUILD)/libttm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -Isrc $< $(BUILD)/tests/harness.o $(BUILD)/tests/emu_util.o \
+		$(BUILD)/libttm.a $(LDFLAGS) $(LDLIBS) -o $@
 
 $(BUILD)/tests/emu_util.o: tests/emu_util.c
 	@mkdir -p $(dir $@)
@@ -65,15 +112,28 @@ $(BUILD)/rv32/%.elf: tests/rv32/%.c tests/rv32/crt0.S tests/rv32/link.ld $(wildc
 $(BUILD)/rv32/%.bin: $(BUILD)/rv32/%.elf
 	$(OBJCOPY) -O binary $< $@
 
-$(BUILD)/bench/%: bench/%.c $(BUILD)/tests/emu_util.o $(BUILD)/libbhemu.a $(RV_BINS)
+$(BUILD)/bench/%: bench/%.c $(BUILD)/tests/emu_util.o $(BUILD)/libttm.a $(RV_BINS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $< $(BUILD)/tests/emu_util.o $(BUILD)/libbhemu.a $(LDFLAGS) -o $@
+	$(CC) $(CFLAGS) -Itests $< $(BUILD)/tests/emu_util.o $(BUILD)/libttm.a $(LDFLAGS) \
+		$(LDLIBS) -o $@
+
+$(BUILD)/examples/%: examples/%.c $(BUILD)/libttm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< $(BUILD)/libttm.a $(LDFLAGS) $(LDLIBS) -o $@
+
+ifeq ($(SAN),1)
+PY_PRELOAD = $(shell $(CC) -print-file-name=libasan.so) $(shell $(CC) -print-file-name=libubsan.so)
+endif
 
 test: all
-	@tests/run.sh $(TEST_BINS)
+	@TTM_LIB=$(abspath $(BUILD))/libttm.so TTM_PY_PRELOAD="$(PY_PRELOAD)" tests/run.sh \
+		$(EMU_TEST_BINS) $(UNIT_TEST_BINS) $(wildcard $(PY_TESTS))
 
 bench: all
-	@$(BUILD)/bench/emu_bench
+	@for b in $(BENCH_BINS); do $$b || exit 1; done
+
+demo: all
+	$(BUILD)/examples/add1
 
 clean:
 	rm -rf build build-san

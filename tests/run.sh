@@ -8,7 +8,17 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for bin in "$@"; do
     name=$(basename "$bin")
-    timeout "$limit" "$bin" >"$log" 2>&1
+    case "$bin" in
+    *.py)
+        # A sanitizer build's library needs its runtime preloaded into the interpreter.
+        if [ -n "$TTM_PY_PRELOAD" ]; then
+            LD_PRELOAD="$TTM_PY_PRELOAD" ASAN_OPTIONS=detect_leaks=0 timeout "$limit" python3 "$bin" >"$log" 2>&1
+        else
+            timeout "$limit" python3 "$bin" >"$log" 2>&1
+        fi
+        ;;
+    *) timeout "$limit" "$bin" >"$log" 2>&1 ;;
+    esac
     rc=$?
     p=$(grep -c '^PASS ' "$log")
     f=$(grep -c '^FAIL ' "$log")

@@ -1,9 +1,10 @@
-/* Files built into the library (tools/embed.sh): our firmware images, named
- * "firmware/<name>.elf", and the kernel headers, named "header/<name>.h". Each file's
- * bytes are followed by a NUL, so text files can be used as C strings. */
+/* Files built into the library by tools/embed.sh: firmware images ("firmware/brisc.elf")
+ * and the kernel headers ("header/dataflow.h", "header/abi.h", ...). Each file's data is
+ * followed by a NUL byte (not counted in size), so text files are also C strings. */
 #pragma once
 
 #include <stdint.h>
+#include <string.h>
 
 struct ttm_embedded_file {
     const char *name;
@@ -11,8 +12,13 @@ struct ttm_embedded_file {
     uint64_t size;
 };
 
-/* The table, terminated by an entry whose name is NULL. */
+/* Terminated by an entry whose name is NULL. */
 extern const struct ttm_embedded_file ttm_embedded[];
 
-/* The file called `name`, or NULL. */
-const struct ttm_embedded_file *embedded_find(const char *name);
+static inline const struct ttm_embedded_file *embedded_find(const char *name)
+{
+    for (const struct ttm_embedded_file *f = ttm_embedded; f->name; f++)
+        if (!strcmp(f->name, name))
+            return f;
+    return NULL;
+}

@@ -1,0 +1,144 @@
+/* Interleaved buffers: page p of a buffer lives in bank p % banks at bank-local address
+ * base + (p / banks) * page_size, in DRAM (the enabled banks) or in the workers' L1 (one
+ * bank per worker), the layout kernels' address generators assume (device-facts 1.7). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/err.h"
+#include "internal.h"
+
+#define VIS __attribute__((visibility("default")))
+
+static uint32_t n_banks(const struct ttm_buffer *b)
+{
+    return b->type == TTM_BUFFER_DRAM ? b->dev->chip.n_dram : b->dev->chip.n_workers;
+}
+
+static void bank_xy(const struct ttm_buffer *b, uint32_t bank, uint32_t *x, uint32_t *y)
+{
+    const struct ttm_chip *c = &b->dev->chip;
+    if (b->type == TTM_BUFFER_DRAM) {
+        *x = c->dram_x[bank];
+        *y = c->dram_y[bank];
+    } else {
+        struct chip_worker w = chip_worker_at(c, bank % c->grid_x, bank / c->grid_x);
+        *x = w.x;
+        *y = w.y;
+    }
+}
+
+static struct chip_alloc *allocator(struct ttm_buffer *b)
+{
+    return b->type == TTM_BUFFER_DRAM ? &b->dev->chip.dram_alloc : &b->dev->chip.l1_alloc;
+}
+
+VIS int ttm_buffer_create_interleaved(ttm_device *dev, uint64_t size, uint32_t page_size,
+                                      uint32_t type, ttm_buffer **out)
+{
+    int rc = api_check_device(dev);
+    if (rc)
+        return rc;
+    if (!out)
+        return err_set(-EINVAL, "ttm_buffer_create_interleaved: out is NULL");
+    *out = NULL;
+    if (type != TTM_BUFFER_DRAM && type != TTM_BUFFER_L1)
+        return err_set(-EINVAL, "buffer type %u is neither DRAM (0) nor L1 (1)", type);
+    /* NoC transfers need DRAM data 64-byte and L1 data 16-byte aligned (device-facts 1.7),
+     * so every page starts on such a boundary. */
+    uint32_t align = type == TTM_BUFFER_DRAM ? TTM_DRAM_ALIGN : TTM_L1_ALIGN;
+    if (!page_size || page_size % align)
+        return err_set(-EINVAL, "page size %u must be a non-zero multiple of %u for %s buffers",
+                       page_size, align, type == TTM_BUFFER_DRAM ? "DRAM" : "L1");
+    if (!size || size % page_size)
+        return err_set(-EINVAL, "buffer size %llu must be a non-zero multiple of the page size %u",
+                       (unsigned long long)size, page_size);
+    struct ttm_buffer *b = calloc(1, sizeof *b);
+    if (!b)
+        return err_set(-ENOMEM, "out of memory");
+    b->dev = dev;
+    b->type = type;
+    b->size = size;
+    b->page_size = page_size;
+    uint64_t pages = size / page_size, banks = n_banks(b);
+    uint64_t per_bank = (pages + banks - 1) / banks * page_size;
+    if ((rc = alloc_take(allocator(b), per_bank, align, &b->addr))) {
+        free(b);
+        return err_wrap(rc, "allocating %llu bytes per %s bank", (unsigned long long)per_bank,
+                        type == TTM_BUFFER_DRAM ? "DRAM" : "L1");
+    }
+    dev->children++;
+    *out = b;
+    return 0;
+}
+
+VIS int ttm_buffer_destroy(ttm_buffer *b)
+{
+    if (!b)
+        return err_set(-EINVAL, "buffer handle is NULL");
+    struct ttm_device *dev = b->dev;
+    if (!dev->closed)
+        alloc_give(allocator(b), b->addr);
+    free(b);
+    api_device_release(dev);
+    return 0;
+}
+
+VIS uint64_t ttm_buffer_address(const ttm_buffer *b)
+{
+    return b ? b->addr : 0;
+}
+
+VIS uint64_t ttm_buffer_size(const ttm_buffer *b)
+{
+    return b ? b->size : 0;
+}
+
+VIS uint32_t ttm_buffer_page_size(const ttm_buffer *b)
+{
+    return b ? b->page_size : 0;
+}
+
+/* Move [offset, offset + size) between host and device. Pages that follow each other in a
+ * bank are adjacent there, so each bank's share goes in one transfer per contiguous run. */
+static int transfer(struct ttm_buffer *b, uint64_t offset, void *host, uint64_t size, bool write)
+{
+    int rc = b ? api_check_device(b->dev) : err_set(-EINVAL, "buffer handle is NULL");
+    if (rc)
+        return rc;
+    if (!host && size)
+        return err_set(-EINVAL, "host pointer is NULL");
+    if (offset > b->size || size > b->size - offset)
+        return err_set(-EINVAL, "range [%llu, %llu) is outside the %llu-byte buffer",
+                       (unsigned long long)offset, (unsigned long long)(offset + size),
+                       (unsigned long long)b->size);
+    uint32_t banks = n_banks(b);
+    uint8_t *p = host;
+    while (size) {
+        uint64_t page = offset / b->page_size, in_page = offset % b->page_size;
+        uint32_t bank = (uint32_t)(page % banks), x, y;
+        uint64_t n = b->page_size - in_page;
+        if (n > size)
+            n = size;
+        bank_xy(b, bank, &x, &y);
+        uint64_t addr = b->addr + page / banks * b->page_size + in_page;
+        rc = write ? chip_write(&b->dev->chip, x, y, addr, p, n)
+                   : chip_read(&b->dev->chip, x, y, addr, p, n);
+        if (rc)
+            return err_wrap(rc, "buffer %s", write ? "write" : "read");
+        p += n;
+        offset += n;
+        size -= n;
+    }
+    return 0;
+}
+
+VIS int ttm_buffer_write(ttm_buffer *b, uint64_t offset, const void *src, uint64_t size)
+{
+    return transfer(b, offset, (void *)src, size, true);
+}
+
+VIS int ttm_buffer_read(ttm_buffer *b, uint64_t offset, void *dst, uint64_t size)
+{
+    return transfer(b, offset, dst, size, false);
+}

@@ -1,0 +1,141 @@
+/* Devices, versions and errors. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/err.h"
+#include "internal.h"
+
+#define STR2(x) #x
+#define STR(x) STR2(x)
+#define BOOT_TIMEOUT_MS 10000
+
+__attribute__((visibility("default"))) const char *ttm_version(void)
+{
+    return STR(TTM_VERSION_MAJOR) "." STR(TTM_VERSION_MINOR) "." STR(TTM_VERSION_PATCH);
+}
+
+__attribute__((visibility("default"))) uint32_t ttm_version_number(void)
+{
+    return TTM_VERSION_MAJOR << 16 | TTM_VERSION_MINOR << 8 | TTM_VERSION_PATCH;
+}
+
+__attribute__((visibility("default"))) const char *ttm_strerror(int err)
+{
+    return strerror(err < 0 ? -err : err);
+}
+
+__attribute__((visibility("default"))) const char *ttm_last_error(void)
+{
+    return err_get();
+}
+
+int api_check_device(const struct ttm_device *dev)
+{
+    if (!dev)
+        return err_set(-EINVAL, "device handle is NULL");
+    if (dev->closed)
+        return err_set(-ENODEV, "the device was closed");
+    return 0;
+}
+
+void api_device_release(struct ttm_device *dev)
+{
+    if (--dev->children == 0 && dev->closed)
+        free(dev);
+}
+
+__attribute__((visibility("default"))) int
+ttm_device_create_opts(const struct ttm_device_opts *opts, ttm_device **out)
+{
+    if (!out)
+        return err_set(-EINVAL, "ttm_device_create: out is NULL");
+    *out = NULL;
+    if (opts && opts->argsz != sizeof *opts)
+        return err_set(-EINVAL, "ttm_device_opts.argsz is %u, expected %zu", opts->argsz,
+                       sizeof *opts);
+    if (opts && opts->flags)
+        return err_set(-EINVAL, "ttm_device_opts.flags must be 0");
+    const char *name = opts && opts->backend ? opts->backend : pcie_default_backend();
+    const struct ttm_pcie_ops *ops = pcie_backend(name);
+    if (!ops)
+        return err_set(-EINVAL, "unknown backend \"%s\" (use emu, ttsim or kmd)", name);
+    struct ttm_device *dev = calloc(1, sizeof *dev);
+    if (!dev)
+        return err_set(-ENOMEM, "out of memory");
+    snprintf(dev->backend, sizeof dev->backend, "%s", ops->name);
+    int rc = chip_open(&dev->chip, ops, opts);
+    if (rc) {
+        free(dev);
+        return err_wrap(rc, "opening device (backend %s)", name);
+    }
+    if ((rc = chip_boot(&dev->chip, BOOT_TIMEOUT_MS))) {
+        chip_close(&dev->chip);
+        free(dev);
+        return err_wrap(rc, "booting device (backend %s)", name);
+    }
+    *out = dev;
+    return 0;
+}
+
+__attribute__((visibility("default"))) int ttm_device_create(uint32_t device_id, ttm_device **out)
+{
+    struct ttm_device_opts opts = {.argsz = sizeof opts, .device_id = device_id};
+    return ttm_device_create_opts(&opts, out);
+}
+
+__attribute__((visibility("default"))) int ttm_device_close(ttm_device *dev)
+{
+    int rc = api_check_device(dev);
+    if (rc)
+        return rc;
+    chip_close(&dev->chip);
+    dev->closed = true;
+    if (!dev->children)
+        free(dev);
+    return 0;
+}
+
+__attribute__((visibility("default"))) int ttm_device_info(ttm_device *dev,
+                                                            struct ttm_device_info *info)
+{
+    int rc = api_check_device(dev);
+    if (rc)
+        return rc;
+    if (!info || info->argsz != sizeof *info)
+        return err_set(-EINVAL, "ttm_device_info: argsz must be %zu", sizeof *info);
+    const struct ttm_chip *c = &dev->chip;
+    memset(info, 0, sizeof *info);
+    info->argsz = sizeof *info;
+    info->board = c->board;
+    info->grid_x = c->grid_x;
+    info->grid_y = c->grid_y;
+    info->num_workers = c->n_workers;
+    info->num_dram_banks = c->n_dram;
+    info->dram_bank_size = c->dram_alloc.end;
+    info->l1_size = TTM_L1_END;
+    info->l1_unreserved = TTM_L1_UNRESERVED;
+    snprintf(info->backend, sizeof info->backend, "%s", dev->backend);
+    return 0;
+}
+
+int api_core_set(const struct ttm_device *dev, const struct ttm_core_range *ranges, size_t n,
+                 struct core_set *out)
+{
+    const struct ttm_chip *c = &dev->chip;
+    memset(out, 0, sizeof *out);
+    if (!ranges || !n)
+        return err_set(-EINVAL, "no core range given");
+    for (size_t i = 0; i < n; i++) {
+        const struct ttm_core_range *r = &ranges[i];
+        if (r->x0 > r->x1 || r->y0 > r->y1 || r->x1 >= c->grid_x || r->y1 >= c->grid_y)
+            return err_set(-EINVAL, "core range %zu (%u,%u)-(%u,%u) is outside the %ux%u "
+                                    "worker grid or inverted", i, r->x0, r->y0, r->x1, r->y1,
+                           c->grid_x, c->grid_y);
+        for (uint32_t y = r->y0; y <= r->y1; y++)
+            for (uint32_t x = r->x0; x <= r->x1; x++)
+                core_set_add(out, y * c->grid_x + x);
+    }
+    return 0;
+}

@@ -1,0 +1,693 @@
+/* Kernel compiler driver with a content-addressed cache (kbuild.h).
+ *
+ * The compiler runs as a child process from an argv array (posix_spawnp, never a shell),
+ * so nothing in a define or a path can be interpreted; defines are still validated, to
+ * give a clear error for what can only be a mistake.
+ */
+#include "kbuild.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../firmware/abi.h"
+#include "../util/err.h"
+#include "embedded.h"
+#include "hash.h"
+
+#define KEY_VERSION "ttm-kbuild 1"  /* change when the driver changes its output */
+#define MAX_SOURCE (16u << 20)
+#define MAX_ELF (16u << 20)
+#define MAX_COMPILE_ARGS 1024u
+#define MAX_DEFINES 256u
+#define MAX_DEFINE_LEN 256u
+#define MAX_LOG (64u << 10)          /* compiler output kept */
+#define LOG_IN_ERROR 800u            /* of which goes in the message (err.c keeps 1 KiB) */
+#define COMPILE_TIMEOUT_MS 120000    /* every wait is bounded (design.md §6) */
+#define HEADER_PREFIX "header/"
+#define EM_RISCV_ 243
+#define EF_RISCV_RVC_ 0x1u
+
+/* The code-generation flags. rv32ima + Zba/Zbb is what the cores run, with no compressed
+ * instructions (device-facts 2.2). medany, no PIC and no jump tables make every reference
+ * from code to the image PC-relative, so the image runs wherever it is placed; -mno-relax
+ * keeps the code as compiled so the kept relocations describe it. */
+static const char *const common_flags[] = {
+    "--target=riscv32-unknown-elf", "-march=rv32ima_zba_zbb", "-mabi=ilp32",
+    "-mcmodel=medany", "-mno-relax", "-fno-pic", "-fno-jump-tables",
+    "-O2", "-ffreestanding", "-fno-builtin", "-nostdlib", "-nostdlibinc",
+    "-ffunction-sections", "-fdata-sections", "-Wall",
+    "-fuse-ld=lld", "-static", "-Wl,--no-relax", "-Wl,--emit-relocs", "-Wl,--gc-sections",
+    "-Wl,--build-id=none",
+};
+static const char *const c_flags[] = {"-std=c11"};
+/* No runtime to call: no exceptions, RTTI or guarded statics (__cxa_guard_*). */
+static const char *const cxx_flags[] = {"-std=c++17", "-fno-exceptions", "-fno-rtti",
+                                        "-fno-threadsafe-statics"};
+
+/* One PT_LOAD holding everything, kernel_main first: the loader packs segments back to back
+ * (seed 003), which could move data relative to code if there were several. Zero-initialised
+ * data is stored as zeros inside .data, so the image needs no clearing when loaded. Nothing
+ * would run global constructors, so they are refused. */
+static const char kernel_ld[] =
+    "/* ttm kernel image, written by the ttm runtime (src/build/kbuild.c). */\n"
+    "ENTRY(kernel_main)\n"
+    "PHDRS { image PT_LOAD FLAGS(7); }\n"
+    "SECTIONS\n"
+    "{\n"
+    "    . = 0;\n"
+    "    .text : { *(.text.kernel_main) *(.text .text.*) } :image\n"
+    "    .rodata ALIGN(4) : { *(.rodata .rodata.* .srodata .srodata.*) } :image\n"
+    "    .data ALIGN(4) : {\n"
+    "        *(.data .data.* .sdata .sdata.*)\n"
+    "        *(.sbss .sbss.* .bss .bss.* COMMON)\n"
+    "        __ttm_ctors = .;\n"
+    "        *(.init_array .init_array.* .ctors .ctors.*)\n"
+    "        ASSERT(. == __ttm_ctors, \"kernel: global constructors are not supported\");\n"
+    "        . = ALIGN(4);\n"
+    "    } :image\n"
+    "    /DISCARD/ : { *(.comment) *(.note .note.*) *(.eh_frame .eh_frame_hdr) }\n"
+    "}\n";
+
+/* Environment variables through which a build could change behind the cache key. */
+static const char *const env_dropped[] = {"CPATH=", "C_INCLUDE_PATH=", "CPLUS_INCLUDE_PATH=",
+                                          "CCC_OVERRIDE_OPTIONS=", "COMPILER_PATH=",
+                                          "LIBRARY_PATH="};
+
+/* ---- argv building ---- */
+
+struct args {
+    char **v; /* NULL-terminated */
+    size_t n, cap;
+    int oom;
+};
+
+__attribute__((format(printf, 2, 3))) static void args_add(struct args *a, const char *fmt, ...)
+{
+    char *s;
+    va_list ap;
+    if (a->oom)
+        return;
+    if (a->n + 2 > a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 64;
+        char **v = realloc(a->v, cap * sizeof *v);
+        if (!v) {
+            a->oom = 1;
+            return;
+        }
+        a->v = v;
+        a->cap = cap;
+    }
+    va_start(ap, fmt);
+    int n = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        a->oom = 1;
+        return;
+    }
+    a->v[a->n++] = s;
+    a->v[a->n] = NULL;
+}
+
+static void args_free(struct args *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->v[i]);
+    free(a->v);
+}
+
+/* ---- files ---- */
+
+__attribute__((format(printf, 2, 3))) static int path_fmt(char out[PATH_MAX], const char *fmt,
+                                                          ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, PATH_MAX, fmt, ap);
+    va_end(ap);
+    if (n < 0 || n >= PATH_MAX)
+        return err_set(-ENAMETOOLONG, "path too long: %.80s...", out);
+    return 0;
+}
+
+/* The whole of a regular file, NUL-terminated. Returns 0 or a negative errno, no message. */
+static int read_whole(const char *path, size_t max, char **buf, size_t *len)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int rc = fstat(fd, &st) ? -errno : !S_ISREG(st.st_mode) ? -EINVAL
+                                      : (uint64_t)st.st_size > max ? -EFBIG : 0;
+    char *b = rc ? NULL : malloc((size_t)st.st_size + 1);
+    size_t got = 0;
+    if (!rc && !b)
+        rc = -ENOMEM;
+    while (!rc && got < (size_t)st.st_size) {
+        ssize_t r = read(fd, b + got, (size_t)st.st_size - got);
+        if (r < 0 && errno != EINTR)
+            rc = -errno;
+        else if (r == 0)
+            break; /* shrank while being read: take what is there */
+        else if (r > 0)
+            got += (size_t)r;
+    }
+    close(fd);
+    if (rc) {
+        free(b);
+        return rc;
+    }
+    b[got] = 0;
+    *buf = b;
+    *len = got;
+    return 0;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return w < 0 ? -errno : -EIO;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Readers (other processes too) see the old file or the new one, never a part. */
+static int write_atomic(const char *path, const void *data, size_t len)
+{
+    char tmp[PATH_MAX];
+    int rc = path_fmt(tmp, "%s.XXXXXX", path);
+    if (rc)
+        return rc;
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0)
+        return err_set(-errno, "cannot create %s: %s", tmp, strerror(errno));
+    rc = write_all(fd, data, len);
+    if (!rc && fchmod(fd, 0644))
+        rc = -errno;
+    if (close(fd) && !rc)
+        rc = -errno;
+    if (!rc && rename(tmp, path))
+        rc = -errno;
+    if (rc) {
+        unlink(tmp);
+        return err_set(rc, "cannot write %s: %s", path, strerror(-rc));
+    }
+    return 0;
+}
+
+static int write_if_changed(const char *path, const void *data, size_t len)
+{
+    char *old;
+    size_t old_len;
+    if (!read_whole(path, len, &old, &old_len)) {
+        int same = old_len == len && !memcmp(old, data, len);
+        free(old);
+        if (same)
+            return 0;
+    }
+    return write_atomic(path, data, len);
+}
+
+static int mkdir_p(const char *path)
+{
+    char p[PATH_MAX];
+    struct stat st;
+    int rc = path_fmt(p, "%s", path);
+    for (char *s = p + 1; !rc; s++) {
+        if (*s && *s != '/')
+            continue;
+        char c = *s;
+        *s = 0;
+        if (mkdir(p, 0755) && errno != EEXIST)
+            return err_set(-errno, "cannot create directory %s: %s", p, strerror(errno));
+        *s = c;
+        if (!c)
+            break;
+    }
+    if (!rc && (stat(path, &st) || !S_ISDIR(st.st_mode)))
+        rc = err_set(-ENOTDIR, "%s is not a directory", path);
+    return rc;
+}
+
+/* ---- the cache directory ---- */
+
+int kbuild_cache_dir(char *out, size_t size)
+{
+    const char *d = getenv("TTM_CACHE_DIR");
+    int n;
+    if (d && *d)
+        n = snprintf(out, size, "%s", d);
+    else if ((d = getenv("XDG_CACHE_HOME")) && *d == '/') /* relative: invalid (XDG spec) */
+        n = snprintf(out, size, "%s/ttm", d);
+    else if ((d = getenv("HOME")) && *d)
+        n = snprintf(out, size, "%s/.cache/ttm", d);
+    else
+        return err_set(-ENOENT, "no directory for the kernel cache: set TTM_CACHE_DIR");
+    if (n < 0 || (size_t)n >= size)
+        return err_set(-ENAMETOOLONG, "kernel cache directory name too long");
+    return 0;
+}
+
+static int header_count(void)
+{
+    int n = 0;
+    for (const struct ttm_embedded_file *f = ttm_embedded; f->name; f++)
+        n += !strncmp(f->name, HEADER_PREFIX, strlen(HEADER_PREFIX));
+    return n;
+}
+
+/* The headers under include/ttm/kernel/ and the link script, each rewritten only when it
+ * differs from the library's copy (an older library may have left its own). */
+static int prepare_cache(const char *cache)
+{
+    char p[PATH_MAX];
+    static const char *const dirs[] = {"kernels", "tmp", "include/ttm/kernel"};
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        int rc = path_fmt(p, "%s/%s", cache, dirs[i]);
+        if (rc || (rc = mkdir_p(p)))
+            return rc;
+    }
+    if (!header_count())
+        return err_set(-ENOENT, "this library was built without the kernel headers");
+    for (const struct ttm_embedded_file *f = ttm_embedded; f->name; f++) {
+        const char *base = f->name + strlen(HEADER_PREFIX);
+        if (strncmp(f->name, HEADER_PREFIX, strlen(HEADER_PREFIX)) || strchr(base, '/'))
+            continue;
+        int rc = path_fmt(p, "%s/include/ttm/kernel/%s", cache, base);
+        if (rc || (rc = write_if_changed(p, f->data, (size_t)f->size)))
+            return rc;
+    }
+    int rc = path_fmt(p, "%s/kernel.ld", cache);
+    return rc ? rc : write_if_changed(p, kernel_ld, sizeof kernel_ld - 1);
+}
+
+/* ---- running the compiler ---- */
+
+/* The caller's environment minus env_dropped; the strings are shared with environ. */
+static char **compiler_env(void)
+{
+    size_t n = 0;
+    while (environ[n])
+        n++;
+    char **env = malloc((n + 1) * sizeof *env);
+    size_t k = 0;
+    for (size_t i = 0; env && i < n; i++) {
+        int drop = 0;
+        for (size_t j = 0; j < sizeof env_dropped / sizeof env_dropped[0]; j++)
+            drop |= !strncmp(environ[i], env_dropped[j], strlen(env_dropped[j]));
+        if (!drop)
+            env[k++] = environ[i];
+    }
+    if (env)
+        env[k] = NULL;
+    return env;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Read the child's output until EOF into log (keeping MAX_LOG bytes). Returns 0, or
+ * -ETIMEDOUT when the deadline passed first. */
+static int collect(int fd, char *log)
+{
+    size_t len = 0;
+    int64_t deadline = now_ms() + COMPILE_TIMEOUT_MS;
+    log[0] = 0;
+    for (;;) {
+        int64_t left = deadline - now_ms();
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (left <= 0)
+            return -ETIMEDOUT;
+        int r = poll(&pfd, 1, (int)left);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return r ? -errno : -ETIMEDOUT;
+        char chunk[4096];
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return 0;
+        size_t keep = (size_t)n < MAX_LOG - len ? (size_t)n : MAX_LOG - len;
+        memcpy(log + len, chunk, keep);
+        len += keep;
+        log[len] = 0;
+    }
+}
+
+/* Run argv (argv[0] looked up in PATH) with no input and its stdout and stderr into log
+ * (MAX_LOG + 1 bytes). Returns its exit status (>= 0), or a negative errno with a message
+ * when it could not run, died or overran the time limit. */
+static int run(char *const argv[], char *log)
+{
+    int fds[2];
+    pid_t pid;
+    posix_spawn_file_actions_t fa;
+    if (pipe2(fds, O_CLOEXEC))
+        return err_set(-errno, "pipe: %s", strerror(errno));
+    char **env = compiler_env();
+    int rc = env ? posix_spawn_file_actions_init(&fa) : ENOMEM;
+    if (!rc) {
+        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+        posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+        rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, env);
+        posix_spawn_file_actions_destroy(&fa);
+    }
+    free(env);
+    close(fds[1]);
+    if (rc) {
+        close(fds[0]);
+        if (rc == ENOENT)
+            return err_set(-ENOENT, "kernel compiler '%s' not found: install clang and lld, "
+                                    "or set TTM_CLANG", argv[0]);
+        return err_set(-rc, "cannot run kernel compiler '%s': %s", argv[0], strerror(rc));
+    }
+    int timeout = collect(fds[0], log);
+    close(fds[0]);
+    if (timeout)
+        kill(pid, SIGKILL);
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return err_set(-errno, "waiting for kernel compiler: %s", strerror(errno));
+    if (timeout)
+        return err_set(-ETIMEDOUT, "kernel compiler '%s' did not finish in %d s", argv[0],
+                       COMPILE_TIMEOUT_MS / 1000);
+    if (WIFSIGNALED(status))
+        return err_set(-EIO, "kernel compiler '%s' killed by signal %d", argv[0],
+                       WTERMSIG(status));
+    return WEXITSTATUS(status);
+}
+
+/* Cut the compiler's output for an error message: the first lines (where the first error
+ * is), up to LOG_IN_ERROR bytes, then a mark. */
+static void trim_log(char *log)
+{
+    size_t len = strlen(log);
+    if (len > LOG_IN_ERROR) {
+        len = LOG_IN_ERROR;
+        while (len > LOG_IN_ERROR / 2 && log[len] != '\n')
+            len--;
+        len += (size_t)snprintf(log + len, MAX_LOG + 1 - len, "\n[...]");
+    }
+    while (len && (log[len - 1] == '\n' || log[len - 1] == ' '))
+        len--;
+    log[len] = 0;
+}
+
+/* A digest of the compiler (its name and `--version` output), asked once per process and
+ * compiler name: a different clang must not reuse another's cached kernels. */
+static pthread_mutex_t ident_lock = PTHREAD_MUTEX_INITIALIZER;
+static char ident_cc[PATH_MAX];
+static uint8_t ident_digest[SHA256_BYTES];
+
+static int compiler_identity(const char *cc, uint8_t digest[SHA256_BYTES])
+{
+    int rc = 0;
+    pthread_mutex_lock(&ident_lock);
+    if (!ident_cc[0] || strcmp(ident_cc, cc)) {
+        char *argv[] = {(char *)cc, "--version", NULL};
+        char *log = malloc(MAX_LOG + 1);
+        rc = log ? run(argv, log) : -ENOMEM;
+        if (rc > 0) {
+            trim_log(log);
+            rc = err_set(-ENOEXEC, "kernel compiler '%s --version' failed: %s", cc, log);
+        }
+        if (!rc) {
+            struct sha256 s;
+            sha256_init(&s);
+            sha256_update(&s, cc, strlen(cc) + 1);
+            sha256_update(&s, log, strlen(log));
+            sha256_final(&s, ident_digest);
+            snprintf(ident_cc, sizeof ident_cc, "%s", cc);
+        }
+        free(log);
+    }
+    memcpy(digest, ident_digest, SHA256_BYTES);
+    pthread_mutex_unlock(&ident_lock);
+    return rc;
+}
+
+/* ---- the request ---- */
+
+static int is_ident_char(char c, int first)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+           (!first && c >= '0' && c <= '9');
+}
+
+static int check_define(const char *d, size_t n)
+{
+    size_t name_len = 0;
+    if (n > MAX_DEFINE_LEN)
+        return err_set(-EINVAL, "define '%.40s...' is longer than %u characters", d,
+                       MAX_DEFINE_LEN);
+    for (; name_len < n && d[name_len] != '='; name_len++)
+        if (!is_ident_char(d[name_len], name_len == 0))
+            return err_set(-EINVAL, "define '%.*s': the name must be a C identifier", (int)n,
+                           d);
+    if (!name_len)
+        return err_set(-EINVAL, "define '%.*s' has no name", (int)n, d);
+    if (!strncmp(d, "TTM_", 4))
+        return err_set(-EINVAL, "define '%.*s': names starting with TTM_ are reserved", (int)n,
+                       d);
+    for (size_t i = name_len + 1; i < n; i++)
+        if (!is_ident_char(d[i], 0) && !strchr(".+-,:/", d[i]))
+            return err_set(-EINVAL, "define '%.*s': the value may hold only letters, digits "
+                                    "and _ . + - , : /", (int)n, d);
+    return 0;
+}
+
+static int add_defines(struct args *a, const char *defines)
+{
+    static const char space[] = " \t\n\r\v\f";
+    unsigned count = 0;
+    for (const char *p = defines; p && *(p += strspn(p, space));) {
+        size_t n = strcspn(p, space);
+        int rc = check_define(p, n);
+        if (rc)
+            return rc;
+        if (++count > MAX_DEFINES)
+            return err_set(-E2BIG, "more than %u defines", MAX_DEFINES);
+        args_add(a, "-D%.*s", (int)n, p);
+        p += n;
+    }
+    return 0;
+}
+
+/* The compiler and every argument that does not name a file. */
+static int build_flags(struct args *a, const struct kbuild_req *req, const char *cc)
+{
+    args_add(a, "%s", cc);
+    for (size_t i = 0; i < sizeof common_flags / sizeof common_flags[0]; i++)
+        args_add(a, "%s", common_flags[i]);
+    const char *const *lang = req->is_cpp ? cxx_flags : c_flags;
+    size_t n_lang = req->is_cpp ? sizeof cxx_flags / sizeof cxx_flags[0] : 1;
+    for (size_t i = 0; i < n_lang; i++)
+        args_add(a, "%s", lang[i]);
+    args_add(a, "-DTTM_PROC=%u", req->processor);
+    args_add(a, "-DTTM_CT_ARGS_N=%u", req->n_compile_args);
+    for (uint32_t i = 0; i < req->n_compile_args; i++)
+        args_add(a, "-DTTM_CT_ARG_%u=%uu", i, req->compile_args[i]);
+    return add_defines(a, req->defines);
+}
+
+static void key_bytes(struct sha256 *s, const void *p, size_t n)
+{
+    uint64_t len = n; /* length-prefixed, so field boundaries cannot shift */
+    sha256_update(s, &len, sizeof len);
+    sha256_update(s, p, n);
+}
+
+static void cache_key(const struct kbuild_req *req, const char *name, const struct args *flags,
+                      const uint8_t ident[SHA256_BYTES], char hex[2 * SHA256_BYTES + 1])
+{
+    struct sha256 s;
+    uint8_t digest[SHA256_BYTES];
+    sha256_init(&s);
+    key_bytes(&s, KEY_VERSION, strlen(KEY_VERSION));
+    key_bytes(&s, ident, SHA256_BYTES);
+    for (size_t i = 1; i < flags->n; i++) /* argv[0] is in ident */
+        key_bytes(&s, flags->v[i], strlen(flags->v[i]));
+    key_bytes(&s, kernel_ld, sizeof kernel_ld - 1);
+    for (const struct ttm_embedded_file *f = ttm_embedded; f->name; f++) {
+        if (strncmp(f->name, HEADER_PREFIX, strlen(HEADER_PREFIX)))
+            continue;
+        key_bytes(&s, f->name, strlen(f->name));
+        key_bytes(&s, f->data, (size_t)f->size);
+    }
+    key_bytes(&s, name, strlen(name)); /* it is in the #line, hence in __FILE__ */
+    key_bytes(&s, req->source, req->source_len);
+    sha256_final(&s, digest);
+    sha256_hex(digest, hex);
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Enough to know the file is what this driver makes; the loader checks the rest. */
+static int elf_ok(const uint8_t *p, size_t n)
+{
+    return n >= 52 && !memcmp(p, "\177ELF", 4) && p[4] == 1 /* 32-bit */ &&
+           p[5] == 1 /* little-endian */ && (p[18] | p[19] << 8) == EM_RISCV_ &&
+           !(le32(p + 36) & EF_RISCV_RVC_);
+}
+
+static int load_elf(const char *path, uint8_t **elf, size_t *size)
+{
+    char *buf;
+    size_t len;
+    int rc = read_whole(path, MAX_ELF, &buf, &len);
+    if (!rc && !elf_ok((uint8_t *)buf, len)) {
+        free(buf);
+        rc = -ENOEXEC;
+    }
+    if (!rc) {
+        *elf = (uint8_t *)buf;
+        *size = len;
+    }
+    return rc;
+}
+
+/* The source as the compiler sees it: a #line first, so diagnostics name the kernel as
+ * the user knows it and keep its line numbers. */
+static int write_source(const char *path, const char *name, const struct kbuild_req *req)
+{
+    char line[PATH_MAX + 32];
+    size_t n = (size_t)snprintf(line, sizeof line, "#line 1 \"");
+    for (const char *c = name; *c && n < sizeof line - 8; c++) {
+        if (*c == '"' || *c == '\\')
+            line[n++] = '\\';
+        line[n++] = (unsigned char)*c < 0x20 || *c == 0x7F ? '?' : *c;
+    }
+    n += (size_t)snprintf(line + n, sizeof line - n, "\"\n");
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return err_set(-errno, "cannot create %s: %s", path, strerror(errno));
+    int rc = write_all(fd, line, n);
+    if (!rc)
+        rc = write_all(fd, req->source, req->source_len);
+    if (close(fd) && !rc)
+        rc = -errno;
+    return rc ? err_set(rc, "cannot write %s: %s", path, strerror(-rc)) : 0;
+}
+
+/* Compile in a private directory under tmp/, then move the image into the cache. */
+static int build(const struct kbuild_req *req, const char *name, const char *cache,
+                 struct args *a, const char *out, uint8_t **elf, size_t *size)
+{
+    char dir[PATH_MAX], src[PATH_MAX] = "", obj[PATH_MAX] = "";
+    int rc = path_fmt(dir, "%s/tmp/XXXXXX", cache);
+    if (rc)
+        return rc;
+    if (!mkdtemp(dir))
+        return err_set(-errno, "cannot create a directory in %s/tmp: %s", cache, strerror(errno));
+    char *log = malloc(MAX_LOG + 1);
+    if (!(rc = path_fmt(src, "%s/kernel.%s", dir, req->is_cpp ? "cpp" : "c")) &&
+        !(rc = path_fmt(obj, "%s/kernel.elf", dir)) && !(rc = log ? 0 : -ENOMEM) &&
+        !(rc = write_source(src, name, req))) {
+        args_add(a, "-I%s/include", cache);
+        args_add(a, "-T"); /* not -Wl,-T,...: -Wl would split a path at its commas */
+        args_add(a, "%s/kernel.ld", cache);
+        args_add(a, "%s", src);
+        args_add(a, "-o");
+        args_add(a, "%s", obj);
+        rc = a->oom ? -ENOMEM : run(a->v, log);
+    }
+    if (rc > 0) {
+        trim_log(log);
+        rc = err_set(-EINVAL, "kernel %s: compile failed:\n%s", name, log);
+    } else if (!rc && (rc = load_elf(obj, elf, size))) {
+        rc = err_set(rc, "kernel %s: the compiler made no usable image (%s)", name,
+                     strerror(-rc));
+    } else if (!rc && rename(obj, out)) {
+        rc = err_set(-errno, "cannot store %s: %s", out, strerror(errno));
+        free(*elf);
+    }
+    free(log);
+    unlink(src);
+    unlink(obj);
+    rmdir(dir);
+    return rc;
+}
+
+static int check_req(const struct kbuild_req *req, const char *name)
+{
+    if (!req->source && req->source_len)
+        return err_set(-EINVAL, "kernel %s: no source", name);
+    if (req->source_len > MAX_SOURCE)
+        return err_set(-EFBIG, "kernel %s: source larger than %u MiB", name, MAX_SOURCE >> 20);
+    if (req->processor >= TTM_PROCS)
+        return err_set(-EINVAL, "kernel %s: no processor %u", name, req->processor);
+    if (req->n_compile_args > MAX_COMPILE_ARGS || (req->n_compile_args && !req->compile_args))
+        return err_set(-EINVAL, "kernel %s: %u compile args (at most %u)", name,
+                       req->n_compile_args, MAX_COMPILE_ARGS);
+    return 0;
+}
+
+int kbuild_compile(const struct kbuild_req *req, uint8_t **elf, size_t *elf_size)
+{
+    if (!req || !elf || !elf_size)
+        return err_set(-EINVAL, "kbuild_compile: missing argument");
+    const char *name = req->display_name ? req->display_name : "<string>";
+    const char *cc = getenv("TTM_CLANG");
+    char cache[PATH_MAX], out[PATH_MAX], key[2 * SHA256_BYTES + 1];
+    uint8_t ident[SHA256_BYTES];
+    struct args a = {0};
+    int rc = check_req(req, name);
+    if (!cc || !*cc)
+        cc = "clang";
+    if (!rc && !(rc = build_flags(&a, req, cc)) && a.oom)
+        rc = -ENOMEM;
+    if (!rc && !(rc = kbuild_cache_dir(cache, sizeof cache)) && !(rc = prepare_cache(cache)) &&
+        !(rc = compiler_identity(cc, ident))) {
+        cache_key(req, name, &a, ident, key);
+        rc = path_fmt(out, "%s/kernels/%s.elf", cache, key);
+    }
+    /* A missing or damaged cache entry is built (again). */
+    if (!rc && load_elf(out, elf, elf_size))
+        rc = build(req, name, cache, &a, out, elf, elf_size);
+    args_free(&a);
+    return rc;
+}
+
+int kbuild_read_file(const char *path, const char *root_dir, char **buf, size_t *len)
+{
+    char full[PATH_MAX];
+    if (!path || !*path || !buf || !len)
+        return err_set(-EINVAL, "kernel source: no path");
+    int rc = path[0] != '/' && root_dir && *root_dir ? path_fmt(full, "%s/%s", root_dir, path)
+                                                      : path_fmt(full, "%s", path);
+    if (!rc && (rc = read_whole(full, MAX_SOURCE, buf, len)))
+        rc = err_set(rc, "kernel source %s: %s", full,
+                     rc == -EFBIG ? "larger than 16 MiB" : rc == -EINVAL ? "not a regular file"
+                                                                          : strerror(-rc));
+    return rc;
+}

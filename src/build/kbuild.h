@@ -1,0 +1,53 @@
+/* The kernel compiler driver: turns a kernel's C or C++ source into an rv32 ELF image for
+ * the loader, with clang, against the kernel headers built into the library, and keeps the
+ * result in a content-addressed cache.
+ *
+ * Cache directory: $TTM_CACHE_DIR, else $XDG_CACHE_HOME/ttm, else $HOME/.cache/ttm. It
+ * holds include/ttm/kernel/ (the embedded headers, so kernels say
+ * `#include <ttm/kernel/dataflow.h>`), kernel.ld (the link script), kernels/<key>.elf (one
+ * file per build) and tmp/ (builds in progress). Every file appears by rename, so
+ * processes may share the directory.
+ *
+ * Compiler: $TTM_CLANG, else `clang` on PATH; it needs the riscv32 target and lld. The
+ * cache key is a SHA-256 over everything that decides the output: source, language,
+ * processor, compile args, defines, display name, the embedded headers, the flags and link
+ * script, and the compiler's `--version` (asked once per process and compiler).
+ *
+ * The image: everything (text with kernel_main first, rodata, data, zero-initialised data
+ * stored as zeros) in one contiguous segment linked at 0, entry kernel_main; code reaches
+ * data PC-relatively (-mcmodel=medany, no jump tables), so the loader may place the
+ * segment's bytes at any 16-byte aligned L1 address. Relocations are kept (--emit-relocs).
+ * No C library, no compiler runtime (no soft float, no 64-bit division), no C++
+ * exceptions, RTTI or global constructors.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct kbuild_req {
+    const char *source;          /* kernel text (need not be NUL-terminated) */
+    size_t source_len;
+    int is_cpp;                  /* C++17 rather than C11 */
+    const char *display_name;    /* file path or "<string>", for diagnostics; NULL: "<string>" */
+    uint32_t processor;          /* enum ttm_proc (firmware/abi.h), visible as TTM_PROC */
+    const uint32_t *compile_args; /* visible as TTM_CT_ARG_<i> (unsigned) and TTM_CT_ARGS_N */
+    uint32_t n_compile_args;
+    /* NULL, or "NAME" / "NAME=VALUE" items separated by white space, each passed as
+     * -DNAME[=VALUE]. NAME is a C identifier not starting with TTM_; VALUE may hold
+     * letters, digits and _ . + - , : / only. */
+    const char *defines;
+};
+
+/* Compile (or find in the cache) and return the ELF image in *elf, malloc'ed, which the
+ * caller frees. 0 on success; a negative errno otherwise, with the reason in err_get():
+ * -EINVAL for a bad request or a kernel that does not compile (the message then holds the
+ * start of the compiler's diagnostics), -ENOENT when there is no compiler. */
+int kbuild_compile(const struct kbuild_req *req, uint8_t **elf, size_t *elf_size);
+
+/* Read a kernel source file whole into *buf (malloc'ed, NUL-terminated; *len excludes the
+ * NUL). A relative path is taken from root_dir when root_dir is not NULL. */
+int kbuild_read_file(const char *path, const char *root_dir, char **buf, size_t *len);
+
+/* The cache directory as chosen above (not created). */
+int kbuild_cache_dir(char *out, size_t size);
