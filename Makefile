@@ -126,7 +126,8 @@ PY_PRELOAD = $(shell $(CC) -print-file-name=libasan.so) $(shell $(CC) -print-fil
 endif
 
 test: all
-	@TTM_LIB=$(abspath $(BUILD))/libttm.so TTM_PY_PRELOAD="$(PY_PRELOAD)" tests/run.sh \
+	@TTM_LIB=$(abspath $(BUILD))/libttm.so TTM_CACHE_DIR=$(abspath $(BUILD))/kernel-cache \
+		TTM_PY_PRELOAD="$(PY_PRELOAD)" tests/run.sh \
 		$(EMU_TEST_BINS) $(UNIT_TEST_BINS) $(wildcard $(PY_TESTS))
 
 bench: all

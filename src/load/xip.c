@@ -32,7 +32,7 @@
 #define RELA_SIZE 12u
 
 struct shdr {
-    uint32_t name, type, flags, addr, offset, size, link, info, entsize;
+    uint32_t name, type, flags, offset, size, link, info, entsize;
 };
 
 /* The validated section header table of one file. */
@@ -105,7 +105,8 @@ static void put_le32(uint8_t *p, uint32_t v)
 
 /* ---- layout ---- */
 
-static int plan_layout(const struct elf_image *img, struct layout *lay)
+/* Sort the non-empty segments by vaddr; each must run where it is loaded. */
+static int order_segments(const struct elf_image *img, struct layout *lay)
 {
     lay->n = 0;
     for (unsigned i = 0; i < img->n_segments; i++) {
@@ -121,6 +122,15 @@ static int plan_layout(const struct elf_image *img, struct layout *lay)
             lay->order[k] = lay->order[k - 1];
         lay->order[k] = i;
     }
+    return 0;
+}
+
+/* One contiguous, aligned, bounded region. */
+static int plan_layout(const struct elf_image *img, struct layout *lay)
+{
+    int rc = order_segments(img, lay);
+    if (rc)
+        return rc;
     /* elf_parse guarantees a non-empty segment: the one holding the entry. */
     lay->link = img->seg[lay->order[0]].vaddr;
     if (lay->link % XIP_ALIGN)
@@ -156,7 +166,6 @@ static void get_shdr(const struct sections *t, unsigned i, struct shdr *sh)
     sh->name = elf_le32(p);
     sh->type = elf_le32(p + 4);
     sh->flags = elf_le32(p + 8);
-    sh->addr = elf_le32(p + 12);
     sh->offset = elf_le32(p + 16);
     sh->size = elf_le32(p + 20);
     sh->link = elf_le32(p + 24);

@@ -1,0 +1,382 @@
+/* End to end on the emulator through the public API: programs on several harvest masks,
+ * kernel groups, relaunches, the kernel-config layout, and the error paths (compile
+ * error, hang, faulting kernel, bad ranges and sizes, use after close). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/internal.h"
+#include "test.h"
+#include "ttm.h"
+
+#define PAGE 4096u
+
+static const char reader_src[] =
+    "#include <ttm/kernel/dataflow.h>\n"
+    "void kernel_main(void) {\n"
+    "    uint32_t src = get_arg_val(0), first = get_arg_val(1), n = get_arg_val(2);\n"
+    "    uint32_t page = get_common_arg_val(0);\n"
+    "    for (uint32_t p = first; p < first + n; p++) {\n"
+    "        cb_reserve_back(0, 1);\n"
+    "        noc_async_read(interleaved_noc_addr(src, page, 1, p, 0), get_write_ptr(0), page);\n"
+    "        noc_async_read_barrier();\n"
+    "        cb_push_back(0, 1);\n"
+    "    }\n"
+    "}\n";
+
+/* Adds ADD (a define, default 1) to every word on the way out. */
+static const char writer_src[] =
+    "#include <ttm/kernel/dataflow.h>\n"
+    "#ifndef ADD\n#define ADD 1\n#endif\n"
+    "void kernel_main(void) {\n"
+    "    uint32_t dst = get_arg_val(0), first = get_arg_val(1), n = get_arg_val(2);\n"
+    "    uint32_t page = get_common_arg_val(0);\n"
+    "    for (uint32_t p = first; p < first + n; p++) {\n"
+    "        cb_wait_front(0, 1);\n"
+    "        volatile uint32_t *w = (volatile uint32_t *)get_read_ptr(0);\n"
+    "        for (uint32_t i = 0; i < page / 4; i++)\n"
+    "            w[i] += ADD;\n"
+    "        noc_async_write(get_read_ptr(0), interleaved_noc_addr(dst, page, 1, p, 0), page);\n"
+    "        noc_async_write_barrier();\n"
+    "        cb_pop_front(0, 1);\n"
+    "    }\n"
+    "}\n";
+
+static ttm_device *open_emu(uint32_t board, uint32_t cols, uint32_t banks)
+{
+    struct ttm_device_opts o = {.argsz = sizeof o, .backend = "emu", .emu_board = board,
+                                .emu_tensix_cols_off = cols, .emu_dram_banks_off = banks};
+    ttm_device *dev = NULL;
+    if (ttm_device_create_opts(&o, &dev))
+        fprintf(stderr, "device: %s\n", ttm_last_error());
+    return dev;
+}
+
+struct add_prog {
+    ttm_program *prog;
+    ttm_kernel *reader, *writer;
+    ttm_buffer *in, *out;
+    uint32_t pages;
+};
+
+/* add1 over the cores of `r`, `per_core` pages each, writer adding `add`. */
+static int add_setup(ttm_device *dev, struct ttm_core_range r, uint32_t per_core, int add,
+                     struct add_prog *a)
+{
+    uint32_t cores = (r.x1 - r.x0 + 1) * (r.y1 - r.y0 + 1), page = PAGE;
+    a->pages = cores * per_core;
+    int rc;
+    if ((rc = ttm_buffer_create_interleaved(dev, (uint64_t)a->pages * PAGE, PAGE, TTM_BUFFER_DRAM, &a->in)) ||
+        (rc = ttm_buffer_create_interleaved(dev, (uint64_t)a->pages * PAGE, PAGE, TTM_BUFFER_DRAM, &a->out)) ||
+        (rc = ttm_program_create(dev, &a->prog)) ||
+        (rc = ttm_cb_create(a->prog, &r, 1, 0, 2 * PAGE, PAGE, TTM_FORMAT_UINT32, NULL)))
+        return rc;
+    char defs[32];
+    snprintf(defs, sizeof defs, "ADD=%d", add);
+    struct ttm_kernel_opts ro = {.argsz = sizeof ro, .processor = TTM_RISCV_1, .noc = 1};
+    struct ttm_kernel_opts wo = {.argsz = sizeof wo, .processor = TTM_RISCV_0, .noc = 0, .defines = defs};
+    if ((rc = ttm_kernel_create_dataflow_from_string(a->prog, reader_src, &r, 1, &ro, &a->reader)) ||
+        (rc = ttm_kernel_create_dataflow_from_string(a->prog, writer_src, &r, 1, &wo, &a->writer)) ||
+        (rc = ttm_set_common_runtime_args(a->prog, a->reader, &page, 1)) ||
+        (rc = ttm_set_common_runtime_args(a->prog, a->writer, &page, 1)))
+        return rc;
+    uint32_t i = 0;
+    for (uint32_t y = r.y0; y <= r.y1; y++) {
+        for (uint32_t x = r.x0; x <= r.x1; x++, i++) {
+            uint32_t ra[3] = {(uint32_t)ttm_buffer_address(a->in), i * per_core, per_core};
+            uint32_t wa[3] = {(uint32_t)ttm_buffer_address(a->out), i * per_core, per_core};
+            if ((rc = ttm_set_runtime_args(a->prog, a->reader, x, y, ra, 3)) ||
+                (rc = ttm_set_runtime_args(a->prog, a->writer, x, y, wa, 3)))
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static void add_free(struct add_prog *a)
+{
+    ttm_program_destroy(a->prog);
+    ttm_buffer_destroy(a->in);
+    ttm_buffer_destroy(a->out);
+}
+
+/* Fill the input, run, check out[i] == in[i] + add. Returns the number of bad words. */
+static long add_run(ttm_device *dev, struct add_prog *a, uint32_t seed, int add)
+{
+    size_t words = (size_t)a->pages * PAGE / 4;
+    uint32_t *in = malloc(words * 4), *out = malloc(words * 4);
+    long bad = -1;
+    for (size_t i = 0; in && i < words; i++)
+        in[i] = (uint32_t)(i * 2654435761u) ^ seed;
+    if (in && out && !ttm_buffer_write(a->in, 0, in, words * 4) &&
+        !ttm_program_launch(dev, a->prog, 0) && !ttm_buffer_read(a->out, 0, out, words * 4)) {
+        bad = 0;
+        for (size_t i = 0; i < words; i++)
+            bad += out[i] != in[i] + (uint32_t)add;
+    } else {
+        fprintf(stderr, "add_run: %s\n", ttm_last_error());
+    }
+    free(in);
+    free(out);
+    return bad;
+}
+
+TEST(add1_on_three_harvest_masks)
+{
+    static const struct { uint32_t board, cols, banks; } masks[] = {
+        {TTM_BOARD_P150A, 0, 0},
+        {TTM_BOARD_P100A, 0, 0},
+        {TTM_BOARD_P100A, 1u << 2 | 1u << 11, 1u << 3},
+    };
+    for (unsigned m = 0; m < 3; m++) {
+        ttm_device *dev = open_emu(masks[m].board, masks[m].cols, masks[m].banks);
+        CHECK(dev);
+        struct ttm_device_info info = {.argsz = sizeof info};
+        CHECK_EQ(ttm_device_info(dev, &info), 0);
+        struct ttm_core_range all = {0, 0, info.grid_x - 1, info.grid_y - 1};
+        struct add_prog a = {0};
+        CHECK_EQ(add_setup(dev, all, 3, 1, &a), 0);
+        CHECK_EQ(add_run(dev, &a, m, 1), 0);
+        add_free(&a);
+        CHECK_EQ(ttm_device_close(dev), 0);
+    }
+}
+
+TEST(relaunch_with_new_args_and_two_kernel_groups)
+{
+    ttm_device *dev = open_emu(TTM_BOARD_P100A, 0, 0);
+    CHECK(dev);
+    /* Two programs on disjoint rectangles, adding different amounts, run one after the
+     * other and again, with the input changed in between. */
+    struct add_prog a = {0}, b = {0};
+    CHECK_EQ(add_setup(dev, (struct ttm_core_range){0, 0, 5, 4}, 2, 1, &a), 0);
+    CHECK_EQ(add_setup(dev, (struct ttm_core_range){6, 5, 11, 9}, 2, 7, &b), 0);
+    for (uint32_t round = 0; round < 3; round++) {
+        CHECK_EQ(add_run(dev, &a, round, 1), 0);
+        CHECK_EQ(add_run(dev, &b, round + 100, 7), 0);
+    }
+    add_free(&a);
+    add_free(&b);
+    ttm_device_close(dev);
+}
+
+TEST(kernel_config_image_follows_the_seed_layout)
+{
+    ttm_device *dev = open_emu(TTM_BOARD_P150A, 0, 0);
+    CHECK(dev);
+    struct add_prog a = {0};
+    CHECK_EQ(add_setup(dev, (struct ttm_core_range){2, 3, 2, 3}, 1, 1, &a), 0);
+    CHECK_EQ(add_run(dev, &a, 5, 1), 0);
+    struct ttm_chip *chip = &dev->chip;
+    struct chip_worker w = chip_worker_at(chip, 2, 3);
+    struct ttm_launch_msg msg;
+    CHECK_EQ(chip_read(chip, w.x, w.y, TTM_L1_MAILBOX + offsetof(struct ttm_mailbox, launch), &msg,
+                       sizeof msg), 0);
+    CHECK_EQ(msg.kernel_config_base, TTM_L1_KERNEL_CONFIG);
+    CHECK_EQ(msg.rta_offset[TTM_PROC_BRISC], 0);          /* runtime args at offset 0 */
+    CHECK_EQ(msg.enables, 3);
+    CHECK_EQ(msg.crta_offset[TTM_PROC_BRISC] % 16, 0);     /* common args 16-byte aligned */
+    CHECK(msg.local_cb_offset >= msg.crta_offset[TTM_PROC_NCRISC]);
+    CHECK(msg.remote_cb_offset >= msg.local_cb_offset + 16); /* one local CB config */
+    for (int p = 0; p < 2; p++) {
+        CHECK(msg.kernel_text_offset[p] > msg.sem_offset);
+        CHECK_EQ(msg.kernel_text_offset[p] % 16, 0);       /* kernel text 16-byte aligned */
+    }
+    CHECK_EQ(msg.local_cb_mask, 1);
+    uint32_t args[3], common, cb[4];
+    CHECK_EQ(chip_read(chip, w.x, w.y, msg.kernel_config_base + msg.rta_offset[TTM_PROC_NCRISC], args, 12), 0);
+    CHECK_EQ(args[0], ttm_buffer_address(a.in));
+    CHECK_EQ(args[2], 1);
+    CHECK_EQ(chip_read32(chip, w.x, w.y, msg.kernel_config_base + msg.crta_offset[TTM_PROC_BRISC], &common), 0);
+    CHECK_EQ(common, PAGE);
+    CHECK_EQ(chip_read(chip, w.x, w.y, msg.kernel_config_base + msg.local_cb_offset, cb, 16), 0);
+    CHECK_EQ(cb[1], 2 * PAGE); /* {addr, size, pages, page size} */
+    CHECK_EQ(cb[2], 2);
+    CHECK_EQ(cb[3], PAGE);
+    CHECK(cb[0] >= TTM_L1_UNRESERVED);
+    add_free(&a);
+    ttm_device_close(dev);
+}
+
+static int make_kernel(ttm_program *p, const char *src, struct ttm_core_range r, uint32_t proc,
+                       uint32_t noc, ttm_kernel **k)
+{
+    struct ttm_kernel_opts o = {.argsz = sizeof o, .processor = proc, .noc = noc};
+    return ttm_kernel_create_dataflow_from_string(p, src, &r, 1, &o, k);
+}
+
+TEST(compile_error_reaches_the_caller)
+{
+    ttm_device *dev = open_emu(TTM_BOARD_P100A, 0, 0);
+    CHECK(dev);
+    ttm_program *p;
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    ttm_kernel *k;
+    int rc = make_kernel(p, "#include <ttm/kernel/dataflow.h>\nvoid kernel_main(void) { int x = ; }\n",
+                         (struct ttm_core_range){0, 0, 0, 0}, 0, 0, &k);
+    CHECK_EQ(rc, -EINVAL);
+    CHECK(strstr(ttm_last_error(), "error") != NULL);
+    CHECK(strstr(ttm_last_error(), ":2:") != NULL); /* the compiler's line number */
+    ttm_program_destroy(p);
+    ttm_device_close(dev);
+}
+
+TEST(hung_kernel_is_reported_and_the_device_recovers)
+{
+    ttm_device *dev = open_emu(TTM_BOARD_P100A, 0, 0);
+    CHECK(dev);
+    ttm_program *p;
+    ttm_kernel *k;
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    /* Waits for a CB page nobody will ever push. */
+    CHECK_EQ(ttm_cb_create(p, &(struct ttm_core_range){3, 4, 4, 4}, 1, 5, PAGE, PAGE, 0, NULL), 0);
+    CHECK_EQ(make_kernel(p, "#include <ttm/kernel/dataflow.h>\nvoid kernel_main(void) { cb_wait_front(5, 1); }\n",
+                         (struct ttm_core_range){3, 4, 4, 4}, 0, 0, &k), 0);
+    CHECK_EQ(ttm_program_launch(dev, p, 300), -ETIMEDOUT);
+    const char *e = ttm_last_error();
+    CHECK(strstr(e, "2 of 2 cores did not finish") != NULL);
+    CHECK(strstr(e, "(3,4): BRISC pc 0x") != NULL);
+    CHECK(strstr(e, "in its kernel") != NULL);
+    ttm_program_destroy(p);
+    /* The same cores run a good program afterwards. */
+    struct add_prog a = {0};
+    CHECK_EQ(add_setup(dev, (struct ttm_core_range){3, 4, 4, 4}, 2, 1, &a), 0);
+    CHECK_EQ(add_run(dev, &a, 9, 1), 0);
+    add_free(&a);
+    ttm_device_close(dev);
+}
+
+TEST(faulting_kernel_is_reported_and_the_device_recovers)
+{
+    ttm_device *dev = open_emu(TTM_BOARD_P100A, 0, 0);
+    CHECK(dev);
+    ttm_program *p;
+    ttm_kernel *k;
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    /* A read from beyond the end of a 4 GiB DRAM bank. */
+    CHECK_EQ(make_kernel(p, "#include <ttm/kernel/dataflow.h>\nvoid kernel_main(void) {\n"
+                            "  uint64_t a = interleaved_noc_addr(0xFFFFFFC0u, 64, 1, 0, 0) + 0x40;\n"
+                            "  noc_async_read(a, 0x60000, 64);\n  noc_async_read_barrier();\n}\n",
+                         (struct ttm_core_range){1, 1, 1, 1}, 1, 1, &k), 0);
+    CHECK_EQ(ttm_program_launch(dev, p, 300), -ETIMEDOUT);
+    CHECK(strstr(ttm_last_error(), "NCRISC at (") != NULL);
+    CHECK(strstr(ttm_last_error(), "faulted") != NULL);
+    ttm_program_destroy(p);
+    struct add_prog a = {0};
+    CHECK_EQ(add_setup(dev, (struct ttm_core_range){1, 1, 1, 1}, 2, 1, &a), 0);
+    CHECK_EQ(add_run(dev, &a, 3, 1), 0);
+    add_free(&a);
+    ttm_device_close(dev);
+}
+
+TEST(bad_arguments_are_refused_with_a_reason)
+{
+    ttm_device *dev = open_emu(TTM_BOARD_P100A, 0, 0);
+    CHECK(dev);
+    ttm_buffer *b;
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, 4096, 100, TTM_BUFFER_DRAM, &b), -EINVAL);
+    CHECK(strstr(ttm_last_error(), "multiple of 64") != NULL);
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, 4000, 1024, TTM_BUFFER_DRAM, &b), -EINVAL);
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, 4096, 1024, 7, &b), -EINVAL);
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, 1ull << 40, 1024, TTM_BUFFER_DRAM, &b), -ENOMEM);
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, 4096, 1024, TTM_BUFFER_L1, &b), 0);
+    char buf[64] = {0};
+    CHECK_EQ(ttm_buffer_write(b, 4090, buf, 16), -EINVAL);    /* past the end */
+    CHECK_EQ(ttm_buffer_read(b, 1ull << 63, buf, 16), -EINVAL);
+    ttm_program *p;
+    ttm_kernel *k;
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    CHECK_EQ(make_kernel(p, reader_src, (struct ttm_core_range){0, 0, 12, 0}, 1, 1, &k), -EINVAL);
+    CHECK(strstr(ttm_last_error(), "outside the 12x10") != NULL);
+    CHECK_EQ(make_kernel(p, reader_src, (struct ttm_core_range){2, 0, 1, 0}, 1, 1, &k), -EINVAL);
+    CHECK_EQ(make_kernel(p, reader_src, (struct ttm_core_range){0, 0, 1, 1}, 2, 1, &k), -EINVAL);
+    CHECK_EQ(make_kernel(p, reader_src, (struct ttm_core_range){0, 0, 1, 1}, 1, 1, &k), 0);
+    uint32_t args[300] = {0};
+    CHECK_EQ(ttm_set_runtime_args(p, k, 5, 5, args, 3), -EINVAL);     /* core without it */
+    CHECK_EQ(ttm_set_runtime_args(p, k, 0, 0, args, 300), -EINVAL);   /* too many */
+    ttm_kernel *k2;
+    CHECK_EQ(make_kernel(p, reader_src, (struct ttm_core_range){1, 1, 2, 2}, 1, 1, &k2), -EEXIST);
+    /* Two kernels of one core on one NoC: refused at launch. */
+    CHECK_EQ(make_kernel(p, writer_src, (struct ttm_core_range){0, 0, 1, 1}, 0, 1, &k2), 0);
+    CHECK_EQ(ttm_program_launch(dev, p, 0), -EINVAL);
+    CHECK(strstr(ttm_last_error(), "different NoCs") != NULL);
+    CHECK_EQ(ttm_kernel_create_compute_from_string(p, "x", &(struct ttm_core_range){0, 0, 0, 0}, 1,
+                                                   NULL, &k2), -ENOTSUP);
+    ttm_program_destroy(p);
+    ttm_buffer_destroy(b);
+    ttm_device_close(dev);
+}
+
+TEST(unknown_backend_and_unbuilt_backends)
+{
+    struct ttm_device_opts o = {.argsz = sizeof o, .backend = "nope"};
+    ttm_device *dev;
+    CHECK_EQ(ttm_device_create_opts(&o, &dev), -EINVAL);
+    CHECK(strstr(ttm_last_error(), "unknown backend") != NULL);
+    o.backend = "kmd";
+    CHECK_EQ(ttm_device_create_opts(&o, &dev), -ENOSYS);
+    CHECK(strstr(ttm_last_error(), "not built yet") != NULL);
+    o.backend = "emu";
+    o.argsz = 4;
+    CHECK_EQ(ttm_device_create_opts(&o, &dev), -EINVAL);
+}
+
+TEST(handles_fail_cleanly_after_the_device_is_closed)
+{
+    ttm_device *dev = open_emu(TTM_BOARD_P100A, 0, 0);
+    CHECK(dev);
+    struct add_prog a = {0};
+    CHECK_EQ(add_setup(dev, (struct ttm_core_range){0, 0, 0, 0}, 1, 1, &a), 0);
+    CHECK_EQ(ttm_device_close(dev), 0);
+    char buf[16];
+    CHECK_EQ(ttm_buffer_write(a.in, 0, buf, 16), -ENODEV);
+    CHECK(strstr(ttm_last_error(), "closed") != NULL);
+    CHECK_EQ(ttm_program_launch(dev, a.prog, 0), -ENODEV);
+    ttm_program *p;
+    CHECK_EQ(ttm_program_create(dev, &p), -ENODEV);
+    add_free(&a); /* the last child frees what is left of the device */
+}
+
+TEST(kernel_from_a_cpp_file_with_compile_args)
+{
+    char dir[] = "/tmp/ttm-e2e-XXXXXX";
+    CHECK(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/fill.cpp", dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f);
+    /* Fills page 0 of an L1 buffer on its own core with CT_ARG(0) + get_arg_val<uint32_t>(1). */
+    fputs("#include <ttm/kernel/dataflow.h>\n"
+          "void kernel_main() {\n"
+          "    auto *p = reinterpret_cast<volatile uint32_t *>(get_arg_val<uint32_t>(0));\n"
+          "    for (uint32_t i = 0; i < 16; i++) p[i] = get_compile_time_arg_val(0) + get_arg_val<uint32_t>(1) + i;\n"
+          "}\n", f);
+    fclose(f);
+    ttm_device *dev = open_emu(TTM_BOARD_P100A, 0, 0);
+    CHECK(dev);
+    CHECK_EQ(ttm_set_root_dir(dir), 0);
+    ttm_buffer *b;
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, 120 * 64, 64, TTM_BUFFER_L1, &b), 0);
+    ttm_program *p;
+    ttm_kernel *k;
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    uint32_t ct = 1000;
+    struct ttm_kernel_opts o = {.argsz = sizeof o, .compile_args = &ct, .n_compile_args = 1};
+    struct ttm_core_range r = {0, 0, 0, 0};
+    CHECK_EQ(ttm_kernel_create_dataflow(p, "fill.cpp", &r, 1, &o, &k), 0);
+    uint32_t args[2] = {(uint32_t)ttm_buffer_address(b), 20};
+    CHECK_EQ(ttm_set_runtime_args(p, k, 0, 0, args, 2), 0);
+    CHECK_EQ(ttm_program_launch(dev, p, 0), 0);
+    uint32_t got[16];
+    CHECK_EQ(ttm_buffer_read(b, 0, got, sizeof got), 0); /* page 0 lives on core (0,0) */
+    for (uint32_t i = 0; i < 16; i++)
+        CHECK_EQ(got[i], 1020 + i);
+    ttm_program_destroy(p);
+    ttm_buffer_destroy(b);
+    ttm_device_close(dev);
+    ttm_set_root_dir("");
+    unlink(path);
+    rmdir(dir);
+}
