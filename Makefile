@@ -44,7 +44,7 @@ EMU_TEST_BINS = $(patsubst tests/emu/%.c,$(BUILD)/tests/%,$(wildcard tests/emu/*
 UNIT_TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit_%,$(wildcard tests/unit/*.c))
 RV_TESTS = $(filter-out tests/rv32/crt0.S,$(wildcard tests/rv32/*.S tests/rv32/*.c))
 RV_BINS = $(patsubst tests/rv32/%,$(BUILD)/rv32/%.bin,$(basename $(RV_TESTS)))
-BENCH_BINS = $(BUILD)/bench/emu_bench
+BENCH_BINS = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 EXAMPLE_BINS = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 PY_TESTS = tests/python/run_tests.py
 
@@ -114,7 +114,7 @@ $(BUILD)/rv32/%.bin: $(BUILD)/rv32/%.elf
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/tests/emu_util.o $(BUILD)/libttm.a $(RV_BINS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $< $(BUILD)/tests/emu_util.o $(BUILD)/libttm.a $(LDFLAGS) \
+	$(CC) $(CFLAGS) -Itests -Isrc $< $(BUILD)/tests/emu_util.o $(BUILD)/libttm.a $(LDFLAGS) \
 		$(LDLIBS) -o $@
 
 $(BUILD)/examples/%: examples/%.c $(BUILD)/libttm.a
