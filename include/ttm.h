@@ -5,6 +5,10 @@
  * Every function that can fail returns 0 (or a count) on success and a negative errno
  * value on failure; ttm_last_error() then holds a sentence saying why, for this thread.
  *
+ * A handle is invalid once it has been closed or destroyed; buffers and programs outlive
+ * their device's close as handles on which every call fails with -ENODEV, and must still
+ * be destroyed.
+ *
  * Cores are named by logical coordinates: x counts enabled Tensix columns from 0 and y
  * rows from 0, so the same program runs whatever columns a chip has harvested.
  */

@@ -35,11 +35,12 @@ static int check_program(const struct ttm_program *p)
 
 VIS int ttm_program_create(ttm_device *dev, ttm_program **out)
 {
+    if (!out)
+        return err_set(-EINVAL, "ttm_program_create: out is NULL");
+    *out = NULL;
     int rc = api_check_device(dev);
     if (rc)
         return rc;
-    if (!out)
-        return err_set(-EINVAL, "ttm_program_create: out is NULL");
     struct ttm_program *p = calloc(1, sizeof *p);
     if (!p)
         return err_set(-ENOMEM, "out of memory");

@@ -34,10 +34,11 @@ static int emu_open(struct ttm_pcie *p, const struct ttm_device_opts *opts)
     if (board != BHEMU_P100A && board != BHEMU_P150A)
         return err_set(-EINVAL, "backend emu: unknown board %u", board);
     bhemu_config_default(board, &cfg);
-    if (opts && (opts->emu_tensix_cols_off || opts->emu_dram_banks_off)) {
+    /* Each mask left at 0 keeps the board's default. */
+    if (opts && opts->emu_tensix_cols_off)
         cfg.tensix_cols_off = opts->emu_tensix_cols_off;
+    if (opts && opts->emu_dram_banks_off)
         cfg.dram_banks_off = opts->emu_dram_banks_off;
-    }
     struct emu_port *port = calloc(1, sizeof *port);
     if (!port)
         return err_set(-ENOMEM, "backend emu: out of memory");
@@ -143,6 +144,7 @@ static int emu_take_faults(struct ttm_pcie *p, char *buf, size_t len)
 
 const struct ttm_pcie_ops pcie_emu_ops = {
     .name = "emu",
+    .caps = TTM_PCIE_CAP_PC_SNAPSHOT,
     .open = emu_open,
     .close = emu_close,
     .config_read32 = emu_config_read32,

@@ -1,0 +1,453 @@
+"""Python bindings for libttm, the host runtime for Tenstorrent Blackhole (ctypes only).
+
+A thin, idiomatic layer over the C ABI of include/ttm.h::
+
+    import ttm
+
+    with ttm.Device() as dev:                       # the emulator when no card is present
+        buf = dev.buffer(4096, page_size=1024)      # interleaved over the DRAM banks
+        buf.write(bytes(range(256)) * 16)
+        with dev.program() as prog:
+            prog.cb((0, 0), index=0, total_size=2048, page_size=1024)
+            k = prog.dataflow_kernel(source, cores=(0, 0), processor="riscv1", noc=1)
+            prog.set_runtime_args(k, (0, 0), [buf.address, 4])
+            prog.launch()
+        data = buf.read()
+
+Every failure of the library raises TTMError (an OSError: ``errno`` and the library's
+message as ``strerror``); timeouts raise its subclass TTMTimeout. Arguments that are
+malformed before they reach the library (wrong types, negative or too large integers,
+unknown names) raise TypeError or ValueError.
+
+Cores are named by logical (x, y). A core set is a core ``(x, y)``, a tuple of two cores
+``((x0, y0), (x1, y1))`` naming the inclusive rectangle between them, or a list of cores
+and rectangles (so ``[(0, 0), (1, 1)]`` is two cores, ``((0, 0), (1, 1))`` four).
+
+Buffers and programs keep their device alive; kernels keep their program alive. Closing or
+destroying an object explicitly is idempotent, and using it afterwards raises TTMError.
+"""
+
+import ctypes
+import errno
+import operator
+import os
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from . import _lib
+from ._lib import TTMError, TTMTimeout
+
+__all__ = [
+    "Buffer",
+    "Device",
+    "DeviceInfo",
+    "Kernel",
+    "Program",
+    "TTMError",
+    "TTMTimeout",
+    "set_root_dir",
+    "version",
+]
+
+_c = _lib.lib
+
+BOARDS = {"p100a": 0, "p150a": 1}
+BUFFER_TYPES = {"dram": 0, "l1": 1}
+FORMATS = {"raw": 0, "float32": 1, "bfloat16": 2, "uint32": 3, "uint16": 4, "uint8": 5}
+PROCESSORS = {"riscv0": 0, "riscv1": 1, "brisc": 0, "ncrisc": 1}
+
+
+def version():
+    """The library's version, "major.minor.patch"."""
+    return _c.ttm_version().decode()
+
+
+def set_root_dir(path):
+    """Resolve relative kernel source paths against directory ``path``; "" restores the
+    default, the current directory."""
+    _c.ttm_set_root_dir(os.fsencode(path))
+
+
+# ---- Argument conversion ----
+
+
+def _uint(value, bits, what):
+    """``value`` as an int that fits an unsigned C integer of ``bits`` bits."""
+    value = operator.index(value)
+    if not 0 <= value < 1 << bits:
+        raise ValueError(f"{what} {value} does not fit in an unsigned {bits}-bit integer")
+    return value
+
+
+def _choice(value, names, what):
+    """An enum value given by (case-insensitive) name or by number."""
+    if isinstance(value, str):
+        try:
+            return names[value.lower()]
+        except KeyError:
+            raise ValueError(f"unknown {what} {value!r} (use one of {', '.join(names)})") from None
+    value = operator.index(value)
+    if value not in names.values():
+        raise ValueError(f"unknown {what} {value}")
+    return value
+
+
+def _u32_array(values, what):
+    """(ctypes uint32 array or None, count) from an iterable of ints."""
+    words = [_uint(v, 32, what) for v in values]
+    return ((ctypes.c_uint32 * len(words))(*words) if words else None), len(words)
+
+
+def _is_core(item):
+    return (
+        isinstance(item, Sequence)
+        and not isinstance(item, (str, bytes))
+        and len(item) == 2
+        and all(hasattr(v, "__index__") for v in item)
+    )
+
+
+def _is_rect(item):
+    return isinstance(item, Sequence) and len(item) == 2 and all(_is_core(c) for c in item)
+
+
+def _core(item):
+    """A logical core (x, y) as two validated ints."""
+    if not _is_core(item):
+        raise TypeError(f"a core is (x, y), not {item!r}")
+    return tuple(_uint(v, 32, "core coordinate") for v in item)
+
+
+def _core_ranges(cores):
+    """(array of struct ttm_core_range, count) for a core set (see the module docstring)."""
+    if _is_core(cores) or (isinstance(cores, tuple) and _is_rect(cores)):
+        cores = [cores]
+    elif not isinstance(cores, Iterable) or isinstance(cores, (str, bytes)):
+        raise TypeError(f"not a core set: {cores!r}")
+    ranges = []
+    for item in cores:
+        if _is_core(item):
+            x, y = _core(item)
+            ranges.append(_lib.CoreRange(x, y, x, y))
+        elif _is_rect(item):
+            (x0, y0), (x1, y1) = _core(item[0]), _core(item[1])
+            ranges.append(_lib.CoreRange(x0, y0, x1, y1))
+        else:
+            raise TypeError(f"not a core (x, y) or a rectangle ((x0, y0), (x1, y1)): {item!r}")
+    return (_lib.CoreRange * len(ranges))(*ranges), len(ranges)
+
+
+def _defines(defines):
+    """The C form of kernel defines: None, a "NAME=VALUE ..." string, or a mapping."""
+    if defines is None or isinstance(defines, str):
+        return None if defines is None else defines.encode()
+    if not isinstance(defines, Mapping):
+        raise TypeError("defines must be None, a string or a mapping")
+    pairs = [f"{name}={value}" for name, value in defines.items()]
+    if any(not p.isprintable() or " " in p for p in pairs):
+        raise ValueError(f"defines must not contain spaces or control characters: {pairs}")
+    return " ".join(pairs).encode()
+
+
+def _address_of(view):
+    """A ctypes array over the memory of a writable C-contiguous memoryview, without a copy."""
+    return (ctypes.c_char * view.nbytes).from_buffer(view)
+
+
+def _source_bytes(data):
+    """(pointer argument, size) for the bytes of any object exporting the buffer protocol:
+    bytes as they are, writable C-contiguous memory in place, anything else copied in C
+    order."""
+    if isinstance(data, bytes):
+        return data, len(data)
+    view = memoryview(data)
+    if view.readonly or not view.c_contiguous:
+        data = view.tobytes()
+        return data, len(data)
+    return _address_of(view), view.nbytes
+
+
+def _gone(what):
+    return TTMError(errno.EBADF, f"the {what} was destroyed")
+
+
+# ---- Devices ----
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """struct ttm_device_info. ``board`` is "p100a" or "p150a" (the number if unknown)."""
+
+    board: str
+    grid_x: int
+    grid_y: int
+    num_workers: int
+    num_dram_banks: int
+    dram_bank_size: int
+    l1_size: int
+    l1_unreserved: int
+    backend: str
+
+
+class Device:
+    """An open device: a card, ttsim or the emulator.
+
+    ``backend`` is "emu", "ttsim" or "kmd"; None lets $TTM_BACKEND decide, else "kmd" when
+    /dev/tenstorrent/0 exists and "emu" otherwise. ``device_id`` picks the card for kmd.
+    The emulator's ``board`` is "p100a" (default) or "p150a"; ``tensix_cols_off`` and
+    ``dram_banks_off`` are its harvesting masks (bit x: NOC0 Tensix column x, bit b: DRAM
+    bank b), both 0 for the board's default and otherwise both given.
+    """
+
+    def __init__(self, backend=None, device_id=0, board=None, tensix_cols_off=0, dram_banks_off=0):
+        opts = _lib.DeviceOpts(
+            argsz=ctypes.sizeof(_lib.DeviceOpts),
+            backend=None if backend is None else backend.encode(),
+            device_id=_uint(device_id, 32, "device id"),
+            emu_board=0 if board is None else _choice(board, BOARDS, "board"),
+            emu_tensix_cols_off=_uint(tensix_cols_off, 32, "tensix_cols_off"),
+            emu_dram_banks_off=_uint(dram_banks_off, 32, "dram_banks_off"),
+        )
+        handle = _lib.DeviceP()
+        _c.ttm_device_create_opts(ctypes.byref(opts), ctypes.byref(handle))
+        self._handle = handle
+        self._close = weakref.finalize(self, _c.ttm_device_close, handle)
+        raw = _lib.DeviceInfo(argsz=ctypes.sizeof(_lib.DeviceInfo))
+        _c.ttm_device_info(handle, ctypes.byref(raw))
+        boards = {v: k for k, v in BOARDS.items()}
+        self.info = DeviceInfo(
+            board=boards.get(raw.board, raw.board),
+            grid_x=raw.grid_x,
+            grid_y=raw.grid_y,
+            num_workers=raw.num_workers,
+            num_dram_banks=raw.num_dram_banks,
+            dram_bank_size=raw.dram_bank_size,
+            l1_size=raw.l1_size,
+            l1_unreserved=raw.l1_unreserved,
+            backend=raw.backend.decode(),
+        )
+
+    @property
+    def grid(self):
+        """The logical worker grid as (x, y)."""
+        return self.info.grid_x, self.info.grid_y
+
+    @property
+    def closed(self):
+        """Whether close() has run (or the device was collected)."""
+        return not self._close.alive
+
+    @property
+    def _h(self):
+        if not self._close.alive:
+            raise TTMError(errno.ENODEV, "the device was closed")
+        return self._handle
+
+    def buffer(self, size, page_size, type="dram"):
+        """A new interleaved Buffer of ``size`` bytes in pages of ``page_size`` ("dram":
+        a multiple of 64, "l1": of 16; size a multiple of the page size)."""
+        return Buffer(self, size, page_size, type)
+
+    def program(self):
+        """A new, empty Program for this device."""
+        return Program(self)
+
+    def close(self):
+        """Close the device (idempotent). Its buffers and programs can then only be
+        destroyed; anything else on them raises TTMError."""
+        self._close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        state = " closed" if self.closed else ""
+        i = self.info
+        return f"<ttm.Device {i.backend} {i.board} {i.grid_x}x{i.grid_y}{state}>"
+
+
+# ---- Buffers ----
+
+
+class Buffer:
+    """An interleaved buffer: page p lives in bank p % banks at the same offset in each.
+
+    Made by Device.buffer(). ``address`` is the bank-local base address kernels need.
+    """
+
+    def __init__(self, device, size, page_size, type="dram"):
+        kind = _choice(type, BUFFER_TYPES, "buffer type")
+        handle = _lib.BufferP()
+        _c.ttm_buffer_create_interleaved(
+            device._h, _uint(size, 64, "buffer size"), _uint(page_size, 32, "page size"), kind,
+            ctypes.byref(handle),
+        )
+        self.device = device
+        self._handle = handle
+        self._destroy = weakref.finalize(self, _c.ttm_buffer_destroy, handle)
+        self.type = {v: k for k, v in BUFFER_TYPES.items()}[kind]
+        self.address = _c.ttm_buffer_address(handle)
+        self.size = _c.ttm_buffer_size(handle)
+        self.page_size = _c.ttm_buffer_page_size(handle)
+
+    @property
+    def _h(self):
+        if not self._destroy.alive:
+            raise _gone("buffer")
+        return self._handle
+
+    def write(self, data, offset=0):
+        """Copy ``data`` (bytes, bytearray, memoryview, array.array, a numpy array: any
+        object exporting the buffer protocol, taken in C order) to ``offset``."""
+        src, size = _source_bytes(data)
+        _c.ttm_buffer_write(self._h, _uint(offset, 64, "offset"), src, size)
+
+    def read(self, size=None, offset=0):
+        """``size`` bytes from ``offset`` (default: up to the end) as bytes."""
+        offset = _uint(offset, 64, "offset")
+        out = bytearray(max(self.size - offset, 0) if size is None else _uint(size, 64, "size"))
+        self.read_into(out, offset)
+        return bytes(out)
+
+    def read_into(self, buf, offset=0):
+        """Fill the writable, C-contiguous buffer ``buf`` (a bytearray, a numpy array, ...)
+        from ``offset``; return the number of bytes read."""
+        view = memoryview(buf)
+        if view.readonly:
+            raise TypeError("read_into needs a writable buffer")
+        if not view.c_contiguous:
+            raise ValueError("read_into needs a C-contiguous buffer")
+        _c.ttm_buffer_read(self._h, _uint(offset, 64, "offset"), _address_of(view), view.nbytes)
+        return view.nbytes
+
+    def destroy(self):
+        """Free the buffer's device memory (idempotent)."""
+        self._destroy()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.destroy()
+
+    def __repr__(self):
+        state = " destroyed" if not self._destroy.alive else ""
+        return (f"<ttm.Buffer {self.type} {self.size} B in pages of {self.page_size} B at "
+                f"{self.address:#x}{state}>")
+
+
+# ---- Programs ----
+
+
+class Kernel:
+    """A kernel of a Program, made by Program.dataflow_kernel(); valid while the program is."""
+
+    def __init__(self, program, handle):
+        self.program = program
+        self._handle = handle
+
+
+class Program:
+    """Circular buffers, kernels and their runtime args, launched together on a device.
+
+    Made by Device.program().
+    """
+
+    def __init__(self, device):
+        handle = _lib.ProgramP()
+        _c.ttm_program_create(device._h, ctypes.byref(handle))
+        self.device = device
+        self._handle = handle
+        self._destroy = weakref.finalize(self, _c.ttm_program_destroy, handle)
+
+    @property
+    def _h(self):
+        if not self._destroy.alive:
+            raise _gone("program")
+        return self._handle
+
+    def cb(self, cores, index, total_size, page_size, format="raw"):
+        """Circular buffer ``index`` (0..31) on every core of ``cores``: ``total_size``
+        bytes in pages of ``page_size`` (a multiple of 16). ``format`` is one of
+        FORMATS' names."""
+        ranges, n = _core_ranges(cores)
+        _c.ttm_cb_create(
+            self._h, ranges, n, _uint(index, 32, "CB index"), _uint(total_size, 32, "CB size"),
+            _uint(page_size, 32, "CB page size"), _choice(format, FORMATS, "data format"), None,
+        )
+
+    def dataflow_kernel(self, source=None, path=None, *, cores, processor=0, noc=0,
+                        compile_args=(), defines=None):
+        """A data-movement kernel from C ``source`` text or a file ``path`` (C++ when it
+        ends in .cpp/.cc), run on ``processor`` 0/"riscv0" (BRISC) or 1/"riscv1" (NCRISC)
+        of every core of ``cores``, using NoC ``noc``. ``compile_args`` are visible as
+        TTM_CT_ARG(i); ``defines`` is "NAME=VALUE ..." or a mapping. A compile error
+        raises TTMError carrying the compiler's message."""
+        return self._kernel(False, source, path, cores, processor, noc, compile_args, defines)
+
+    def compute_kernel(self, source=None, path=None, *, cores, compile_args=(), defines=None):
+        """A compute kernel for the TRISCs (arguments as for dataflow_kernel)."""
+        return self._kernel(True, source, path, cores, 0, 0, compile_args, defines)
+
+    def _kernel(self, compute, source, path, cores, processor, noc, compile_args, defines):
+        if (source is None) == (path is None):
+            raise TypeError("give exactly one of source and path")
+        args, n_args = _u32_array(compile_args, "compile arg")
+        opts = _lib.KernelOpts(
+            argsz=ctypes.sizeof(_lib.KernelOpts),
+            processor=_choice(processor, PROCESSORS, "processor"),
+            noc=_uint(noc, 32, "noc"),
+            compile_args=args,
+            n_compile_args=n_args,
+            defines=_defines(defines),
+        )
+        ranges, n = _core_ranges(cores)
+        create = {
+            (False, False): _c.ttm_kernel_create_dataflow_from_string,
+            (False, True): _c.ttm_kernel_create_dataflow,
+            (True, False): _c.ttm_kernel_create_compute_from_string,
+            (True, True): _c.ttm_kernel_create_compute,
+        }[compute, path is not None]
+        text = source.encode() if path is None else os.fsencode(path)
+        handle = _lib.KernelP()
+        create(self._h, text, ranges, n, ctypes.byref(opts), ctypes.byref(handle))
+        return Kernel(self, handle)
+
+    def _kernel_handle(self, kernel):
+        if not isinstance(kernel, Kernel):
+            raise TypeError(f"expected a ttm.Kernel, not {type(kernel).__name__}")
+        if kernel.program is not self:
+            raise TTMError(errno.EINVAL, "the kernel belongs to another program")
+        return kernel._handle
+
+    def set_runtime_args(self, kernel, core, args):
+        """The 32-bit runtime args ``kernel`` sees on ``core`` (x, y), as get_arg_val(i)."""
+        handle = self._kernel_handle(kernel)
+        x, y = _core(core)
+        words, n = _u32_array(args, "runtime arg")
+        _c.ttm_set_runtime_args(self._h, handle, x, y, words, n)
+
+    def set_common_runtime_args(self, kernel, args):
+        """Runtime args shared by every core of ``kernel``, as get_common_arg_val(i)."""
+        handle = self._kernel_handle(kernel)
+        words, n = _u32_array(args, "runtime arg")
+        _c.ttm_set_common_runtime_args(self._h, handle, words, n)
+
+    def launch(self, timeout_ms=0):
+        """Run the program and wait until every core is done; after ``timeout_ms`` (0: the
+        library's default of 10 s) raise TTMTimeout naming the cores still running."""
+        _c.ttm_program_launch(self.device._h, self._h, _uint(timeout_ms, 32, "timeout"))
+
+    def destroy(self):
+        """Free the program, its kernels and circular buffers (idempotent)."""
+        self._destroy()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.destroy()

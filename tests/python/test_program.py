@@ -1,0 +1,167 @@
+"""Programs end to end: add1 on a sub-grid, kernels from files with compile args and
+defines, compile errors, bad core sets, runtime-arg checks, timeouts and lifetimes."""
+
+import array
+import errno
+import os
+import tempfile
+import unittest
+
+from support import TTMTestCase, load_example, ttm
+
+# Stores what the kernel knows into the L1 buffer at arg 0 (page 0 of an L1 buffer lives
+# in worker (0, 0)'s L1, so only that core runs it).
+PROBE = r"""
+#include <ttm/kernel/dataflow.h>
+void kernel_main(void) {
+    volatile uint32_t *out = (volatile uint32_t *)get_arg_val(0);
+    out[0] = TTM_CT_ARG(0) + OFFSET;
+    out[1] = TTM_CT_ARGS_N;
+    out[2] = get_common_arg_val(0);
+    out[3] = my_logical_x() << 8 | my_logical_y();
+}
+"""
+
+SPIN = "#include <ttm/kernel/dataflow.h>\nvoid kernel_main(void) { for (;;) {} }\n"
+
+
+class ProgramTest(TTMTestCase):
+    def test_add1_on_a_sub_grid(self):
+        add1 = load_example("add1")
+        page = 1024
+        data = array.array("I", (i * 2654435761 & 0xFFFFFFFF for i in range(10 * page // 4)))
+        out = add1.add1(self.dev, data, ((1, 1), (2, 2)), page_size=page)  # 10 pages on 4 cores
+        self.assertEqual(out, array.array("I", ((v + 1) & 0xFFFFFFFF for v in data)))
+
+    def _probe(self, prog, buf, kernel, common):
+        prog.set_runtime_args(kernel, (0, 0), [buf.address])
+        prog.set_common_runtime_args(kernel, [common])
+        prog.launch(timeout_ms=5000)
+        return array.array("I", buf.read(16)).tolist()
+
+    def test_kernel_from_file_with_compile_args_and_defines(self):
+        with tempfile.TemporaryDirectory() as root, self.dev.buffer(1024, 1024, "l1") as buf, \
+                self.dev.program() as prog:
+            with open(os.path.join(root, "probe.c"), "w") as f:
+                f.write(PROBE)
+            ttm.set_root_dir(root)
+            try:
+                k = prog.dataflow_kernel(path="probe.c", cores=[(0, 0)], processor="ncrisc",
+                                         noc=1, compile_args=[40], defines={"OFFSET": 2})
+            finally:
+                ttm.set_root_dir("")
+            self.assertEqual(self._probe(prog, buf, k, 7), [42, 1, 7, 0])
+
+    def test_kernel_from_string(self):
+        with self.dev.buffer(1024, 1024, "l1") as buf, self.dev.program() as prog:
+            k = prog.dataflow_kernel(PROBE, cores=(0, 0), processor=0, compile_args=(5, 6),
+                                     defines="OFFSET=10")
+            self.assertIs(k.program, prog)
+            self.assertEqual(self._probe(prog, buf, k, 0xFFFFFFFF), [15, 2, 0xFFFFFFFF, 0])
+
+    def test_compile_error_shows_the_compiler_message(self):
+        with self.dev.program() as prog:
+            with self.raisesTTM(errno.EINVAL, "error", "undefined_thing") as cm:
+                prog.dataflow_kernel("void kernel_main(void) { undefined_thing = 1; }",
+                                     cores=(0, 0))
+            self.assertIn("<string>", cm.exception.strerror)
+
+    def test_missing_kernel_file(self):
+        with self.dev.program() as prog:
+            with self.raisesTTM(errno.ENOENT, "no/such/kernel.c"):
+                prog.dataflow_kernel(path="no/such/kernel.c", cores=(0, 0))
+
+    def test_compute_kernels_are_not_supported_yet(self):
+        with self.dev.program() as prog:
+            with self.raisesTTM(errno.ENOTSUP, "compute kernels"):
+                prog.compute_kernel("void kernel_main(void) {}", cores=(0, 0))
+
+    def test_bad_core_sets(self):
+        gx, gy = self.dev.grid
+        with self.dev.program() as prog:
+            with self.raisesTTM(errno.EINVAL, f"({gx},0)", f"{gx}x{gy} worker grid"):
+                prog.cb((gx, 0), 0, 2048, 1024)
+            with self.raisesTTM(errno.EINVAL, "inverted"):
+                prog.cb(((2, 2), (1, 1)), 0, 2048, 1024)
+            with self.raisesTTM(errno.EINVAL, "no core range"):
+                prog.cb([], 0, 2048, 1024)
+            with self.raisesTTM(errno.EINVAL, "outside"):
+                prog.dataflow_kernel(SPIN, cores=[(0, 0), ((0, 0), (0, gy))])
+            for bad in (5, "ab", [(0, 0, 0)], [((0, 0), 1)]):
+                with self.subTest(cores=bad), self.assertRaises(TypeError):
+                    prog.cb(bad, 0, 2048, 1024)
+            with self.assertRaises(ValueError):
+                prog.cb((-1, 0), 0, 2048, 1024)
+
+    def test_core_set_forms(self):
+        with self.dev.program() as prog:
+            prog.cb((0, 0), 0, 1024, 1024)
+            prog.cb(((1, 0), (2, 1)), 0, 1024, 1024, format="uint32")
+            prog.cb([(3, 0), ((4, 0), (4, 1)), (5, 5)], 0, 1024, 1024, format=2)
+            with self.raisesTTM(errno.EEXIST, "CB 0 already exists"):
+                prog.cb([(6, 6), (2, 1)], 0, 1024, 1024)
+
+    def test_cb_checks(self):
+        with self.dev.program() as prog:
+            with self.raisesTTM(errno.EINVAL, "CB 1", "multiple of 16"):
+                prog.cb((0, 0), 1, 1000, 100)
+            with self.raisesTTM(errno.EINVAL, "CB index 32"):
+                prog.cb((0, 0), 32, 1024, 1024)
+            with self.assertRaises(ValueError):
+                prog.cb((0, 0), 0, 1024, 1024, format="float64")
+
+    def test_kernel_argument_checks(self):
+        with self.dev.program() as prog:
+            with self.assertRaises(TypeError):
+                prog.dataflow_kernel(cores=(0, 0))
+            with self.assertRaises(TypeError):
+                prog.dataflow_kernel(SPIN, path="x.c", cores=(0, 0))
+            with self.assertRaises(ValueError):
+                prog.dataflow_kernel(SPIN, cores=(0, 0), processor="trisc0")
+            with self.assertRaises(ValueError):
+                prog.dataflow_kernel(SPIN, cores=(0, 0), defines={"A": "1 2"})
+            with self.raisesTTM(errno.EINVAL, "NoC 2"):
+                prog.dataflow_kernel(SPIN, cores=(0, 0), noc=2)
+
+    def test_runtime_arg_checks(self):
+        with self.dev.program() as prog, self.dev.program() as other:
+            k = prog.dataflow_kernel(SPIN, cores=((0, 0), (1, 0)), processor="riscv1")
+            prog.set_runtime_args(k, (1, 0), range(256))
+            with self.raisesTTM(errno.EINVAL, "does not run on core (0,1)"):
+                prog.set_runtime_args(k, (0, 1), [1])
+            with self.raisesTTM(errno.EINVAL, "257 runtime args"):
+                prog.set_runtime_args(k, (0, 0), range(257))
+            with self.raisesTTM(errno.EINVAL, "another program"):
+                other.set_runtime_args(k, (0, 0), [1])
+            with self.raisesTTM(errno.EEXIST, "RISCV_1"):
+                prog.dataflow_kernel(SPIN, cores=(1, 0), processor="riscv1")
+            with self.assertRaises(ValueError):
+                prog.set_runtime_args(k, (0, 0), [1 << 32])
+            with self.assertRaises(TypeError):
+                prog.set_runtime_args("kernel", (0, 0), [1])
+
+    def test_timeout(self):
+        with self.dev.program() as prog:
+            prog.dataflow_kernel(SPIN, cores=(3, 2))
+            with self.assertRaises(ttm.TTMTimeout) as cm:
+                prog.launch(timeout_ms=200)
+            self.assertEqual(cm.exception.errno, errno.ETIMEDOUT)
+            self.assertIn("(3,2)", cm.exception.strerror)
+        # The device stays usable.
+        with self.dev.buffer(1024, 1024, "l1") as buf, self.dev.program() as prog:
+            k = prog.dataflow_kernel(PROBE, cores=(0, 0), compile_args=[1], defines="OFFSET=1")
+            self.assertEqual(self._probe(prog, buf, k, 3), [2, 1, 3, 0])
+
+    def test_destroy_is_idempotent_and_final(self):
+        prog = self.dev.program()
+        k = prog.dataflow_kernel(SPIN, cores=(0, 0))
+        prog.destroy()
+        prog.destroy()
+        with self.raisesTTM(errno.EBADF, "the program was destroyed"):
+            prog.set_runtime_args(k, (0, 0), [1])
+        with self.raisesTTM(errno.EBADF, "the program was destroyed"):
+            prog.launch()
+
+
+if __name__ == "__main__":
+    unittest.main()
