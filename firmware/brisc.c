@@ -1,8 +1,13 @@
 /* BRISC worker firmware: brings NCRISC up, then serves launches. For each GO it reads the
  * launch message, resets the circular-buffer counters, starts NCRISC's kernel, runs its
- * own, waits for NCRISC and reports DONE in the GO word the host polls (seed 003,
- * "Mailboxes"; slow dispatch). */
+ * own, waits for NCRISC and reports DONE: in the GO word the host polls (slow dispatch,
+ * seed 003 "Mailboxes"), and in fast dispatch also to the dispatcher named by the GO word,
+ * by counting one on its DONE stream, before moving on to the next launch-ring slot. */
 #include "fw.h"
+#include "ttm/kernel/noc.h"
+
+#define NOTIFY_NOC 0u
+#define NOTIFY_BUF 0u  /* a kernel's write buffer; the kernel has finished with it */
 
 static void reset_cb_counters(uint32_t mask)
 {
@@ -43,11 +48,24 @@ int main(void)
     MAILBOX->fw_version = TTM_FW_ABI_VERSION;
     MAILBOX->go = TTM_GO_WORD(TTM_RUN_MSG_DONE);
     for (;;) {
+        uint32_t go;
         MAILBOX->postcode[0] = TTM_PC_IDLE;
-        while (TTM_GO_SIGNAL(MAILBOX->go) != TTM_RUN_MSG_GO)
+        while (TTM_GO_SIGNAL(go = MAILBOX->go) != TTM_RUN_MSG_GO)
             fw_fence();
-        serve(&MAILBOX->launch[MAILBOX->launch_rd_ptr % TTM_LAUNCH_RING]);
+        MAILBOX->t_prev_done = MAILBOX->t_done;
+        MAILBOX->t_go = fw_wall_clock();
+        const volatile struct ttm_launch_msg *msg =
+            &MAILBOX->launch[MAILBOX->launch_rd_ptr % TTM_LAUNCH_RING];
+        uint32_t mode = msg->mode;
+        serve(msg);
         MAILBOX->launches++;
+        MAILBOX->t_done = fw_wall_clock();
         MAILBOX->go = TTM_GO_WORD(TTM_RUN_MSG_DONE);
+        if (mode == TTM_DISPATCH_MODE_DEV) {
+            MAILBOX->launch_rd_ptr = (MAILBOX->launch_rd_ptr + 1) % TTM_LAUNCH_RING;
+            uint64_t done = ttm_noc_addr(TTM_GO_MASTER_X(go), TTM_GO_MASTER_Y(go),
+                                         TTM_STREAM_REG_ADDR(TTM_GO_STREAM(go), TTM_STREAM_UPDATE_REG));
+            ttm_noc_inline_write(NOTIFY_NOC, NOTIFY_BUF, done, TTM_STREAM_INC);
+        }
     }
 }

@@ -17,6 +17,7 @@
 #define FW_NIU_RD_RESP_RECEIVED 0x2u
 #define FW_NIU_ATOMIC_RESP_RECEIVED 0x0u
 #define FW_NIU_NONPOSTED_WR_REQ_SENT 0xAu
+#define FW_WALL_CLOCK_LO 0xFFB121F0u  /* ISA TensixTile: cycle counter, low word */
 
 /* Poll loops re-read L1 written by others: a fence drops the core's L0 data cache line
  * (device-facts 2.1; tt-metal's invalidate_l1_cache is a fence on Blackhole). */
@@ -63,6 +64,23 @@ static inline void fw_prepare_kernel(const volatile struct ttm_launch_msg *msg, 
         cb->rd_ptr = cb->wr_ptr = cfg[i].fifo_addr;
         cb->pushed = cb->popped = 0;
     }
+}
+
+static inline uint32_t fw_wall_clock(void)
+{
+    return REG32(FW_WALL_CLOCK_LO);
+}
+
+/* The 17-bit count an overlay stream keeps in its SPACE_AVAILABLE register. */
+static inline uint32_t fw_stream_count(uint32_t stream)
+{
+    return REG32(TTM_STREAM_REG_ADDR(stream, TTM_STREAM_AVAIL_REG));
+}
+
+/* Has a 17-bit wrapping count reached target? (Counts in flight stay under 2^16.) */
+static inline int fw_count_reached(uint32_t count, uint32_t target)
+{
+    return ((count - target) & TTM_STREAM_COUNT_MASK) < 0x10000u;
 }
 
 static inline void fw_run_kernel(const volatile struct ttm_launch_msg *msg, unsigned proc)

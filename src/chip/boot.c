@@ -23,7 +23,8 @@ static int find_firmware(const char *name, struct elf_image *img)
 /* Every loadable byte of a firmware image goes to its load address (p_paddr), which our
  * link script keeps inside the image's L1 slot; .data's run-time copy lives in local
  * RAM and is filled by the firmware's start-up code. */
-static int write_firmware(struct ttm_chip *chip, const struct elf_image *img, uint32_t slot)
+static int write_firmware(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint32_t lx1,
+                          uint32_t ly1, const struct elf_image *img, uint32_t slot)
 {
     int rc = elf_check_range(img, slot, slot + TTM_L1_FW_SIZE, 1);
     if (rc)
@@ -31,8 +32,7 @@ static int write_firmware(struct ttm_chip *chip, const struct elf_image *img, ui
     for (unsigned i = 0; i < img->n_segments; i++) {
         const struct elf_segment *s = &img->seg[i];
         if (s->filesz &&
-            (rc = chip_write_workers(chip, 0, 0, chip->grid_x - 1, chip->grid_y - 1, s->paddr,
-                                     s->data, s->filesz)))
+            (rc = chip_write_workers(chip, lx0, ly0, lx1, ly1, s->paddr, s->data, s->filesz)))
             return rc;
     }
     return 0;
@@ -61,18 +61,23 @@ static int bank_table(struct ttm_chip *chip, struct ttm_bank_table *bt)
     return 0;
 }
 
+/* Waiting for cores to report DONE with our firmware: the listed ones (logical x | y << 8),
+ * or the first n workers of the grid in row-major order when list is NULL. */
 struct boot_wait {
     struct ttm_chip *chip;
-    uint32_t next;          /* workers below this index have reported DONE */
+    const uint32_t *list;
+    size_t n, next;
 };
 
 static int boot_done(void *arg)
 {
     struct boot_wait *bw = arg;
     struct ttm_chip *chip = bw->chip;
-    uint32_t start = bw->next;
-    while (bw->next < chip->n_workers) {
-        struct chip_worker w = chip_worker_at(chip, bw->next % chip->grid_x, bw->next / chip->grid_x);
+    size_t start = bw->next;
+    while (bw->next < bw->n) {
+        uint32_t i = (uint32_t)bw->next;
+        uint32_t xy = bw->list ? bw->list[i] : (i % chip->grid_x) | (i / chip->grid_x) << 8;
+        struct chip_worker w = chip_worker_at(chip, xy & 0xFF, xy >> 8);
         struct ttm_mailbox mb;
         int rc = chip_read(chip, w.x, w.y, TTM_L1_MAILBOX, &mb, offsetof(struct ttm_mailbox, logical_x));
         if (rc)
@@ -84,18 +89,31 @@ static int boot_done(void *arg)
     return 1;
 }
 
+struct images {
+    struct elf_image brisc, ncrisc;
+};
+
+static int load_images(const char *brisc, const char *ncrisc, struct images *img)
+{
+    int rc = find_firmware(brisc, &img->brisc);
+    return rc ? rc : find_firmware(ncrisc, &img->ncrisc);
+}
+
+/* Hold the cores of the rectangle in reset, load everything, release BRISC. `extra`
+ * (extra_len bytes at extra_addr) is more state to set up before the release. */
 static int hold_and_load(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint32_t lx1,
-                         uint32_t ly1, const struct elf_image *brisc, const struct elf_image *ncrisc)
+                         uint32_t ly1, const struct images *img, uint32_t extra_addr,
+                         const void *extra, size_t extra_len)
 {
     uint32_t v = BH_RESET_ALL_RISCS;
     int rc;
 #define ALL(addr, ptr, len) chip_write_workers(chip, lx0, ly0, lx1, ly1, addr, ptr, len)
     if ((rc = ALL(BH_SOFT_RESET_0, &v, 4)))
         return rc;
-    if ((rc = write_firmware(chip, brisc, TTM_L1_FW_BRISC)) ||
-        (rc = write_firmware(chip, ncrisc, TTM_L1_FW_NCRISC)))
+    if ((rc = write_firmware(chip, lx0, ly0, lx1, ly1, &img->brisc, TTM_L1_FW_BRISC)) ||
+        (rc = write_firmware(chip, lx0, ly0, lx1, ly1, &img->ncrisc, TTM_L1_FW_NCRISC)))
         return rc;
-    v = encode_jal((int32_t)brisc->entry);
+    v = encode_jal((int32_t)img->brisc.entry);
     if ((rc = ALL(TTM_L1_BOOT, &v, 4)))
         return rc;
     struct ttm_bank_table bt;
@@ -107,6 +125,8 @@ static int hold_and_load(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint
     mb.go = TTM_GO_WORD(TTM_RUN_MSG_INIT);
     if ((rc = ALL(TTM_L1_MAILBOX, &mb, sizeof mb)))
         return rc;
+    if (extra_len && (rc = ALL(extra_addr, extra, extra_len)))
+        return rc;
     /* Per-worker identity, in the mailbox words the firmware hands to kernels. */
     for (uint32_t ly = ly0; ly <= ly1; ly++) {
         for (uint32_t lx = lx0; lx <= lx1; lx++) {
@@ -117,7 +137,7 @@ static int hold_and_load(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint
                 return rc;
         }
     }
-    v = ncrisc->entry;
+    v = img->ncrisc.entry;
     if ((rc = ALL(BH_NCRISC_RESET_PC, &v, 4)))
         return rc;
     v = 1;
@@ -128,68 +148,62 @@ static int hold_and_load(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint
 #undef ALL
 }
 
-static int load_images(struct elf_image *brisc, struct elf_image *ncrisc)
-{
-    int rc = find_firmware("firmware/brisc.elf", brisc);
-    return rc ? rc : find_firmware("firmware/ncrisc.elf", ncrisc);
-}
-
 int chip_boot(struct ttm_chip *chip, uint32_t timeout_ms)
 {
-    struct elf_image brisc, ncrisc;
-    int rc = load_images(&brisc, &ncrisc);
+    struct images img;
+    int rc = load_images("firmware/brisc.elf", "firmware/ncrisc.elf", &img);
     if (rc)
         return rc;
-    if ((rc = hold_and_load(chip, 0, 0, chip->grid_x - 1, chip->grid_y - 1, &brisc, &ncrisc)))
+    if ((rc = hold_and_load(chip, 0, 0, chip->grid_x - 1, chip->grid_y - 1, &img, 0, NULL, 0)))
         return err_wrap(rc, "booting workers");
-    struct boot_wait bw = {chip, 0};
+    struct boot_wait bw = {chip, NULL, chip->n_workers, 0};
     rc = chip_poll(chip, boot_done, &bw, timeout_ms);
     if (rc == -ETIMEDOUT) {
-        struct chip_worker w = chip_worker_at(chip, bw.next % chip->grid_x, bw.next / chip->grid_x);
+        uint32_t i = (uint32_t)bw.next;
+        struct chip_worker w = chip_worker_at(chip, i % chip->grid_x, i / chip->grid_x);
         return err_set(rc, "worker firmware did not come up: worker (%u,%u) at NoC (%u,%u) "
-                           "still not DONE after %u ms", bw.next % chip->grid_x,
-                       bw.next / chip->grid_x, w.x, w.y, timeout_ms);
+                           "still not DONE after %u ms", i % chip->grid_x, i / chip->grid_x,
+                       w.x, w.y, timeout_ms);
     }
     return rc;
-}
-
-struct reboot_wait {
-    struct ttm_chip *chip;
-    const uint32_t *workers;
-    size_t n, next;
-};
-
-static int reboot_done(void *arg)
-{
-    struct reboot_wait *rw = arg;
-    size_t start = rw->next;
-    while (rw->next < rw->n) {
-        uint32_t i = rw->workers[rw->next];
-        struct chip_worker w = chip_worker_at(rw->chip, i % rw->chip->grid_x, i / rw->chip->grid_x);
-        uint32_t go;
-        int rc = chip_read32(rw->chip, w.x, w.y, TTM_L1_MAILBOX, &go);
-        if (rc)
-            return rc;
-        if (TTM_GO_SIGNAL(go) != TTM_RUN_MSG_DONE)
-            return rw->next > start ? 2 : 0;
-        rw->next++;
-    }
-    return 1;
 }
 
 int chip_reboot_workers(struct ttm_chip *chip, const uint32_t *workers, size_t n,
                         uint32_t timeout_ms)
 {
-    struct elf_image brisc, ncrisc;
-    int rc = load_images(&brisc, &ncrisc);
+    struct images img;
+    int rc = load_images("firmware/brisc.elf", "firmware/ncrisc.elf", &img);
     if (rc)
         return rc;
-    for (size_t i = 0; i < n; i++) {
+    uint32_t *xy = calloc(n ? n : 1, sizeof *xy);
+    if (!xy)
+        return err_set(-ENOMEM, "out of memory");
+    for (size_t i = 0; i < n && !rc; i++) {
         uint32_t lx = workers[i] % chip->grid_x, ly = workers[i] / chip->grid_x;
-        if ((rc = hold_and_load(chip, lx, ly, lx, ly, &brisc, &ncrisc)))
-            return err_wrap(rc, "rebooting worker (%u,%u)", lx, ly);
+        xy[i] = lx | ly << 8;
+        if ((rc = hold_and_load(chip, lx, ly, lx, ly, &img, 0, NULL, 0)))
+            err_wrap(rc, "rebooting worker (%u,%u)", lx, ly);
     }
-    struct reboot_wait rw = {chip, workers, n, 0};
-    rc = chip_poll(chip, reboot_done, &rw, timeout_ms);
-    return rc == -ETIMEDOUT ? err_set(rc, "rebooted workers did not come up") : rc;
+    struct boot_wait bw = {chip, xy, n, 0};
+    if (!rc && (rc = chip_poll(chip, boot_done, &bw, timeout_ms)) == -ETIMEDOUT)
+        err_set(rc, "rebooted workers did not come up");
+    free(xy);
+    return rc;
+}
+
+int chip_boot_core(struct ttm_chip *chip, uint32_t lx, uint32_t ly, const char *brisc_fw,
+                   const char *ncrisc_fw, uint32_t extra_addr, const void *extra,
+                   size_t extra_len, uint32_t timeout_ms)
+{
+    struct images img;
+    int rc = load_images(brisc_fw, ncrisc_fw, &img);
+    if (rc)
+        return rc;
+    if ((rc = hold_and_load(chip, lx, ly, lx, ly, &img, extra_addr, extra, extra_len)))
+        return err_wrap(rc, "booting core (%u,%u) with %s", lx, ly, brisc_fw);
+    uint32_t xy = lx | ly << 8;
+    struct boot_wait bw = {chip, &xy, 1, 0};
+    rc = chip_poll(chip, boot_done, &bw, timeout_ms);
+    return rc == -ETIMEDOUT ? err_set(rc, "core (%u,%u) did not come up with %s", lx, ly, brisc_fw)
+                            : rc;
 }

@@ -81,6 +81,12 @@ int chip_poll(struct ttm_chip *chip, int (*check)(void *arg), void *arg, uint32_
 /* Firmware: put the workers in reset, load our BRISC/NCRISC firmware, the bank table and
  * the mailboxes, release BRISC and wait until every worker reports DONE. */
 int chip_boot(struct ttm_chip *chip, uint32_t timeout_ms);
-/* Re-boot the given workers (by index) after a hang. */
+/* Re-boot the given workers (index y * grid_x + x) after a hang. */
 int chip_reboot_workers(struct ttm_chip *chip, const uint32_t *workers, size_t n,
                         uint32_t timeout_ms);
+/* Boot one core (logical coordinates, which may lie past the worker grid, e.g. a reserved
+ * dispatch column) with other embedded firmware; `extra` is written at extra_addr before
+ * the core is released. Waits for the firmware's DONE. */
+int chip_boot_core(struct ttm_chip *chip, uint32_t lx, uint32_t ly, const char *brisc_fw,
+                   const char *ncrisc_fw, uint32_t extra_addr, const void *extra,
+                   size_t extra_len, uint32_t timeout_ms);
