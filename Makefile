@@ -35,7 +35,7 @@ EMU_OBJS = $(EMU_SRCS:%.c=$(BUILD)/%.o)
 # ---- runtime (libttm): everything under src/ plus the embedded firmware and headers ----
 RT_SRCS = $(filter-out src/arch/bh.c,$(wildcard src/*/*.c))
 RT_OBJS = $(RT_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
-FW_NAMES = brisc ncrisc
+FW_NAMES = brisc ncrisc prefetch dispatch dispatch_sub
 FW_ELFS = $(FW_NAMES:%=$(BUILD)/firmware/%.elf)
 KERNEL_HEADERS = $(wildcard include/ttm/kernel/*.h) firmware/abi.h
 
@@ -78,6 +78,9 @@ $(BUILD)/firmware/%.elf: firmware/%.c firmware/crt0.S firmware/link.ld firmware/
 		-Wl,--defsym=FW_BASE=$(FW_BASE_$*) -T firmware/link.ld firmware/crt0.S $< -o $@
 FW_BASE_brisc = 0x1000
 FW_BASE_ncrisc = 0x4000
+FW_BASE_prefetch = 0x1000
+FW_BASE_dispatch = 0x1000
+FW_BASE_dispatch_sub = 0x4000
 
 $(BUILD)/gen/embedded.S: tools/embed.sh $(FW_ELFS) $(KERNEL_HEADERS)
 	@mkdir -p $(dir $@)

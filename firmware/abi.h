@@ -45,7 +45,16 @@ enum ttm_proc { TTM_PROC_BRISC, TTM_PROC_NCRISC, TTM_PROC_TRISC0, TTM_PROC_TRISC
 #define TTM_SYNC_GO 1u
 #define TTM_SYNC_DONE 2u
 
+#define TTM_DISPATCH_MODE_DEV 0u  /* fast dispatch: report DONE to the dispatcher */
 #define TTM_DISPATCH_MODE_HOST 1u /* slow dispatch: the host polls GO for DONE */
+
+/* In fast dispatch the GO word also says where to report DONE: the dispatcher's NoC
+ * coordinates and which of its overlay streams counts (seed 002 "Go Message"). */
+#define TTM_GO_WORD_DEV(x, y, stream)                                                   \
+    (TTM_GO_WORD(TTM_RUN_MSG_GO) | (uint32_t)(y) << 16 | (uint32_t)(x) << 8 | (uint32_t)(stream))
+#define TTM_GO_MASTER_X(go) (((go) >> 8) & 0xFFu)
+#define TTM_GO_MASTER_Y(go) (((go) >> 16) & 0xFFu)
+#define TTM_GO_STREAM(go) ((go) & 0xFFu)
 
 #define TTM_LAUNCH_RING 8u
 #define TTM_MAX_CBS 32u
@@ -80,7 +89,10 @@ struct ttm_mailbox {
     uint8_t noc_x, noc_y;                 /* translated NoC coordinates */
     uint32_t postcode[2];                 /* last progress marker of BRISC, NCRISC */
     uint32_t launches;                    /* launches completed since boot */
-    uint32_t pad[8];
+    uint32_t t_go;                        /* wall clock (low word) when the last GO was seen */
+    uint32_t t_prev_done;                 /* wall clock when the launch before it finished */
+    uint32_t t_done;                      /* wall clock when the last launch finished */
+    uint32_t pad[5];
     struct ttm_launch_msg launch[TTM_LAUNCH_RING];
 };
 
@@ -153,6 +165,162 @@ struct ttm_kctx {
 #define TTM_L1_ALIGN 16u
 #define TTM_DRAM_ALIGN 64u
 
+/* ==== Fast dispatch ====================================================================
+ *
+ * The host writes records into an issue ring in host memory the device can reach and
+ * announces each in the prefetcher's queue: 16-bit entries, 0 = free, else the record's
+ * size in 16-byte units; the host waits for a slot to read 0 before writing it, the
+ * prefetcher clears it once it has fetched the record (seed 001 sections 1-2). The
+ * prefetcher (a worker's BRISC) copies records into the dispatcher's ring; the dispatcher
+ * (another worker's BRISC) executes their commands; its NCRISC, the subordinate, sends GO
+ * signals once the workers' DONE count reaches what each launch needs. Events and read
+ * data come back through a completion ring in host memory.
+ *
+ * Every ring position is a free-running 32-bit byte count; the place in a ring of size
+ * 2^k is count mod 2^k. A record or entry that does not fit before the end of a ring
+ * starts at its beginning, and the bytes skipped count as used (the one wrap rule, applied
+ * alike by host and device). */
+
+/* Host memory of one command queue (offsets from its base). */
+#define TTM_CQ_HOST_COMPLETION_WR 0x80u  /* dispatcher: completion bytes produced */
+#define TTM_CQ_HOST_ISSUE 0x1000u        /* issue ring */
+#define TTM_CQ_ISSUE_SIZE (4u << 20)
+#define TTM_CQ_HOST_COMPLETION (TTM_CQ_HOST_ISSUE + TTM_CQ_ISSUE_SIZE)
+#define TTM_CQ_COMPLETION_SIZE (1u << 20)
+#define TTM_CQ_HOST_SIZE (TTM_CQ_HOST_COMPLETION + TTM_CQ_COMPLETION_SIZE)
+
+#define TTM_CQ_RECORD_ALIGN 64u           /* PCIe read alignment (host-facts 2.5) */
+#define TTM_CQ_MAX_RECORD (32u << 10)     /* so that every queued record fits the ring */
+#define TTM_PREFETCH_Q_ENTRIES 64u
+#define TTM_LAUNCH_SLOTS TTM_LAUNCH_RING  /* programs in flight */
+
+/* Dispatch cores' L1 (above the firmware; these cores run no kernels). */
+#define TTM_L1_CQ_CTRL 0x10000u           /* struct ttm_cq_ctrl, on both cores */
+#define TTM_L1_PREFETCH_Q 0x11000u        /* prefetcher: uint16_t[TTM_PREFETCH_Q_ENTRIES] */
+#define TTM_L1_SUB_QUEUE 0x12000u         /* dispatcher: struct ttm_sub_cmd ring */
+#define TTM_L1_CQ_SCRATCH 0x14000u        /* small staging words */
+#define TTM_L1_PREFETCH_BUF 0x20000u      /* prefetcher: one record fetched from the host */
+#define TTM_L1_DISPATCH_RING 0x40000u     /* dispatcher: records from the prefetcher */
+#define TTM_DISPATCH_RING_SIZE (256u << 10)
+#define TTM_L1_DISPATCH_DATA 0x80000u     /* dispatcher: staging for paged reads */
+#define TTM_DISPATCH_DATA_SIZE (64u << 10)
+#define TTM_SUB_QUEUE_ENTRIES 16u
+
+/* Overlay streams the dispatcher uses as counters (their SPACE_AVAILABLE register counts
+ * 64ths of what is written to register 270: device-facts 6, host-facts 4.10). */
+#define TTM_STREAM_DONE 48u               /* workers' DONE count */
+#define TTM_STREAM_RECORDS 49u            /* records the prefetcher has delivered */
+#define TTM_STREAM_UPDATE_REG 270u
+#define TTM_STREAM_AVAIL_REG 297u
+#define TTM_STREAM_INC 64u                /* write this to count one */
+#define TTM_STREAM_COUNT_MASK 0x1FFFFu    /* 17-bit counters */
+
+/* Configuration and state shared by the host and the dispatch firmware. The host fills
+ * the configuration before releasing the cores; counters then move as commented. */
+struct ttm_cq_ctrl {
+    /* configuration */
+    uint32_t host_lo, host_hi;            /* NoC address of the host CQ memory (bit 60 set) */
+    uint8_t pcie_x, pcie_y;               /* PCIe tile */
+    uint8_t prefetch_x, prefetch_y;       /* prefetcher core */
+    uint8_t dispatch_x, dispatch_y;       /* dispatcher core */
+    uint8_t n_go_rects, pad0;
+    uint8_t go_rect[4][4];                /* all workers: x0, y0, x1, y1 (translated) */
+    uint32_t n_workers;
+    uint32_t pad1[3];
+    /* prefetcher state */
+    uint32_t pf_records;                  /* records fetched (prefetcher) */
+    uint32_t pf_issue_rd;                 /* issue-ring bytes consumed (prefetcher) */
+    uint32_t pf_ring_wr;                  /* dispatcher-ring bytes produced (prefetcher) */
+    uint32_t pf_ring_freed;               /* dispatcher-ring bytes consumed (dispatcher, by NoC atomic) */
+    /* dispatcher state */
+    uint32_t dp_records;                  /* records executed (dispatcher) */
+    uint32_t dp_completion_wr;            /* completion bytes produced (dispatcher) */
+    uint32_t dp_completion_rd;            /* completion bytes consumed (host, through a window) */
+    uint32_t dp_error;                    /* nonzero once a record was refused */
+    uint32_t sub_wr, sub_rd;              /* subordinate queue: dispatcher / NCRISC */
+    uint32_t sub_gos;                     /* GO signals sent (NCRISC) */
+    uint32_t postcode[3];                 /* prefetcher, dispatcher, subordinate */
+    uint32_t pad2[2];
+};
+
+/* Record: a header and commands back to back, each 16-byte aligned. */
+#define TTM_CQ_RECORD_MAGIC 0x7E5Cu
+struct ttm_cq_record {
+    uint16_t magic;                       /* TTM_CQ_RECORD_MAGIC; anything else is refused */
+    uint16_t n_cmds;
+    uint32_t size;                        /* bytes, including this header */
+    uint32_t seq;                         /* record number, for error reports */
+    uint32_t pad;
+};
+
+enum ttm_cq_cmd_id {
+    TTM_CQ_WRITE_LINEAR = 1,              /* payload -> one tile (L1, DRAM) or a worker rectangle */
+    TTM_CQ_WRITE_PACKED = 2,              /* one payload per core, same address */
+    TTM_CQ_WAIT = 3,                      /* until the DONE count or a local word reaches a value */
+    TTM_CQ_GO = 4,                        /* hand a GO to the subordinate */
+    TTM_CQ_EVENT = 5,                     /* completion entry once everything before is done */
+    TTM_CQ_TIMESTAMP = 6,                 /* completion entry with the wall clock */
+    TTM_CQ_READ_LINEAR = 7,               /* bytes of one tile -> completion ring */
+    TTM_CQ_CMD_LAST = TTM_CQ_READ_LINEAR,
+};
+
+/* Every command starts with these 32 bytes; len covers header and payload (16-aligned). */
+struct ttm_cq_cmd {
+    uint8_t id;
+    uint8_t flags;
+    uint16_t count;                       /* WRITE_PACKED: cores */
+    uint32_t len;
+    uint32_t arg[6];                      /* per command, below */
+};
+/* WRITE_LINEAR: arg0 = x0 | y0 << 8 | x1 << 16 | y1 << 24 (one tile: x0 == x1, y0 == y1;
+ *   a rectangle reaches the worker tiles in it), arg1/arg2 = address low/high, arg3 =
+ *   bytes; the payload follows the header.
+ * WRITE_PACKED: arg1 = L1 address, arg3 = bytes per core; then count NoC xy words
+ *   (x | y << 8), padded to 16 bytes, then count payloads of arg3 bytes rounded up to 16.
+ * WAIT: flags TTM_CQ_WAIT_MEM: until the word at L1 arg1 of the dispatcher is >= arg0;
+ *   else until the DONE count reaches arg0 (17-bit, wrapping).
+ * GO: arg0 = DONE count to reach first, arg1 = GO word (TTM_GO_WORD_DEV).
+ * EVENT: arg0 = DONE count to reach first, arg1 = event id.
+ * TIMESTAMP: arg1 = id.
+ * READ_LINEAR: arg0 = x | y << 8, arg1/arg2 = address, arg3 = bytes (at most
+ *   TTM_CQ_MAX_READ), arg4 = id; answered by a READ entry whose data starts at the first
+ *   byte asked for. */
+#define TTM_CQ_WAIT_MEM 1u
+#define TTM_CQ_MAX_READ (16u << 10)
+
+/* Completion ring entries, 64-byte aligned. */
+enum ttm_cq_completion_kind {
+    TTM_CQ_DONE_EVENT = 1,
+    TTM_CQ_DONE_TIMESTAMP = 2,
+    TTM_CQ_DONE_READ = 3,                 /* data follows the header */
+    TTM_CQ_DONE_ERROR = 4,                /* the dispatcher refused a record and stopped */
+    TTM_CQ_DONE_WRAP = 5,                 /* continue at the ring start */
+};
+struct ttm_cq_completion {
+    uint32_t kind;
+    uint32_t len;                         /* bytes including this header, 64-aligned */
+    uint32_t id;                          /* event / read id, or the refused record's seq */
+    uint32_t value;                       /* timestamp low word, or error code */
+    uint32_t value_hi;
+    uint32_t data_len;                    /* READ: bytes of data after the 64-byte header */
+    uint32_t offset;                      /* ERROR: byte offset of the refused command */
+    uint32_t pad[9];
+};
+
+/* Error codes in an ERROR entry. */
+enum ttm_cq_error {
+    TTM_CQ_ERR_RECORD = 1,                /* bad record header (magic, size) */
+    TTM_CQ_ERR_COMMAND = 2,               /* unknown command id */
+    TTM_CQ_ERR_LENGTH = 3,                /* command length or count out of range */
+    TTM_CQ_ERR_TARGET = 4,                /* address or coordinates out of range */
+};
+
+/* Dispatcher -> subordinate: one GO to send once the DONE count reaches target. */
+struct ttm_sub_cmd {
+    uint32_t target;
+    uint32_t go_word;
+};
+
 #define TTM_ABI_ASSERT(what) _Static_assert(what, #what)
 TTM_ABI_ASSERT(sizeof(struct ttm_launch_msg) == 64);
 TTM_ABI_ASSERT(offsetof(struct ttm_launch_msg, rta_offset) == 4);
@@ -183,5 +351,26 @@ TTM_ABI_ASSERT(offsetof(struct ttm_kctx, cb) == 64);
 TTM_ABI_ASSERT(sizeof(struct ttm_kctx) == 64 + 32 * TTM_MAX_CBS);
 /* The kernel context plus firmware data and stack must fit BRISC/NCRISC's 8 KiB. */
 TTM_ABI_ASSERT(sizeof(struct ttm_kctx) <= 0x800);
+TTM_ABI_ASSERT(offsetof(struct ttm_mailbox, t_go) == 32);
+TTM_ABI_ASSERT(sizeof(struct ttm_cq_ctrl) == 112);
+TTM_ABI_ASSERT(offsetof(struct ttm_cq_ctrl, pf_records) == 48);
+TTM_ABI_ASSERT(offsetof(struct ttm_cq_ctrl, dp_records) == 64);
+TTM_ABI_ASSERT(offsetof(struct ttm_cq_ctrl, postcode) == 92);
+TTM_ABI_ASSERT(sizeof(struct ttm_cq_record) == 16);
+TTM_ABI_ASSERT(sizeof(struct ttm_cq_cmd) == 32);
+TTM_ABI_ASSERT(sizeof(struct ttm_cq_completion) == 64);
+TTM_ABI_ASSERT(sizeof(struct ttm_sub_cmd) == 8);
+TTM_ABI_ASSERT((TTM_CQ_ISSUE_SIZE & (TTM_CQ_ISSUE_SIZE - 1)) == 0);
+TTM_ABI_ASSERT((TTM_CQ_COMPLETION_SIZE & (TTM_CQ_COMPLETION_SIZE - 1)) == 0);
+TTM_ABI_ASSERT((TTM_DISPATCH_RING_SIZE & (TTM_DISPATCH_RING_SIZE - 1)) == 0);
+/* Every record the prefetch queue can hold fits the issue ring at once. */
+TTM_ABI_ASSERT((TTM_PREFETCH_Q_ENTRIES + 1) * TTM_CQ_MAX_RECORD <= TTM_CQ_ISSUE_SIZE);
+TTM_ABI_ASSERT(TTM_CQ_MAX_RECORD / 16 <= 0xFFFF);
+TTM_ABI_ASSERT(TTM_CQ_MAX_RECORD <= TTM_L1_DISPATCH_RING - TTM_L1_PREFETCH_BUF);
+TTM_ABI_ASSERT(TTM_L1_CQ_CTRL + sizeof(struct ttm_cq_ctrl) <= TTM_L1_PREFETCH_Q);
+TTM_ABI_ASSERT(TTM_L1_PREFETCH_Q + 2 * TTM_PREFETCH_Q_ENTRIES <= TTM_L1_SUB_QUEUE);
+TTM_ABI_ASSERT(TTM_L1_SUB_QUEUE + 8 * TTM_SUB_QUEUE_ENTRIES <= TTM_L1_CQ_SCRATCH);
+TTM_ABI_ASSERT(TTM_L1_DISPATCH_RING + TTM_DISPATCH_RING_SIZE <= TTM_L1_DISPATCH_DATA);
+TTM_ABI_ASSERT(TTM_L1_DISPATCH_DATA + TTM_DISPATCH_DATA_SIZE <= TTM_L1_END);
 
 #endif

@@ -1,0 +1,47 @@
+/* Dispatch subordinate (NCRISC of the dispatch core): sends the GO signals the dispatcher
+ * queues, each once the workers' DONE count reaches the count the previous launch needs,
+ * by multicast to every worker (seed 001 section 3: the subordinate is what lets program
+ * N+1 be written while program N runs). It uses NoC 1, the dispatcher NoC 0, so their
+ * requests and counters never mix. */
+#include "fw.h"
+#include "ttm/kernel/noc.h"
+
+#define CTRL ((volatile struct ttm_cq_ctrl *)TTM_L1_CQ_CTRL)
+#define SUBQ ((volatile struct ttm_sub_cmd *)TTM_L1_SUB_QUEUE)
+#define NOC 1u
+#define BUF_WR 0u
+/* The GO word is multicast from here; it sits at the same offset mod 16 as the mailbox's
+ * GO word, as NoC writes require. */
+#define GO_SRC (TTM_L1_CQ_SCRATCH + 0x200u + (TTM_L1_MAILBOX & 15u))
+
+enum { SUB_IDLE = 0x10, SUB_WAIT_DONE = 0x20, SUB_SEND = 0x30 };
+
+int main(void)
+{
+    uint32_t rd = 0, acks = ttm_noc_counter(NOC, TTM_NOC_WR_ACK_RECEIVED);
+    MAILBOX->ncrisc_sync = TTM_SYNC_DONE;
+    for (;;) {
+        CTRL->postcode[2] = SUB_IDLE;
+        while (CTRL->sub_wr == rd)
+            fw_fence();
+        volatile struct ttm_sub_cmd *s = &SUBQ[rd % TTM_SUB_QUEUE_ENTRIES];
+        CTRL->postcode[2] = SUB_WAIT_DONE;
+        while (!fw_count_reached(fw_stream_count(TTM_STREAM_DONE), s->target))
+            fw_fence();
+        CTRL->postcode[2] = SUB_SEND;
+        REG32(GO_SRC) = s->go_word;
+        for (uint32_t i = 0; i < CTRL->n_go_rects; i++) {
+            volatile uint8_t *r = CTRL->go_rect[i];
+            uint64_t dst = r[0] == r[2] && r[1] == r[3]
+                               ? ttm_noc_addr(r[0], r[1], TTM_L1_MAILBOX)
+                               : ttm_noc_mcast_addr(NOC, r[0], r[1], r[2], r[3], TTM_L1_MAILBOX);
+            uint32_t ctrl = r[0] == r[2] && r[1] == r[3] ? TTM_NOC_CMD_WR | TTM_NOC_UNICAST
+                                                         : TTM_NOC_CMD_WR | TTM_NOC_MCAST;
+            acks += ttm_noc_write(NOC, BUF_WR, GO_SRC, dst, 4, ctrl | TTM_NOC_CMD_RESP_MARKED) *
+                    (uint32_t)((r[2] - r[0] + 1) * (r[3] - r[1] + 1));
+        }
+        ttm_noc_wait_counter(NOC, TTM_NOC_WR_ACK_RECEIVED, acks);
+        CTRL->sub_rd = ++rd;
+        CTRL->sub_gos = CTRL->sub_gos + 1;
+    }
+}
