@@ -6,6 +6,7 @@
  */
 #include "kbuild.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -37,8 +38,6 @@
 #define LOG_IN_ERROR 800u            /* of which goes in the message (err.c keeps 1 KiB) */
 #define COMPILE_TIMEOUT_MS 120000    /* every wait is bounded (design.md §6) */
 #define HEADER_PREFIX "header/"
-#define EM_RISCV_ 243
-#define EF_RISCV_RVC_ 0x1u
 
 /* The code-generation flags. rv32ima + Zba/Zbb is what the cores run, with no compressed
  * instructions (device-facts 2.2). medany, no PIC and no jump tables make every reference
@@ -57,10 +56,10 @@ static const char *const c_flags[] = {"-std=c11"};
 static const char *const cxx_flags[] = {"-std=c++17", "-fno-exceptions", "-fno-rtti",
                                         "-fno-threadsafe-statics"};
 
-/* One PT_LOAD holding everything, kernel_main first: the loader packs segments back to back
- * (seed 003), which could move data relative to code if there were several. Zero-initialised
- * data is stored as zeros inside .data, so the image needs no clearing when loaded. Nothing
- * would run global constructors, so they are refused. */
+/* One PT_LOAD holding everything, kernel_main first: the loader keeps the layout of the
+ * image it packs (src/load/xip.h), and with a single segment nothing can come between
+ * code and data. .bss is the segment's zero tail, which the packed blob holds as zeros.
+ * Nothing would run global constructors, so they are refused. */
 static const char kernel_ld[] =
     "/* ttm kernel image, written by the ttm runtime (src/build/kbuild.c). */\n"
     "ENTRY(kernel_main)\n"
@@ -72,12 +71,11 @@ static const char kernel_ld[] =
     "    .rodata ALIGN(4) : { *(.rodata .rodata.* .srodata .srodata.*) } :image\n"
     "    .data ALIGN(4) : {\n"
     "        *(.data .data.* .sdata .sdata.*)\n"
-    "        *(.sbss .sbss.* .bss .bss.* COMMON)\n"
     "        __ttm_ctors = .;\n"
     "        *(.init_array .init_array.* .ctors .ctors.*)\n"
     "        ASSERT(. == __ttm_ctors, \"kernel: global constructors are not supported\");\n"
-    "        . = ALIGN(4);\n"
     "    } :image\n"
+    "    .bss ALIGN(4) : { *(.sbss .sbss.* .bss .bss.* COMMON) } :image\n"
     "    /DISCARD/ : { *(.comment) *(.note .note.*) *(.eh_frame .eh_frame_hdr) }\n"
     "}\n";
 
@@ -547,17 +545,23 @@ static void cache_key(const struct kbuild_req *req, const char *name, const stru
     sha256_hex(digest, hex);
 }
 
+static uint32_t le16(const uint8_t *p)
+{
+    return p[0] | (uint32_t)p[1] << 8;
+}
+
 static uint32_t le32(const uint8_t *p)
 {
-    return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    return le16(p) | le16(p + 2) << 16;
 }
 
 /* Enough to know the file is what this driver makes; the loader checks the rest. */
 static int elf_ok(const uint8_t *p, size_t n)
 {
-    return n >= 52 && !memcmp(p, "\177ELF", 4) && p[4] == 1 /* 32-bit */ &&
-           p[5] == 1 /* little-endian */ && (p[18] | p[19] << 8) == EM_RISCV_ &&
-           !(le32(p + 36) & EF_RISCV_RVC_);
+    return n >= sizeof(Elf32_Ehdr) && !memcmp(p, ELFMAG, SELFMAG) &&
+           p[EI_CLASS] == ELFCLASS32 && p[EI_DATA] == ELFDATA2LSB &&
+           le16(p + offsetof(Elf32_Ehdr, e_machine)) == EM_RISCV &&
+           !(le32(p + offsetof(Elf32_Ehdr, e_flags)) & EF_RISCV_RVC);
 }
 
 static int load_elf(const char *path, uint8_t **elf, size_t *size)

@@ -8,15 +8,17 @@
  * file per build) and tmp/ (builds in progress). Every file appears by rename, so
  * processes may share the directory.
  *
- * Compiler: $TTM_CLANG, else `clang` on PATH; it needs the riscv32 target and lld. The
+ * Compiler: $TTM_CLANG (a program, not a command line), else `clang` on PATH; it needs
+ * the riscv32 target and lld. The
  * cache key is a SHA-256 over everything that decides the output: source, language,
  * processor, compile args, defines, display name, the embedded headers, the flags and link
  * script, and the compiler's `--version` (asked once per process and compiler).
  *
- * The image: everything (text with kernel_main first, rodata, data, zero-initialised data
- * stored as zeros) in one contiguous segment linked at 0, entry kernel_main; code reaches
- * data PC-relatively (-mcmodel=medany, no jump tables), so the loader may place the
- * segment's bytes at any 16-byte aligned L1 address. Relocations are kept (--emit-relocs).
+ * The image: text (kernel_main first), rodata, data and bss (the zero tail) in one
+ * contiguous segment linked at 0, entry kernel_main. Code reaches data PC-relatively
+ * (-mcmodel=medany, no jump tables), so the loader may place the segment at any 16-byte
+ * aligned L1 address; relocations are kept (--emit-relocs) for the absolute data words
+ * it must rebase (src/load/xip.h).
  * No C library, no compiler runtime (no soft float, no 64-bit division), no C++
  * exceptions, RTTI or global constructors.
  */

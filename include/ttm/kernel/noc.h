@@ -45,10 +45,15 @@
 #define TTM_NOC_CMD_RESP_MARKED (1u << 4)   /* non-posted: count an ack / response */
 #define TTM_NOC_CMD_BRCST (1u << 5)
 #define TTM_NOC_CMD_VC_STATIC (1u << 7)
+#define TTM_NOC_CMD_PATH_RESERVE (1u << 8)
 #define TTM_NOC_CMD_STATIC_VC(vc) ((uint32_t)(vc) << 13)
 #define TTM_NOC_CMD_BRCST_SRC_INCLUDE (1u << 17)
 #define TTM_NOC_UNICAST (TTM_NOC_CMD_VC_STATIC | TTM_NOC_CMD_STATIC_VC(1))
-#define TTM_NOC_MCAST (TTM_NOC_CMD_VC_STATIC | TTM_NOC_CMD_STATIC_VC(4) | TTM_NOC_CMD_BRCST)
+/* Multicasts reserve their path, as TT-Metal's always do (multicast_path_reserve): two
+ * broadcasts crossing each other without it can deadlock the mesh, and Tenstorrent's
+ * simulator refuses a multicast without it ("multicast must use path reserve"). */
+#define TTM_NOC_MCAST                                                                   \
+    (TTM_NOC_CMD_VC_STATIC | TTM_NOC_CMD_STATIC_VC(4) | TTM_NOC_CMD_BRCST | TTM_NOC_CMD_PATH_RESERVE)
 
 /* Atomic increment over all 32 bits (device-facts 4.7: opcode 1 in [15:12], IntWidth 31
  * in [6:2]; the word within the 16-byte line goes in [1:0]). */
@@ -109,8 +114,8 @@ static inline void ttm_fence(void)
     __asm__ volatile("fence" ::: "memory");
 }
 
-/* A counter target reached, compared wrapping. Reached rather than equal: when both
- * data-movement cores share one NIU its counters also move for the other core. */
+/* A counter target reached, compared wrapping. Reached rather than equal: whatever else
+ * uses the NIU (firmware, the tile's other data-movement core) moves its counters too. */
 static inline int ttm_noc_reached(uint32_t noc, uint32_t idx, uint32_t want)
 {
     return (int32_t)(ttm_noc_counter(noc, idx) - want) >= 0;
