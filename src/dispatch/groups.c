@@ -1,0 +1,185 @@
+#include "groups.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/err.h"
+
+static uint32_t align16(uint32_t v)
+{
+    return (v + 15) & ~15u;
+}
+
+/* The kernel on `proc` and the CB of each index at core i decide its group. */
+static void core_key(const struct ttm_program *p, uint32_t i, struct group *g)
+{
+    memset(g, 0, sizeof *g);
+    for (uint32_t n = 0; n < p->n_kernels; n++) {
+        struct ttm_kernel *k = p->kernels[n];
+        if (core_set_has(&k->cores, i))
+            g->k[k->proc == TTM_PROC_BRISC ? 0 : 1] = k;
+    }
+    for (uint32_t n = 0; n < p->n_cbs; n++)
+        if (core_set_has(&p->cbs[n]->cores, i))
+            g->cb[p->cbs[n]->index] = p->cbs[n];
+}
+
+static int layout(struct group *g)
+{
+    uint32_t off = 0;
+    for (int j = 0; j < 2; j++) {
+        g->rta_off[j] = (uint16_t)off;
+        off += g->k[j] ? 4 * g->k[j]->max_args : 0;
+    }
+    off = align16(off);
+    for (int j = 0; j < 2; j++) {
+        g->crta_off[j] = (uint16_t)off;
+        off += g->k[j] ? 4 * g->k[j]->n_common : 0;
+    }
+    off = align16(off);
+    g->cb_off = (uint16_t)off;
+    for (uint32_t i = 0; i < TTM_MAX_CBS; i++) {
+        if (g->cb[i]) {
+            g->cb_mask |= 1u << i;
+            off = g->cb_off + 16 * (i + 1);
+        }
+    }
+    off = align16(off);
+    g->sem_off = (uint16_t)off;
+    off += 16 * TTM_MAX_SEMS;
+    for (int j = 0; j < 2; j++) {
+        off = align16(off);
+        g->text_off[j] = off;
+        off += g->k[j] ? g->k[j]->image.size : 0;
+    }
+    g->size = align16(off);
+    if (g->size > TTM_L1_KERNEL_CONFIG_SIZE)
+        return err_set(-E2BIG, "kernel-config image of %u bytes exceeds the %u reserved",
+                       g->size, TTM_L1_KERNEL_CONFIG_SIZE);
+    if (g->k[0] && g->k[1] && g->k[0]->noc == g->k[1]->noc)
+        return err_set(-EINVAL, "kernels %s and %s share a core and both use NoC %u; give "
+                                "them different NoCs", g->k[0]->name, g->k[1]->name, g->k[0]->noc);
+    return 0;
+}
+
+int plan_build(const struct ttm_device *dev, const struct ttm_program *prog, struct plan *l)
+{
+    const struct ttm_chip *c = &dev->chip;
+    memset(l, 0, sizeof *l);
+    l->groups = calloc(c->n_workers, sizeof *l->groups);
+    l->cores = calloc(c->n_workers, sizeof *l->cores);
+    if (!l->groups || !l->cores)
+        return err_set(-ENOMEM, "out of memory");
+    for (uint32_t i = 0; i < c->n_workers; i++) {
+        struct group key;
+        core_key(prog, i, &key);
+        if (!key.k[0] && !key.k[1])
+            continue;
+        uint32_t g = 0;
+        while (g < l->n_groups && (memcmp(l->groups[g].k, key.k, sizeof key.k) ||
+                                   memcmp(l->groups[g].cb, key.cb, sizeof key.cb)))
+            g++;
+        if (g == l->n_groups)
+            l->groups[l->n_groups++] = key;
+        core_set_add(&l->groups[g].cores, i);
+        l->cores[l->n_cores++] = i;
+    }
+    if (!l->n_cores)
+        return err_set(-EINVAL, "program %u has no kernels", prog->id);
+    for (uint32_t g = 0; g < l->n_groups; g++) {
+        int rc = layout(&l->groups[g]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+void plan_free(struct plan *pl)
+{
+    free(pl->groups);
+    free(pl->cores);
+    memset(pl, 0, sizeof *pl);
+}
+
+void group_image(const struct group *g, uint32_t base, uint8_t *img)
+{
+    memset(img, 0, g->size);
+    for (int j = 0; j < 2; j++) {
+        const struct ttm_kernel *k = g->k[j];
+        if (!k)
+            continue;
+        memcpy(img + g->crta_off[j], k->common, 4 * k->n_common);
+        memcpy(img + g->text_off[j], k->image.data, k->image.size);
+        xip_relocate(&k->image, img + g->text_off[j], base + g->text_off[j]);
+    }
+    struct ttm_cb_config *cbc = (struct ttm_cb_config *)(img + g->cb_off);
+    for (uint32_t i = 0; i < TTM_MAX_CBS; i++) {
+        const struct ttm_cb *cb = g->cb[i];
+        if (cb)
+            cbc[i] = (struct ttm_cb_config){(uint32_t)cb->addr, cb->total_size,
+                                            cb->total_size / cb->page_size, cb->page_size};
+    }
+}
+
+void group_args(const struct group *g, uint32_t i, uint8_t *img)
+{
+    memset(img, 0, g->crta_off[0]);
+    for (int j = 0; j < 2; j++)
+        if (g->k[j] && g->k[j]->args)
+            memcpy(img + g->rta_off[j], &g->k[j]->args[(size_t)i * TTM_MAX_ARGS],
+                   4 * g->k[j]->n_args[i]);
+}
+
+void group_launch_msg(const struct ttm_program *p, const struct group *g, uint32_t base,
+                      uint8_t mode, struct ttm_launch_msg *msg)
+{
+    memset(msg, 0, sizeof *msg);
+    msg->kernel_config_base = base;
+    for (int j = 0; j < 2; j++) {
+        msg->rta_offset[j] = g->rta_off[j];
+        msg->crta_offset[j] = g->crta_off[j];
+        if (g->k[j]) {
+            msg->kernel_text_offset[j] = g->text_off[j] + g->k[j]->image.entry_offset;
+            msg->enables |= (uint8_t)(1u << j);
+            msg->noc[j] = (uint8_t)g->k[j]->noc;
+        }
+    }
+    msg->local_cb_offset = g->cb_off;
+    msg->remote_cb_offset = g->sem_off;
+    msg->sem_offset = g->sem_off;
+    msg->local_cb_mask = g->cb_mask;
+    msg->mode = mode;
+    msg->host_id = p->id;
+}
+
+int for_each_rect(const struct ttm_chip *c, const struct core_set *s,
+                         int (*fn)(void *arg, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1),
+                         void *arg)
+{
+    struct core_set left = *s;
+    for (uint32_t y = 0; y < c->grid_y; y++) {
+        for (uint32_t x = 0; x < c->grid_x; x++) {
+            if (!core_set_has(&left, y * c->grid_x + x))
+                continue;
+            uint32_t x1 = x, y1 = y;
+            while (x1 + 1 < c->grid_x && core_set_has(&left, y * c->grid_x + x1 + 1))
+                x1++;
+            for (bool full = true; full && y1 + 1 < c->grid_y;) {
+                for (uint32_t xx = x; xx <= x1 && full; xx++)
+                    full = core_set_has(&left, (y1 + 1) * c->grid_x + xx);
+                if (full)
+                    y1++;
+            }
+            for (uint32_t yy = y; yy <= y1; yy++)
+                for (uint32_t xx = x; xx <= x1; xx++)
+                    left.bits[(yy * c->grid_x + xx) / 64] &= ~(1ull << ((yy * c->grid_x + xx) % 64));
+            int rc = fn(arg, x, y, x1, y1);
+            if (rc)
+                return rc;
+            x = x1;
+        }
+    }
+    return 0;
+}
+

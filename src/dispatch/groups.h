@@ -1,0 +1,42 @@
+/* Kernel groups: the cores of a program that run the same kernels with the same circular
+ * buffers share one kernel-config image layout (seed 003 layout: runtime args at 0, common
+ * args 16-byte aligned, local CB configs, remote CB configs, semaphores, kernel text
+ * 16-byte aligned) and are written together by multicast. Used by slow and fast dispatch. */
+#pragma once
+
+#include "../api/internal.h"
+
+struct group {
+    struct ttm_kernel *k[2];                 /* BRISC, NCRISC kernel (or NULL) */
+    struct ttm_cb *cb[TTM_MAX_CBS];
+    struct core_set cores;
+    uint16_t rta_off[2], crta_off[2], cb_off, sem_off;
+    uint32_t text_off[2], size, cb_mask;
+};
+
+struct plan {
+    struct group *groups;
+    uint32_t n_groups;
+    uint32_t *cores;                         /* every core with a kernel, ascending index */
+    uint32_t n_cores;
+};
+
+/* Group the program's cores and lay out each group's image. */
+int plan_build(const struct ttm_device *dev, const struct ttm_program *prog, struct plan *pl);
+void plan_free(struct plan *pl);
+
+/* The part of a group's image shared by its cores, [crta_off[0], size), for an image at
+ * L1 address `base`: common args, CB configs, zeroed semaphores, relocated kernels.
+ * `img` holds g->size bytes; the unique-args part is left zero. */
+void group_image(const struct group *g, uint32_t base, uint8_t *img);
+/* Core i's unique runtime args into img[0, crta_off[0]). */
+void group_args(const struct group *g, uint32_t i, uint8_t *img);
+/* The launch message of a group whose image sits at `base`. */
+void group_launch_msg(const struct ttm_program *p, const struct group *g, uint32_t base,
+                      uint8_t mode, struct ttm_launch_msg *msg);
+
+/* Call fn once per rectangle of logical cores covering the set: runs of adjacent columns
+ * in a row, stacked while the next row has the same run. */
+int for_each_rect(const struct ttm_chip *c, const struct core_set *s,
+                  int (*fn)(void *arg, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1),
+                  void *arg);
