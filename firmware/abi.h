@@ -177,9 +177,11 @@ struct ttm_kctx {
  * data come back through a completion ring in host memory.
  *
  * Every ring position is a free-running 32-bit byte count; the place in a ring of size
- * 2^k is count mod 2^k. A record or entry that does not fit before the end of a ring
- * starts at its beginning, and the bytes skipped count as used (the one wrap rule, applied
- * alike by host and device). */
+ * 2^k is count mod 2^k. The one wrap rule, applied alike by host and device: in the issue
+ * ring a record starts at the ring's beginning when fewer than TTM_CQ_MAX_RECORD bytes are
+ * left before its end (so the host can build a record in place before knowing its size);
+ * in the dispatcher's ring and the completion ring an item that does not fit before the
+ * end starts at the beginning. Skipped bytes count as used. */
 
 /* Host memory of one command queue (offsets from its base). */
 #define TTM_CQ_HOST_COMPLETION_WR 0x80u  /* dispatcher: completion bytes produced */
@@ -212,6 +214,7 @@ struct ttm_kctx {
 #define TTM_STREAM_RECORDS 49u            /* records the prefetcher has delivered */
 #define TTM_STREAM_UPDATE_REG 270u
 #define TTM_STREAM_AVAIL_REG 297u
+#define TTM_STREAM_SET_REG 10u           /* a write here also sets the count (TTSIM) */
 #define TTM_STREAM_INC 64u                /* write this to count one */
 #define TTM_STREAM_COUNT_MASK 0x1FFFFu    /* 17-bit counters */
 
@@ -225,13 +228,16 @@ struct ttm_cq_ctrl {
     uint8_t dispatch_x, dispatch_y;       /* dispatcher core */
     uint8_t n_go_rects, pad0;
     uint8_t go_rect[4][4];                /* all workers: x0, y0, x1, y1 (translated) */
+    /* dispatcher-ring bytes consumed (dispatcher, by NoC atomic): the first word of a
+     * 16-byte line, the only word Tenstorrent's simulator increments atomically */
+    uint32_t pf_ring_freed;
     uint32_t n_workers;
-    uint32_t pad1[3];
+    uint32_t pad1[2];
     /* prefetcher state */
     uint32_t pf_records;                  /* records fetched (prefetcher) */
     uint32_t pf_issue_rd;                 /* issue-ring bytes consumed (prefetcher) */
     uint32_t pf_ring_wr;                  /* dispatcher-ring bytes produced (prefetcher) */
-    uint32_t pf_ring_freed;               /* dispatcher-ring bytes consumed (dispatcher, by NoC atomic) */
+    uint32_t pad3;
     /* dispatcher state */
     uint32_t dp_records;                  /* records executed (dispatcher) */
     uint32_t dp_completion_wr;            /* completion bytes produced (dispatcher) */
@@ -354,6 +360,7 @@ TTM_ABI_ASSERT(sizeof(struct ttm_kctx) <= 0x800);
 TTM_ABI_ASSERT(offsetof(struct ttm_mailbox, t_go) == 32);
 TTM_ABI_ASSERT(sizeof(struct ttm_cq_ctrl) == 112);
 TTM_ABI_ASSERT(offsetof(struct ttm_cq_ctrl, pf_records) == 48);
+TTM_ABI_ASSERT(offsetof(struct ttm_cq_ctrl, pf_ring_freed) % 16 == 0); /* NoC atomic target */
 TTM_ABI_ASSERT(offsetof(struct ttm_cq_ctrl, dp_records) == 64);
 TTM_ABI_ASSERT(offsetof(struct ttm_cq_ctrl, postcode) == 92);
 TTM_ABI_ASSERT(sizeof(struct ttm_cq_record) == 16);

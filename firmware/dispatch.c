@@ -262,6 +262,9 @@ int main(void)
     reads = ttm_noc_counter(NOC, TTM_NOC_RD_RESP_RECEIVED);
     acks = ttm_noc_counter(NOC, TTM_NOC_WR_ACK_RECEIVED);
     atomics = ttm_noc_counter(NOC, TTM_NOC_ATOMIC_RESP_RECEIVED);
+    /* Counters start from zero at every boot (stream registers survive a core reset). */
+    REG32(TTM_STREAM_REG_ADDR(TTM_STREAM_DONE, TTM_STREAM_SET_REG)) = 0;
+    REG32(TTM_STREAM_REG_ADDR(TTM_STREAM_RECORDS, TTM_STREAM_SET_REG)) = 0;
     /* Bring the subordinate up (its start address was set by the host). */
     REG32(FW_SOFT_RESET_0) &= ~FW_RESET_NCRISC;
     MAILBOX->fw_version = TTM_FW_ABI_VERSION;

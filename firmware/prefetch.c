@@ -75,7 +75,7 @@ int main(void)
         if (bad)
             size = TTM_CQ_RECORD_ALIGN;
         uint32_t pos = issue_rd % TTM_CQ_ISSUE_SIZE;
-        if (pos + size > TTM_CQ_ISSUE_SIZE) {
+        if (pos + TTM_CQ_MAX_RECORD > TTM_CQ_ISSUE_SIZE) {
             issue_rd += TTM_CQ_ISSUE_SIZE - pos;
             pos = 0;
         }

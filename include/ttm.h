@@ -49,6 +49,11 @@ int ttm_set_root_dir(const char *dir);
  * fallback. */
 enum ttm_board { TTM_BOARD_P100A = 0, TTM_BOARD_P150A = 1 };
 
+/* Dispatch modes (seed 000). Fast dispatch, the default, reserves the last column of
+ * workers for its prefetcher and dispatcher firmware; slow dispatch (TTM_SLOW_DISPATCH=1
+ * in the environment, or TTM_DISPATCH_SLOW here) drives every core from the host. */
+enum ttm_dispatch { TTM_DISPATCH_DEFAULT = 0, TTM_DISPATCH_FAST = 1, TTM_DISPATCH_SLOW = 2 };
+
 struct ttm_device_opts {
     uint32_t argsz;            /* sizeof(struct ttm_device_opts) */
     uint32_t flags;            /* must be 0 */
@@ -57,6 +62,7 @@ struct ttm_device_opts {
     uint32_t emu_board;        /* emu: enum ttm_board (default P100A) */
     uint32_t emu_tensix_cols_off; /* emu: NOC0 columns disabled (0: the board default) */
     uint32_t emu_dram_banks_off;  /* emu: DRAM banks disabled (0: the board default) */
+    uint32_t dispatch;            /* enum ttm_dispatch */
 };
 
 int ttm_device_create(uint32_t device_id, ttm_device **out);
@@ -72,6 +78,7 @@ struct ttm_device_info {
     uint64_t dram_bank_size;   /* usable bytes per bank */
     uint32_t l1_size;          /* bytes of L1 per worker */
     uint32_t l1_unreserved;    /* first L1 address free for buffers */
+    uint32_t dispatch;         /* enum ttm_dispatch: FAST or SLOW */
     char backend[16];
 };
 int ttm_device_info(ttm_device *dev, struct ttm_device_info *info);
@@ -93,7 +100,8 @@ int ttm_buffer_destroy(ttm_buffer *buf);
 uint64_t ttm_buffer_address(const ttm_buffer *buf);   /* bank-local base address */
 uint64_t ttm_buffer_size(const ttm_buffer *buf);
 uint32_t ttm_buffer_page_size(const ttm_buffer *buf);
-/* Copy between host memory and [offset, offset + size) of the buffer. */
+/* Copy between host memory and [offset, offset + size) of the buffer, waiting until done
+ * (in fast dispatch, through the command queue, after everything queued before). */
 int ttm_buffer_write(ttm_buffer *buf, uint64_t offset, const void *src, uint64_t size);
 int ttm_buffer_read(ttm_buffer *buf, uint64_t offset, void *dst, uint64_t size);
 
@@ -142,10 +150,30 @@ int ttm_set_runtime_args(ttm_program *prog, ttm_kernel *kernel, uint32_t x, uint
 int ttm_set_common_runtime_args(ttm_program *prog, ttm_kernel *kernel, const uint32_t *args,
                                 size_t n_args);
 
-/* Run the program on its cores. With wait, return once every core reported DONE, or
- * -ETIMEDOUT after timeout_ms (0: the default of 10 s) naming the cores that did not
- * finish and their PCs in ttm_last_error(); the device stays usable afterwards. */
+/* Run the program on its cores and wait until every core reported DONE (in fast dispatch:
+ * until everything queued before has finished too), or -ETIMEDOUT after timeout_ms (0:
+ * the default of 10 s) naming the cores that did not finish and their PCs in
+ * ttm_last_error(); the device is reset and usable afterwards. */
 int ttm_program_launch(ttm_device *dev, ttm_program *prog, uint32_t timeout_ms);
+
+/* ---- Fast dispatch: the command queue ----
+ * These need a device in fast dispatch; on a slow-dispatch device they fail with -EPERM
+ * and "Mixing fast and slow dispatch is prohibited!". Commands run in order. */
+int ttm_enqueue_program(ttm_device *dev, ttm_program *prog);
+/* The data is copied into the queue at once; with blocking, return once it is in place. */
+int ttm_enqueue_write_buffer(ttm_buffer *buf, uint64_t offset, const void *src, uint64_t size,
+                             int blocking);
+/* Without blocking, dst is filled by a later ttm_finish / event wait that covers it and
+ * must stay valid until then. */
+int ttm_enqueue_read_buffer(ttm_buffer *buf, uint64_t offset, void *dst, uint64_t size,
+                            int blocking);
+/* An event completes when everything enqueued before it has. Ids count up from 1. */
+int ttm_enqueue_record_event(ttm_device *dev, uint64_t *event);
+int ttm_event_wait(ttm_device *dev, uint64_t event, uint32_t timeout_ms);
+/* 1 when the event has completed, 0 when not yet, or a negative error. */
+int ttm_event_query(ttm_device *dev, uint64_t event);
+/* Wait until everything enqueued has finished. */
+int ttm_finish(ttm_device *dev, uint32_t timeout_ms);
 
 #ifdef __cplusplus
 }

@@ -54,6 +54,7 @@ _c = _lib.lib
 
 BOARDS = {"p100a": 0, "p150a": 1}
 BUFFER_TYPES = {"dram": 0, "l1": 1}
+DISPATCH_MODES = {"fast": 1, "slow": 2}
 FORMATS = {"raw": 0, "float32": 1, "bfloat16": 2, "uint32": 3, "uint16": 4, "uint8": 5}
 PROCESSORS = {"riscv0": 0, "riscv1": 1, "brisc": 0, "ncrisc": 1}
 
@@ -187,6 +188,7 @@ class DeviceInfo:
     dram_bank_size: int
     l1_size: int
     l1_unreserved: int
+    dispatch: str
     backend: str
 
 
@@ -197,10 +199,14 @@ class Device:
     /dev/tenstorrent/0 exists and "emu" otherwise. ``device_id`` picks the card for kmd.
     The emulator's ``board`` is "p100a" (default) or "p150a"; ``tensix_cols_off`` and
     ``dram_banks_off`` are its harvesting masks (bit x: NOC0 Tensix column x, bit b: DRAM
-    bank b), both 0 for the board's default and otherwise both given.
+    bank b), each 0 for the board's default. ``dispatch`` is "fast" (the default, unless
+    $TTM_SLOW_DISPATCH=1) or "slow"; fast dispatch keeps the last worker column for its
+    own firmware and adds the command queue: enqueue_program(), Buffer.enqueue_write(),
+    Buffer.enqueue_read(), record_event(), event_wait(), event_query(), finish().
     """
 
-    def __init__(self, backend=None, device_id=0, board=None, tensix_cols_off=0, dram_banks_off=0):
+    def __init__(self, backend=None, device_id=0, board=None, tensix_cols_off=0, dram_banks_off=0,
+                 dispatch=None):
         opts = _lib.DeviceOpts(
             argsz=ctypes.sizeof(_lib.DeviceOpts),
             backend=None if backend is None else backend.encode(),
@@ -208,6 +214,7 @@ class Device:
             emu_board=0 if board is None else _choice(board, BOARDS, "board"),
             emu_tensix_cols_off=_uint(tensix_cols_off, 32, "tensix_cols_off"),
             emu_dram_banks_off=_uint(dram_banks_off, 32, "dram_banks_off"),
+            dispatch=0 if dispatch is None else _choice(dispatch, DISPATCH_MODES, "dispatch"),
         )
         handle = _lib.DeviceP()
         _c.ttm_device_create_opts(ctypes.byref(opts), ctypes.byref(handle))
@@ -225,6 +232,7 @@ class Device:
             dram_bank_size=raw.dram_bank_size,
             l1_size=raw.l1_size,
             l1_unreserved=raw.l1_unreserved,
+            dispatch={v: k for k, v in DISPATCH_MODES.items()}.get(raw.dispatch, raw.dispatch),
             backend=raw.backend.decode(),
         )
 
@@ -252,6 +260,29 @@ class Device:
     def program(self):
         """A new, empty Program for this device."""
         return Program(self)
+
+    def enqueue_program(self, program):
+        """Queue a run of ``program`` and return at once (fast dispatch)."""
+        _c.ttm_enqueue_program(self._h, program._h)
+
+    def record_event(self):
+        """Queue an event that completes when everything queued before it has; returns
+        its id."""
+        event = ctypes.c_uint64()
+        _c.ttm_enqueue_record_event(self._h, ctypes.byref(event))
+        return event.value
+
+    def event_wait(self, event, timeout_ms=0):
+        """Wait for ``event`` (0: the library's default timeout)."""
+        _c.ttm_event_wait(self._h, _uint(event, 64, "event"), _uint(timeout_ms, 32, "timeout"))
+
+    def event_query(self, event):
+        """Whether ``event`` has completed."""
+        return bool(_c.ttm_event_query(self._h, _uint(event, 64, "event")))
+
+    def finish(self, timeout_ms=0):
+        """Wait until everything queued has finished."""
+        _c.ttm_finish(self._h, _uint(timeout_ms, 32, "timeout"))
 
     def close(self):
         """Close the device (idempotent). Its buffers and programs can then only be
@@ -322,6 +353,23 @@ class Buffer:
         if not view.c_contiguous:
             raise ValueError("read_into needs a C-contiguous buffer")
         _c.ttm_buffer_read(self._h, _uint(offset, 64, "offset"), _address_of(view), view.nbytes)
+        return view.nbytes
+
+    def enqueue_write(self, data, offset=0, blocking=False):
+        """Queue a write of ``data`` to ``offset`` (fast dispatch). The bytes are copied
+        into the queue at once, so ``data`` may change afterwards."""
+        src, size = _source_bytes(data)
+        _c.ttm_enqueue_write_buffer(self._h, _uint(offset, 64, "offset"), src, size, int(blocking))
+
+    def enqueue_read(self, buf, offset=0, blocking=False):
+        """Queue a read into the writable, C-contiguous ``buf`` from ``offset`` (fast
+        dispatch). Without blocking, ``buf`` is filled by a later Device.finish() or
+        event wait and must be kept alive until then."""
+        view = memoryview(buf)
+        if view.readonly or not view.c_contiguous:
+            raise TypeError("enqueue_read needs a writable, C-contiguous buffer")
+        _c.ttm_enqueue_read_buffer(self._h, _uint(offset, 64, "offset"), _address_of(view),
+                                   view.nbytes, int(blocking))
         return view.nbytes
 
     def destroy(self):

@@ -101,6 +101,7 @@ class DeviceOpts(ctypes.Structure):
         ("emu_board", c_uint32),
         ("emu_tensix_cols_off", c_uint32),
         ("emu_dram_banks_off", c_uint32),
+        ("dispatch", c_uint32),
     ]
 
 
@@ -117,6 +118,7 @@ class DeviceInfo(ctypes.Structure):
         ("dram_bank_size", c_uint64),
         ("l1_size", c_uint32),
         ("l1_unreserved", c_uint32),
+        ("dispatch", c_uint32),
         ("backend", c_char * 16),
     ]
 
@@ -145,8 +147,8 @@ class KernelOpts(ctypes.Structure):
 # longer matches include/ttm.h.
 _PTR = ctypes.sizeof(ctypes.c_void_p)
 _EXPECTED_SIZES = {
-    DeviceOpts: {8: 32, 4: 28}[_PTR],
-    DeviceInfo: 56,
+    DeviceOpts: {8: 40, 4: 32}[_PTR],
+    DeviceInfo: 64,
     CoreRange: 16,
     KernelOpts: {8: 40, 4: 28}[_PTR],
 }
@@ -199,6 +201,13 @@ _PROTOTYPES = {
     "ttm_set_runtime_args": (c_int, [ProgramP, KernelP, c_uint32, c_uint32, POINTER(c_uint32), c_size_t]),
     "ttm_set_common_runtime_args": (c_int, [ProgramP, KernelP, POINTER(c_uint32), c_size_t]),
     "ttm_program_launch": (c_int, [DeviceP, ProgramP, c_uint32]),
+    "ttm_enqueue_program": (c_int, [DeviceP, ProgramP]),
+    "ttm_enqueue_write_buffer": (c_int, [BufferP, c_uint64, ctypes.c_void_p, c_uint64, c_int]),
+    "ttm_enqueue_read_buffer": (c_int, [BufferP, c_uint64, ctypes.c_void_p, c_uint64, c_int]),
+    "ttm_enqueue_record_event": (c_int, [DeviceP, POINTER(c_uint64)]),
+    "ttm_event_wait": (c_int, [DeviceP, c_uint64, c_uint32]),
+    "ttm_event_query": (c_int, [DeviceP, c_uint64]),
+    "ttm_finish": (c_int, [DeviceP, c_uint32]),
 }
 
 for _name, (_restype, _argtypes) in _PROTOTYPES.items():

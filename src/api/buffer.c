@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../dispatch/fast.h"
 #include "../util/err.h"
 #include "internal.h"
 
@@ -99,9 +100,8 @@ VIS uint32_t ttm_buffer_page_size(const ttm_buffer *b)
     return b ? b->page_size : 0;
 }
 
-/* Move [offset, offset + size) between host and device. Pages that follow each other in a
- * bank are adjacent there, so each bank's share goes in one transfer per contiguous run. */
-static int transfer(struct ttm_buffer *b, uint64_t offset, void *host, uint64_t size, bool write)
+static int check_range(const struct ttm_buffer *b, uint64_t offset, const void *host,
+                       uint64_t size)
 {
     int rc = b ? api_check_device(b->dev) : err_set(-EINVAL, "buffer handle is NULL");
     if (rc)
@@ -112,6 +112,14 @@ static int transfer(struct ttm_buffer *b, uint64_t offset, void *host, uint64_t 
         return err_set(-EINVAL, "range [%llu, %llu) is outside the %llu-byte buffer",
                        (unsigned long long)offset, (unsigned long long)(offset + size),
                        (unsigned long long)b->size);
+    return 0;
+}
+
+/* Slow dispatch: the host moves [offset, offset + size) itself through TLB windows, one
+ * run within a page at a time. */
+static int transfer(struct ttm_buffer *b, uint64_t offset, void *host, uint64_t size, bool write)
+{
+    int rc;
     uint32_t banks = n_banks(b);
     uint8_t *p = host;
     while (size) {
@@ -135,10 +143,37 @@ static int transfer(struct ttm_buffer *b, uint64_t offset, void *host, uint64_t 
 
 VIS int ttm_buffer_write(ttm_buffer *b, uint64_t offset, const void *src, uint64_t size)
 {
-    return transfer(b, offset, (void *)src, size, true);
+    int rc = check_range(b, offset, src, size);
+    if (rc)
+        return rc;
+    return b->dev->fast ? fast_write_buffer(b, offset, src, size, 1)
+                        : transfer(b, offset, (void *)src, size, true);
 }
 
 VIS int ttm_buffer_read(ttm_buffer *b, uint64_t offset, void *dst, uint64_t size)
 {
-    return transfer(b, offset, dst, size, false);
+    int rc = check_range(b, offset, dst, size);
+    if (rc)
+        return rc;
+    return b->dev->fast ? fast_read_buffer(b, offset, dst, size, 1)
+                        : transfer(b, offset, dst, size, false);
+}
+
+static int check_fast(const ttm_buffer *b)
+{
+    return b->dev->fast ? 0 : err_set(-EPERM, "Mixing fast and slow dispatch is prohibited!");
+}
+
+VIS int ttm_enqueue_write_buffer(ttm_buffer *b, uint64_t offset, const void *src, uint64_t size,
+                                 int blocking)
+{
+    int rc = check_range(b, offset, src, size);
+    return rc ? rc : (rc = check_fast(b)) ? rc : fast_write_buffer(b, offset, src, size, blocking);
+}
+
+VIS int ttm_enqueue_read_buffer(ttm_buffer *b, uint64_t offset, void *dst, uint64_t size,
+                                int blocking)
+{
+    int rc = check_range(b, offset, dst, size);
+    return rc ? rc : (rc = check_fast(b)) ? rc : fast_read_buffer(b, offset, dst, size, blocking);
 }

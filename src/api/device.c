@@ -1,9 +1,11 @@
 /* Devices, versions and errors. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../dispatch/fast.h"
 #include "../util/err.h"
 #include "internal.h"
 
@@ -46,6 +48,20 @@ void api_device_release(struct ttm_device *dev)
         free(dev);
 }
 
+/* Fast dispatch unless the options or TTM_SLOW_DISPATCH=1 ask for slow (seed 000). */
+static int choose_dispatch(const struct ttm_device_opts *opts, bool *fast)
+{
+    uint32_t mode = opts ? opts->dispatch : TTM_DISPATCH_DEFAULT;
+    if (mode > TTM_DISPATCH_SLOW)
+        return err_set(-EINVAL, "unknown dispatch mode %u", mode);
+    if (mode == TTM_DISPATCH_DEFAULT) {
+        const char *env = getenv("TTM_SLOW_DISPATCH");
+        mode = env && *env && strcmp(env, "0") ? TTM_DISPATCH_SLOW : TTM_DISPATCH_FAST;
+    }
+    *fast = mode == TTM_DISPATCH_FAST;
+    return 0;
+}
+
 __attribute__((visibility("default"))) int
 ttm_device_create_opts(const struct ttm_device_opts *opts, ttm_device **out)
 {
@@ -65,12 +81,24 @@ ttm_device_create_opts(const struct ttm_device_opts *opts, ttm_device **out)
     if (!dev)
         return err_set(-ENOMEM, "out of memory");
     snprintf(dev->backend, sizeof dev->backend, "%s", ops->name);
-    int rc = chip_open(&dev->chip, ops, opts);
-    if (rc) {
+    bool fast = false;
+    int rc = choose_dispatch(opts, &fast);
+    if (rc || (rc = chip_open(&dev->chip, ops, opts))) {
         free(dev);
         return err_wrap(rc, "opening device (backend %s)", name);
     }
-    if ((rc = chip_boot(&dev->chip, BOOT_TIMEOUT_MS))) {
+    if (fast) {
+        /* The last column runs the dispatch firmware: take it from the workers before
+         * they are booted, so buffers, CBs and the bank tables leave it alone. */
+        if (dev->chip.grid_x < 2) {
+            chip_close(&dev->chip);
+            free(dev);
+            return err_set(-ENODEV, "fast dispatch needs two worker columns");
+        }
+        dev->chip.grid_x--;
+        dev->chip.n_workers = dev->chip.grid_x * dev->chip.grid_y;
+    }
+    if ((rc = chip_boot(&dev->chip, BOOT_TIMEOUT_MS)) || (fast && (rc = fast_open(dev)))) {
         chip_close(&dev->chip);
         free(dev);
         return err_wrap(rc, "booting device (backend %s)", name);
@@ -90,6 +118,7 @@ __attribute__((visibility("default"))) int ttm_device_close(ttm_device *dev)
     int rc = api_check_device(dev);
     if (rc)
         return rc;
+    fast_close(dev);
     chip_close(&dev->chip);
     dev->closed = true;
     if (!dev->children)
@@ -116,6 +145,7 @@ __attribute__((visibility("default"))) int ttm_device_info(ttm_device *dev,
     info->dram_bank_size = c->dram_alloc.end;
     info->l1_size = TTM_L1_END;
     info->l1_unreserved = TTM_L1_UNRESERVED;
+    info->dispatch = dev->fast ? TTM_DISPATCH_FAST : TTM_DISPATCH_SLOW;
     snprintf(info->backend, sizeof info->backend, "%s", dev->backend);
     return 0;
 }

@@ -15,8 +15,11 @@
 #define TTM_MAX_KERNELS 16u
 #define TTM_MAX_PROGRAM_CBS 64u
 
+struct fast;
+
 struct ttm_device {
     struct ttm_chip chip;
+    struct fast *fast;          /* fast dispatch state; NULL in slow dispatch */
     char backend[16];
     bool closed;
     uint32_t children;          /* live buffers and programs */
@@ -57,9 +60,13 @@ struct ttm_cb {
     uint64_t addr;              /* L1 address on every core of the set */
 };
 
+struct fast_tmpl;
+
 struct ttm_program {
     struct ttm_device *dev;
     uint32_t id;
+    uint32_t version;           /* bumped by every change to kernels, CBs, common args */
+    struct fast_tmpl *tmpl;     /* cached fast-dispatch command stream */
     uint32_t n_kernels, n_cbs;
     struct ttm_kernel *kernels[TTM_MAX_KERNELS];
     struct ttm_cb *cbs[TTM_MAX_PROGRAM_CBS];

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../build/kbuild.h"
+#include "../dispatch/fast.h"
 #include "../load/elf.h"
 #include "../util/err.h"
 #include "internal.h"
@@ -64,6 +65,7 @@ VIS int ttm_program_destroy(ttm_program *p)
     if (!p)
         return err_set(-EINVAL, "program handle is NULL");
     struct ttm_device *dev = p->dev;
+    fast_program_free(p);
     for (uint32_t i = 0; i < p->n_kernels; i++)
         kernel_free(p->kernels[i]);
     for (uint32_t i = 0; i < p->n_cbs; i++) {
@@ -122,6 +124,7 @@ VIS int ttm_cb_create(ttm_program *p, const struct ttm_core_range *ranges, size_
     cb->page_size = page_size;
     cb->format = format;
     p->cbs[p->n_cbs++] = cb;
+    fast_program_changed(p);
     if (out)
         *out = cb;
     return 0;
@@ -203,6 +206,7 @@ static int create_kernel(ttm_program *p, const char *source, size_t len, const c
     k->cores = cores;
     snprintf(k->name, sizeof k->name, "%s", name);
     p->kernels[p->n_kernels++] = k;
+    fast_program_changed(p);
     if (out)
         *out = k;
     return 0;
@@ -307,8 +311,12 @@ VIS int ttm_set_runtime_args(ttm_program *p, ttm_kernel *k, uint32_t x, uint32_t
     uint32_t core = y * c->grid_x + x;
     memcpy(&k->args[(size_t)core * TTM_MAX_ARGS], args, n_args * sizeof *args);
     k->n_args[core] = (uint16_t)n_args;
-    if (n_args > k->max_args)
-        k->max_args = (uint32_t)n_args;
+    if (n_args > k->max_args) {
+        k->max_args = (uint32_t)n_args; /* a new image layout */
+        fast_program_changed(p);
+    } else {
+        fast_args_changed(p, core);
+    }
     return 0;
 }
 
@@ -323,6 +331,7 @@ VIS int ttm_set_common_runtime_args(ttm_program *p, ttm_kernel *k, const uint32_
                        n_args, TTM_MAX_ARGS);
     memcpy(k->common, args, n_args * sizeof *args);
     k->n_common = (uint32_t)n_args;
+    fast_program_changed(p);
     return 0;
 }
 
@@ -333,5 +342,56 @@ VIS int ttm_program_launch(ttm_device *dev, ttm_program *p, uint32_t timeout_ms)
         return rc;
     if (p->dev != dev)
         return err_set(-EINVAL, "the program belongs to another device");
-    return slow_launch(dev, p, timeout_ms ? timeout_ms : 10000);
+    timeout_ms = timeout_ms ? timeout_ms : 10000;
+    if (!dev->fast)
+        return slow_launch(dev, p, timeout_ms);
+    if ((rc = fast_enqueue_program(dev, p)))
+        return rc;
+    return fast_finish(dev, timeout_ms);
+}
+
+static int check_fast(ttm_device *dev)
+{
+    int rc = api_check_device(dev);
+    if (!rc && !dev->fast)
+        rc = err_set(-EPERM, "Mixing fast and slow dispatch is prohibited!");
+    return rc;
+}
+
+VIS int ttm_enqueue_program(ttm_device *dev, ttm_program *p)
+{
+    int rc = check_program(p);
+    if (rc || (rc = check_fast(dev)))
+        return rc;
+    if (p->dev != dev)
+        return err_set(-EINVAL, "the program belongs to another device");
+    return fast_enqueue_program(dev, p);
+}
+
+VIS int ttm_enqueue_record_event(ttm_device *dev, uint64_t *event)
+{
+    int rc = check_fast(dev);
+    if (rc)
+        return rc;
+    if (!event)
+        return err_set(-EINVAL, "event is NULL");
+    return fast_record_event(dev, event);
+}
+
+VIS int ttm_event_wait(ttm_device *dev, uint64_t event, uint32_t timeout_ms)
+{
+    int rc = check_fast(dev);
+    return rc ? rc : fast_event_wait(dev, event, timeout_ms ? timeout_ms : 10000);
+}
+
+VIS int ttm_event_query(ttm_device *dev, uint64_t event)
+{
+    int rc = check_fast(dev);
+    return rc ? rc : fast_event_query(dev, event);
+}
+
+VIS int ttm_finish(ttm_device *dev, uint32_t timeout_ms)
+{
+    int rc = check_fast(dev);
+    return rc ? rc : fast_finish(dev, timeout_ms ? timeout_ms : 10000);
 }

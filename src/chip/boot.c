@@ -3,6 +3,7 @@
  * table and mailboxes, set NCRISC's start address, release BRISC only, and wait for each
  * worker's DONE. BRISC releases NCRISC itself once it runs. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,12 +92,14 @@ static int boot_done(void *arg)
 
 struct images {
     struct elf_image brisc, ncrisc;
+    bool has_ncrisc;      /* else NCRISC stays in reset */
 };
 
 static int load_images(const char *brisc, const char *ncrisc, struct images *img)
 {
     int rc = find_firmware(brisc, &img->brisc);
-    return rc ? rc : find_firmware(ncrisc, &img->ncrisc);
+    img->has_ncrisc = ncrisc != NULL;
+    return rc || !ncrisc ? rc : find_firmware(ncrisc, &img->ncrisc);
 }
 
 /* Hold the cores of the rectangle in reset, load everything, release BRISC. `extra`
@@ -111,7 +114,8 @@ static int hold_and_load(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint
     if ((rc = ALL(BH_SOFT_RESET_0, &v, 4)))
         return rc;
     if ((rc = write_firmware(chip, lx0, ly0, lx1, ly1, &img->brisc, TTM_L1_FW_BRISC)) ||
-        (rc = write_firmware(chip, lx0, ly0, lx1, ly1, &img->ncrisc, TTM_L1_FW_NCRISC)))
+        (img->has_ncrisc &&
+         (rc = write_firmware(chip, lx0, ly0, lx1, ly1, &img->ncrisc, TTM_L1_FW_NCRISC))))
         return rc;
     v = encode_jal((int32_t)img->brisc.entry);
     if ((rc = ALL(TTM_L1_BOOT, &v, 4)))
@@ -137,11 +141,11 @@ static int hold_and_load(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint
                 return rc;
         }
     }
-    v = img->ncrisc.entry;
-    if ((rc = ALL(BH_NCRISC_RESET_PC, &v, 4)))
+    v = img->has_ncrisc ? img->ncrisc.entry : 0;
+    if (img->has_ncrisc && (rc = ALL(BH_NCRISC_RESET_PC, &v, 4)))
         return rc;
     v = 1;
-    if ((rc = ALL(BH_NCRISC_RESET_PC_OVERRIDE, &v, 4)))
+    if (img->has_ncrisc && (rc = ALL(BH_NCRISC_RESET_PC_OVERRIDE, &v, 4)))
         return rc;
     v = BH_RESET_ALL_RISCS & ~BH_RESET_BRISC;
     return ALL(BH_SOFT_RESET_0, &v, 4);

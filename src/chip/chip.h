@@ -68,6 +68,17 @@ int chip_write_mcast(struct ttm_chip *chip, uint32_t x0, uint32_t y0, uint32_t x
 int chip_read32(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr, uint32_t *val);
 int chip_write32(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr, uint32_t val);
 
+/* A rectangle of translated coordinates. */
+struct chip_rect {
+    uint8_t x0, y0, x1, y1;
+};
+#define CHIP_MAX_RECTS 2   /* Tensix columns form two runs of adjacent translated x */
+
+/* The translated rectangles covering the logical rectangle [lx0, lx1] x [ly0, ly1] with
+ * Tensix tiles only; returns how many (at most CHIP_MAX_RECTS). */
+unsigned chip_worker_rects(const struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint32_t lx1,
+                           uint32_t ly1, struct chip_rect *out);
+
 /* Write the same bytes to every worker in the logical rectangle [lx0, lx1] x [ly0, ly1],
  * as few multicasts as the translated columns allow. */
 int chip_write_workers(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint32_t lx1,

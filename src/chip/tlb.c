@@ -130,22 +130,35 @@ int chip_write32(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr, u
     return chip_write(chip, x, y, addr, &val, 4);
 }
 
-int chip_write_workers(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint32_t lx1,
-                       uint32_t ly1, uint64_t addr, const void *src, size_t len)
+unsigned chip_worker_rects(const struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint32_t lx1,
+                           uint32_t ly1, struct chip_rect *out)
 {
     /* Translated columns run 1..7 then 10..: a rectangle spanning the gap would include
-     * the non-Tensix columns 8 and 9, so send one multicast per run of adjacent columns. */
+     * the non-Tensix columns 8 and 9, so there is one rectangle per run of adjacent
+     * columns. */
+    unsigned n = 0;
     uint32_t start = lx0;
     for (uint32_t lx = lx0; lx <= lx1; lx++) {
         if (lx < lx1 && chip->col_x[lx + 1] == chip->col_x[lx] + 1)
             continue;
-        uint32_t xa = chip->col_x[start], xb = chip->col_x[lx];
-        uint32_t ya = BH_TENSIX_Y0 + ly0, yb = BH_TENSIX_Y0 + ly1;
-        int rc = (xa == xb && ya == yb) ? chip_write(chip, xa, ya, addr, src, len)
-                                        : chip_write_mcast(chip, xa, ya, xb, yb, addr, src, len);
+        out[n++] = (struct chip_rect){chip->col_x[start], (uint8_t)(BH_TENSIX_Y0 + ly0),
+                                      chip->col_x[lx], (uint8_t)(BH_TENSIX_Y0 + ly1)};
+        start = lx + 1;
+    }
+    return n;
+}
+
+int chip_write_workers(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint32_t lx1,
+                       uint32_t ly1, uint64_t addr, const void *src, size_t len)
+{
+    struct chip_rect r[CHIP_MAX_RECTS];
+    unsigned n = chip_worker_rects(chip, lx0, ly0, lx1, ly1, r);
+    for (unsigned i = 0; i < n; i++) {
+        int rc = (r[i].x0 == r[i].x1 && r[i].y0 == r[i].y1)
+                     ? chip_write(chip, r[i].x0, r[i].y0, addr, src, len)
+                     : chip_write_mcast(chip, r[i].x0, r[i].y0, r[i].x1, r[i].y1, addr, src, len);
         if (rc)
             return rc;
-        start = lx + 1;
     }
     return 0;
 }

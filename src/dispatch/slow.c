@@ -13,6 +13,7 @@
 
 #include "../util/err.h"
 #include "groups.h"
+#include "hang.h"
 
 #define BASE TTM_L1_KERNEL_CONFIG
 
@@ -85,59 +86,21 @@ static int all_done(void *arg)
     return 1;
 }
 
-static const char *postcode_name(uint32_t pc)
-{
-    switch (pc) {
-    case TTM_PC_BOOT: return "booting";
-    case TTM_PC_IDLE: return "idle";
-    case TTM_PC_SETUP: return "setting up";
-    case TTM_PC_KERNEL: return "in its kernel";
-    case TTM_PC_WAIT_NCRISC: return "waiting for NCRISC";
-    }
-    return "unknown";
-}
-
 /* Say which cores did not finish and where they are, then re-boot them so the device
  * can be used again. */
 static int report_hang(struct launch *l, uint32_t timeout_ms)
 {
     struct ttm_chip *c = &l->dev->chip;
-    char msg[1024];
-    size_t used = 0;
-    uint32_t *stuck = calloc(l->plan.n_cores, sizeof *stuck), n_stuck = 0;
+    uint32_t n = l->plan.n_cores - l->next_done;
+    uint32_t *stuck = calloc(n ? n : 1, sizeof *stuck);
+    char msg[1536];
     if (!stuck)
         return err_set(-ENOMEM, "out of memory");
-    for (uint32_t n = l->next_done; n < l->plan.n_cores; n++) {
-        uint32_t i = l->plan.cores[n], go = 0, pcs[2] = {0, 0};
-        struct chip_worker w = chip_worker_at(c, i % c->grid_x, i / c->grid_x);
-        struct ttm_mailbox mb;
-        if (chip_read32(c, w.x, w.y, TTM_L1_MAILBOX, &go) || TTM_GO_SIGNAL(go) == TTM_RUN_MSG_DONE)
-            continue;
-        chip_read(c, w.x, w.y, TTM_L1_MAILBOX, &mb, offsetof(struct ttm_mailbox, launches));
-        /* PC snapshots only where the backend has them (ttsim does not model them and
-         * would stop the process on the read). */
-        bool have_pcs = c->pcie.ops->caps & TTM_PCIE_CAP_PC_SNAPSHOT;
-        for (int j = 0; have_pcs && j < 2; j++)
-            chip_read32(c, w.x, w.y, BH_PC_SNAPSHOT + 4 * j, &pcs[j]);
-        if (n_stuck < 8 && used < sizeof msg) {
-            char pc[2][24] = {"", ""};
-            for (int j = 0; have_pcs && j < 2; j++)
-                snprintf(pc[j], sizeof pc[j], "pc 0x%x ", pcs[j]);
-            int k = snprintf(msg + used, sizeof msg - used, "%s(%u,%u): BRISC %s%s, NCRISC %s%s",
-                             n_stuck ? "; " : "", i % c->grid_x, i / c->grid_x, pc[0],
-                             postcode_name(mb.postcode[0]), pc[1], postcode_name(mb.postcode[1]));
-            used += k > 0 ? (size_t)k : 0;
-        }
-        stuck[n_stuck++] = i;
-    }
-    char faults[512] = "";
-    if (c->pcie.ops->take_faults)
-        c->pcie.ops->take_faults(&c->pcie, faults, sizeof faults);
+    uint32_t n_stuck = hang_describe(c, l->plan.cores + l->next_done, n, msg, sizeof msg, stuck);
     int rc = chip_reboot_workers(c, stuck, n_stuck, timeout_ms);
     free(stuck);
-    err_set(-ETIMEDOUT, "program %u: %u of %u cores did not finish within %u ms: %s%s%s%s",
-            l->prog->id, n_stuck, l->plan.n_cores, timeout_ms, msg, n_stuck > 8 ? "; ..." : "",
-            faults[0] ? "; device faults: " : "", faults);
+    err_set(-ETIMEDOUT, "program %u: %u of %u cores did not finish within %u ms: %s",
+            l->prog->id, n_stuck, l->plan.n_cores, timeout_ms, msg);
     return rc ? rc : -ETIMEDOUT;
 }
 

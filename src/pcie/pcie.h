@@ -10,8 +10,13 @@
 struct ttm_device_opts;
 struct ttm_pcie;
 
+/* Optional abilities of a backend (struct ttm_pcie_ops caps). */
+#define TTM_PCIE_CAP_PC_SNAPSHOT 0x1u  /* the Tensix PC snapshot registers (BH_PC_SNAPSHOT)
+                                        * can be read: a hang report shows each core's PC */
+
 struct ttm_pcie_ops {
     const char *name;
+    uint32_t caps;         /* TTM_PCIE_CAP_* */
     /* Open the device; on failure set the error text (err_set) and return -errno. */
     int (*open)(struct ttm_pcie *p, const struct ttm_device_opts *opts);
     void (*close)(struct ttm_pcie *p);

@@ -16,20 +16,31 @@ class DeviceTest(TTMTestCase):
         self.assertEqual(info.board, "p100a")
         self.assertEqual(self.dev.grid, (info.grid_x, info.grid_y))
         self.assertEqual(info.num_workers, info.grid_x * info.grid_y)
-        self.assertEqual(info.num_workers, 120)
+        # Fast dispatch, the default, keeps one column of 10 for its firmware.
+        self.assertEqual(info.dispatch, "fast")
+        self.assertEqual(info.num_workers, 110)
         self.assertEqual(info.num_dram_banks, 7)
         self.assertGreater(info.dram_bank_size, 0)
         self.assertLess(info.l1_unreserved, info.l1_size)
 
     def test_p150a(self):
-        with ttm.Device(backend="emu", board="P150A") as dev:
+        with ttm.Device(backend="emu", board="P150A", dispatch="slow") as dev:
             self.assertEqual(dev.info.board, "p150a")
+            self.assertEqual(dev.info.dispatch, "slow")
             self.assertEqual(dev.info.num_workers, 140)
             self.assertEqual(dev.info.num_dram_banks, 8)
 
+    def test_mixing_dispatch_modes_is_refused(self):
+        with ttm.Device(backend="emu", dispatch="slow") as dev:
+            with self.raisesTTM(errno.EPERM, "Mixing fast and slow dispatch is prohibited!"):
+                dev.finish()
+            with dev.buffer(4096, 1024) as buf:
+                with self.raisesTTM(errno.EPERM, "Mixing fast and slow dispatch"):
+                    buf.enqueue_write(bytes(16))
+
     def test_harvesting_masks(self):
         with ttm.Device(backend="emu", board="p100a", tensix_cols_off=1 << 2 | 1 << 3,
-                        dram_banks_off=1 << 0) as dev:
+                        dram_banks_off=1 << 0, dispatch="slow") as dev:
             self.assertEqual(dev.info.num_workers, 120)
             self.assertEqual(dev.info.num_dram_banks, 7)
         with self.raisesTTM(errno.EINVAL, "invalid harvesting"):

@@ -44,10 +44,14 @@ static const char writer_src[] =
     "    }\n"
     "}\n";
 
+/* Every test runs in both dispatch modes, slow then fast (see MODES below). */
+static uint32_t mode = TTM_DISPATCH_SLOW;
+
 static ttm_device *open_emu(uint32_t board, uint32_t cols, uint32_t banks)
 {
     struct ttm_device_opts o = {.argsz = sizeof o, .backend = "emu", .emu_board = board,
-                                .emu_tensix_cols_off = cols, .emu_dram_banks_off = banks};
+                                .emu_tensix_cols_off = cols, .emu_dram_banks_off = banks,
+                                .dispatch = mode};
     ttm_device *dev = NULL;
     if (ttm_device_create_opts(&o, &dev))
         fprintf(stderr, "device: %s\n", ttm_last_error());
@@ -123,7 +127,7 @@ static long add_run(ttm_device *dev, struct add_prog *a, uint32_t seed, int add)
     return bad;
 }
 
-TEST(add1_on_three_harvest_masks)
+static void add1_on_three_harvest_masks_in_mode(void)
 {
     static const struct { uint32_t board, cols, banks; } masks[] = {
         {TTM_BOARD_P150A, 0, 0},
@@ -144,7 +148,7 @@ TEST(add1_on_three_harvest_masks)
     }
 }
 
-TEST(relaunch_with_new_args_and_two_kernel_groups)
+static void relaunch_with_new_args_and_two_kernel_groups_in_mode(void)
 {
     ttm_device *dev = open_emu(TTM_BOARD_P100A, 0, 0);
     CHECK(dev);
@@ -152,7 +156,7 @@ TEST(relaunch_with_new_args_and_two_kernel_groups)
      * other and again, with the input changed in between. */
     struct add_prog a = {0}, b = {0};
     CHECK_EQ(add_setup(dev, (struct ttm_core_range){0, 0, 5, 4}, 2, 1, &a), 0);
-    CHECK_EQ(add_setup(dev, (struct ttm_core_range){6, 5, 11, 9}, 2, 7, &b), 0);
+    CHECK_EQ(add_setup(dev, (struct ttm_core_range){6, 5, 10, 9}, 2, 7, &b), 0);
     for (uint32_t round = 0; round < 3; round++) {
         CHECK_EQ(add_run(dev, &a, round, 1), 0);
         CHECK_EQ(add_run(dev, &b, round + 100, 7), 0);
@@ -162,7 +166,7 @@ TEST(relaunch_with_new_args_and_two_kernel_groups)
     ttm_device_close(dev);
 }
 
-TEST(kernel_config_image_follows_the_seed_layout)
+static void kernel_config_image_follows_the_seed_layout_in_mode(void)
 {
     ttm_device *dev = open_emu(TTM_BOARD_P150A, 0, 0);
     CHECK(dev);
@@ -174,7 +178,9 @@ TEST(kernel_config_image_follows_the_seed_layout)
     struct ttm_launch_msg msg;
     CHECK_EQ(chip_read(chip, w.x, w.y, TTM_L1_MAILBOX + offsetof(struct ttm_mailbox, launch), &msg,
                        sizeof msg), 0);
-    CHECK_EQ(msg.kernel_config_base, TTM_L1_KERNEL_CONFIG);
+    CHECK(msg.kernel_config_base >= TTM_L1_KERNEL_CONFIG &&
+          msg.kernel_config_base < TTM_L1_KERNEL_CONFIG + TTM_L1_KERNEL_CONFIG_SIZE);
+    CHECK_EQ(msg.mode, mode == TTM_DISPATCH_FAST ? TTM_DISPATCH_MODE_DEV : TTM_DISPATCH_MODE_HOST);
     CHECK_EQ(msg.rta_offset[TTM_PROC_BRISC], 0);          /* runtime args at offset 0 */
     CHECK_EQ(msg.enables, 3);
     CHECK_EQ(msg.crta_offset[TTM_PROC_BRISC] % 16, 0);     /* common args 16-byte aligned */
@@ -207,7 +213,7 @@ static int make_kernel(ttm_program *p, const char *src, struct ttm_core_range r,
     return ttm_kernel_create_dataflow_from_string(p, src, &r, 1, &o, k);
 }
 
-TEST(compile_error_reaches_the_caller)
+static void compile_error_reaches_the_caller_in_mode(void)
 {
     ttm_device *dev = open_emu(TTM_BOARD_P100A, 0, 0);
     CHECK(dev);
@@ -223,7 +229,7 @@ TEST(compile_error_reaches_the_caller)
     ttm_device_close(dev);
 }
 
-TEST(hung_kernel_is_reported_and_the_device_recovers)
+static void hung_kernel_is_reported_and_the_device_recovers_in_mode(void)
 {
     ttm_device *dev = open_emu(TTM_BOARD_P100A, 0, 0);
     CHECK(dev);
@@ -236,7 +242,8 @@ TEST(hung_kernel_is_reported_and_the_device_recovers)
                          (struct ttm_core_range){3, 4, 4, 4}, 0, 0, &k), 0);
     CHECK_EQ(ttm_program_launch(dev, p, 300), -ETIMEDOUT);
     const char *e = ttm_last_error();
-    CHECK(strstr(e, "2 of 2 cores did not finish") != NULL);
+    CHECK(strstr(e, mode == TTM_DISPATCH_FAST ? "2 workers still running"
+                                              : "2 of 2 cores did not finish") != NULL);
     CHECK(strstr(e, "(3,4): BRISC pc 0x") != NULL);
     CHECK(strstr(e, "in its kernel") != NULL);
     ttm_program_destroy(p);
@@ -248,7 +255,7 @@ TEST(hung_kernel_is_reported_and_the_device_recovers)
     ttm_device_close(dev);
 }
 
-TEST(faulting_kernel_is_reported_and_the_device_recovers)
+static void faulting_kernel_is_reported_and_the_device_recovers_in_mode(void)
 {
     ttm_device *dev = open_emu(TTM_BOARD_P100A, 0, 0);
     CHECK(dev);
@@ -271,7 +278,7 @@ TEST(faulting_kernel_is_reported_and_the_device_recovers)
     ttm_device_close(dev);
 }
 
-TEST(bad_arguments_are_refused_with_a_reason)
+static void bad_arguments_are_refused_with_a_reason_in_mode(void)
 {
     ttm_device *dev = open_emu(TTM_BOARD_P100A, 0, 0);
     CHECK(dev);
@@ -288,8 +295,13 @@ TEST(bad_arguments_are_refused_with_a_reason)
     ttm_program *p;
     ttm_kernel *k;
     CHECK_EQ(ttm_program_create(dev, &p), 0);
-    CHECK_EQ(make_kernel(p, reader_src, (struct ttm_core_range){0, 0, 12, 0}, 1, 1, &k), -EINVAL);
-    CHECK(strstr(ttm_last_error(), "outside the 12x10") != NULL);
+    struct ttm_device_info info = {.argsz = sizeof info};
+    CHECK_EQ(ttm_device_info(dev, &info), 0);
+    CHECK_EQ(make_kernel(p, reader_src, (struct ttm_core_range){0, 0, info.grid_x, 0}, 1, 1, &k),
+             -EINVAL);
+    char grid[32];
+    snprintf(grid, sizeof grid, "outside the %ux10", info.grid_x);
+    CHECK(strstr(ttm_last_error(), grid) != NULL);
     CHECK_EQ(make_kernel(p, reader_src, (struct ttm_core_range){2, 0, 1, 0}, 1, 1, &k), -EINVAL);
     CHECK_EQ(make_kernel(p, reader_src, (struct ttm_core_range){0, 0, 1, 1}, 2, 1, &k), -EINVAL);
     CHECK_EQ(make_kernel(p, reader_src, (struct ttm_core_range){0, 0, 1, 1}, 1, 1, &k), 0);
@@ -309,7 +321,7 @@ TEST(bad_arguments_are_refused_with_a_reason)
     ttm_device_close(dev);
 }
 
-TEST(unknown_backend_and_unbuilt_backends)
+static void unknown_backend_and_unbuilt_backends_in_mode(void)
 {
     struct ttm_device_opts o = {.argsz = sizeof o, .backend = "nope"};
     ttm_device *dev;
@@ -323,7 +335,7 @@ TEST(unknown_backend_and_unbuilt_backends)
     CHECK_EQ(ttm_device_create_opts(&o, &dev), -EINVAL);
 }
 
-TEST(handles_fail_cleanly_after_the_device_is_closed)
+static void handles_fail_cleanly_after_the_device_is_closed_in_mode(void)
 {
     ttm_device *dev = open_emu(TTM_BOARD_P100A, 0, 0);
     CHECK(dev);
@@ -339,7 +351,7 @@ TEST(handles_fail_cleanly_after_the_device_is_closed)
     add_free(&a); /* the last child frees what is left of the device */
 }
 
-TEST(kernel_from_a_cpp_file_with_compile_args)
+static void kernel_from_a_cpp_file_with_compile_args_in_mode(void)
 {
     char dir[] = "/tmp/ttm-e2e-XXXXXX";
     CHECK(mkdtemp(dir));
@@ -380,3 +392,26 @@ TEST(kernel_from_a_cpp_file_with_compile_args)
     unlink(path);
     rmdir(dir);
 }
+
+/* Run a test body in slow, then in fast dispatch, saying which mode failed. */
+#define MODES(name)                                                                     \
+    TEST(name)                                                                          \
+    {                                                                                   \
+        static const uint32_t modes[2] = {TTM_DISPATCH_SLOW, TTM_DISPATCH_FAST};        \
+        for (int m = 0; m < 2 && !test_failed(); m++) {                                 \
+            mode = modes[m];                                                            \
+            name##_in_mode();                                                           \
+            if (test_failed())                                                          \
+                printf("  (in %s dispatch)\n", m ? "fast" : "slow");                    \
+        }                                                                               \
+    }
+MODES(add1_on_three_harvest_masks)
+MODES(relaunch_with_new_args_and_two_kernel_groups)
+MODES(kernel_config_image_follows_the_seed_layout)
+MODES(compile_error_reaches_the_caller)
+MODES(hung_kernel_is_reported_and_the_device_recovers)
+MODES(faulting_kernel_is_reported_and_the_device_recovers)
+MODES(bad_arguments_are_refused_with_a_reason)
+MODES(unknown_backend_and_unbuilt_backends)
+MODES(handles_fail_cleanly_after_the_device_is_closed)
+MODES(kernel_from_a_cpp_file_with_compile_args)

@@ -215,19 +215,24 @@ static inline void ttm_noc_atomic_inc(uint32_t noc, uint32_t buf, uint64_t dst, 
 
 /* Non-posted write of one 32-bit word carried in the request itself. Blackhole cannot do
  * this safely to L1 (device-facts 4.8): `dst` must be a register (>= 0xFF000000 or
- * another tile's NIU / stream registers). Byte enables cover the word's place in the
- * 64-byte NoC word, split over AT_LEN_BE and AT_LEN_BE_1. */
+ * another tile's NIU / stream registers). A register target takes the whole word whatever
+ * the byte enables say (ttsim tile.cpp: "noc_at_len_be is ignored for inline MMIO
+ * writes"), so only the low half of the 64-bit enable mask, NOC_AT_LEN_BE, is written, as
+ * TT-Metal's noc_fast_write_dw_inline does; NOC_AT_LEN_BE_1 is left alone (Tenstorrent's
+ * simulator does not implement it and stops on a write to it). The return address names
+ * this tile, as for an atomic: TT-Metal issues inline writes from a command buffer whose
+ * RET registers hold the tile's own coordinates, and ttsim refuses any other. */
 static inline void ttm_noc_inline_write(uint32_t noc, uint32_t buf, uint64_t dst, uint32_t val)
 {
-    uint64_t be = 0xFull << ((uint32_t)dst & 0x3C);
+    uint32_t be = 0xFu << ((uint32_t)dst & 0x1C);
     ttm_noc_wait_ready(noc, buf);
     ttm_noc_set_addr(noc, buf, TTM_NOC_TARG_ADDR_LO, dst);
-    *ttm_noc_reg(noc, buf, TTM_NOC_AT_LEN_BE_1) = (uint32_t)(be >> 32);
+    ttm_noc_set_addr(noc, buf, TTM_NOC_RET_ADDR_LO, ttm_noc_self_addr(noc, 0));
     *ttm_noc_reg(noc, buf, TTM_NOC_AT_DATA) = val;
     ttm_noc_fire(noc, buf,
                  TTM_NOC_CMD_WR | TTM_NOC_CMD_WR_INLINE | TTM_NOC_CMD_RESP_MARKED |
                      TTM_NOC_UNICAST,
-                 (uint32_t)be);
+                 be);
 }
 
 #endif

@@ -1,0 +1,168 @@
+#include "cq.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "../util/err.h"
+
+#define CTRL_FIELD(f) (TTM_L1_CQ_CTRL + offsetof(struct ttm_cq_ctrl, f))
+
+int cq_open(struct cq *q, struct ttm_chip *chip, struct chip_worker pf, struct chip_worker dp)
+{
+    memset(q, 0, sizeof *q);
+    q->chip = chip;
+    q->pf = pf;
+    q->dp = dp;
+    void *mem;
+    int rc = chip->pcie.ops->host_mem_alloc(&chip->pcie, TTM_CQ_HOST_SIZE, &mem, &q->host_noc);
+    if (rc)
+        return err_wrap(rc, "allocating the command queue's host memory");
+    q->host = mem;
+    return 0;
+}
+
+void cq_close(struct cq *q)
+{
+    if (q->host)
+        q->chip->pcie.ops->host_mem_free(&q->chip->pcie, q->host, TTM_CQ_HOST_SIZE);
+    q->host = NULL;
+}
+
+void cq_reset(struct cq *q)
+{
+    memset(q->host, 0, TTM_CQ_HOST_SIZE);
+    q->issue_wr = q->seq = q->known_records = q->known_issue_rd = 0;
+    q->rec = NULL;
+    q->rec_len = q->rec_cmds = 0;
+    q->cpl_rd = 0;
+}
+
+/* ---- waiting for the prefetcher ---- */
+
+struct need {
+    struct cq *q;
+    uint32_t bytes;      /* issue-ring bytes wanted past issue_wr */
+    uint32_t records;    /* records that must have been fetched */
+};
+
+static int refresh(void *arg)
+{
+    struct need *n = arg;
+    struct cq *q = n->q;
+    uint32_t pf[2]; /* pf_records, pf_issue_rd */
+    int rc = chip_read(q->chip, q->pf.x, q->pf.y, CTRL_FIELD(pf_records), pf, sizeof pf);
+    if (rc)
+        return rc;
+    int progress = pf[0] != q->known_records;
+    q->known_records = pf[0];
+    q->known_issue_rd = pf[1];
+    if ((int32_t)(q->known_records - n->records) >= 0 &&
+        q->issue_wr + n->bytes - q->known_issue_rd <= TTM_CQ_ISSUE_SIZE)
+        return 1;
+    return progress ? 2 : 0;
+}
+
+static int wait_for(struct cq *q, uint32_t bytes, uint32_t records, uint32_t timeout_ms)
+{
+    if ((int32_t)(q->known_records - records) >= 0 &&
+        q->issue_wr + bytes - q->known_issue_rd <= TTM_CQ_ISSUE_SIZE)
+        return 0;
+    struct need n = {q, bytes, records};
+    int rc = chip_poll(q->chip, refresh, &n, timeout_ms);
+    return rc == -ETIMEDOUT ? err_set(rc, "the prefetcher stopped fetching records "
+                                          "(%u of %u fetched)", q->known_records, q->seq)
+                            : rc;
+}
+
+/* ---- records ---- */
+
+static int begin_record(struct cq *q, uint32_t timeout_ms)
+{
+    uint32_t pos = q->issue_wr % TTM_CQ_ISSUE_SIZE;
+    uint32_t skip = pos + TTM_CQ_MAX_RECORD > TTM_CQ_ISSUE_SIZE ? TTM_CQ_ISSUE_SIZE - pos : 0;
+    int rc = wait_for(q, skip + TTM_CQ_MAX_RECORD, q->known_records, timeout_ms);
+    if (rc)
+        return rc;
+    q->issue_wr += skip;
+    q->rec = q->host + TTM_CQ_HOST_ISSUE + q->issue_wr % TTM_CQ_ISSUE_SIZE;
+    q->rec_len = sizeof(struct ttm_cq_record);
+    q->rec_cmds = 0;
+    return 0;
+}
+
+int cq_flush(struct cq *q, uint32_t timeout_ms)
+{
+    if (!q->rec)
+        return 0;
+    uint32_t size = (q->rec_len + TTM_CQ_RECORD_ALIGN - 1) & ~(TTM_CQ_RECORD_ALIGN - 1);
+    memset(q->rec + q->rec_len, 0, size - q->rec_len);
+    struct ttm_cq_record *r = (struct ttm_cq_record *)q->rec;
+    *r = (struct ttm_cq_record){TTM_CQ_RECORD_MAGIC, q->rec_cmds, size, q->seq, 0};
+    /* The slot is free once the record that used it last was fetched: the prefetcher
+     * clears a slot before it counts the record (seed 001 section 1). */
+    int rc = wait_for(q, 0, q->seq + 1 - TTM_PREFETCH_Q_ENTRIES, timeout_ms);
+    if (rc)
+        return rc;
+    /* The record must be in host memory before the device can see its announcement. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    uint16_t entry = (uint16_t)(size / 16);
+    rc = chip_write(q->chip, q->pf.x, q->pf.y,
+                    TTM_L1_PREFETCH_Q + 2 * (q->seq % TTM_PREFETCH_Q_ENTRIES), &entry, 2);
+    if (rc)
+        return rc;
+    q->issue_wr += size;
+    q->seq++;
+    q->rec = NULL;
+    return 0;
+}
+
+int cq_cmd(struct cq *q, uint32_t len, uint32_t timeout_ms, struct ttm_cq_cmd **out)
+{
+    int rc;
+    if (len < sizeof(struct ttm_cq_cmd) || len % 16 ||
+        len > TTM_CQ_MAX_RECORD - sizeof(struct ttm_cq_record))
+        return err_set(-EINVAL, "command of %u bytes does not fit a record", len);
+    if (q->rec && q->rec_len + len > TTM_CQ_MAX_RECORD && (rc = cq_flush(q, timeout_ms)))
+        return rc;
+    if (!q->rec && (rc = begin_record(q, timeout_ms)))
+        return rc;
+    struct ttm_cq_cmd *c = (struct ttm_cq_cmd *)(q->rec + q->rec_len);
+    memset(c, 0, sizeof *c);
+    c->len = len;
+    q->rec_len += len;
+    q->rec_cmds++;
+    *out = c;
+    return 0;
+}
+
+/* ---- completions ---- */
+
+int cq_drain(struct cq *q, int (*fn)(void *arg, const struct ttm_cq_completion *e,
+                                     const uint8_t *data),
+             void *arg)
+{
+    uint32_t produced = __atomic_load_n((uint32_t *)(q->host + TTM_CQ_HOST_COMPLETION_WR),
+                                        __ATOMIC_ACQUIRE);
+    int n = 0, rc = 0;
+    while (q->cpl_rd != produced && !rc) {
+        const struct ttm_cq_completion *e = (const struct ttm_cq_completion *)(
+            q->host + TTM_CQ_HOST_COMPLETION + q->cpl_rd % TTM_CQ_COMPLETION_SIZE);
+        uint32_t room = TTM_CQ_COMPLETION_SIZE - q->cpl_rd % TTM_CQ_COMPLETION_SIZE;
+        /* Device memory is not trusted: an entry must be well formed to be used. */
+        if (e->len < sizeof *e || e->len % 64 || e->len > room ||
+            (e->kind == TTM_CQ_DONE_READ && e->data_len > e->len - sizeof *e))
+            return err_set(-EIO, "malformed completion entry at byte %u (kind %u, %u bytes)",
+                           q->cpl_rd, e->kind, e->len);
+        if (e->kind != TTM_CQ_DONE_WRAP) {
+            rc = fn(arg, e, (const uint8_t *)(e + 1));
+            n++;
+        }
+        q->cpl_rd += e->len;
+    }
+    if (n) {
+        int wrc = chip_write32(q->chip, q->dp.x, q->dp.y, CTRL_FIELD(dp_completion_rd), q->cpl_rd);
+        if (!rc)
+            rc = wrc;
+    }
+    return rc ? rc : n;
+}

@@ -1,0 +1,47 @@
+/* The host end of the command queue (firmware/abi.h "Fast dispatch"): records built in
+ * place in the issue ring, announced through the prefetcher's queue, and the completion
+ * ring read back. Nothing here knows what the commands mean. */
+#pragma once
+
+#include <stdint.h>
+
+#include "../chip/chip.h"
+
+struct cq {
+    struct ttm_chip *chip;
+    uint8_t *host;                     /* TTM_CQ_HOST_SIZE bytes the device reaches */
+    uint64_t host_noc;                 /* their NoC address (bit 60 set) */
+    struct chip_worker pf, dp;         /* prefetcher and dispatcher cores */
+
+    uint32_t issue_wr;                 /* issue-ring bytes produced */
+    uint32_t seq;                      /* records announced */
+    uint32_t known_records;            /* records the prefetcher is known to have fetched */
+    uint32_t known_issue_rd;           /* issue-ring bytes it is known to have consumed */
+
+    uint8_t *rec;                      /* the record being built, in the issue ring */
+    uint32_t rec_len;
+    uint16_t rec_cmds;
+
+    uint32_t cpl_rd;                   /* completion bytes consumed */
+};
+
+/* Allocate the host memory; the caller boots the dispatch cores with cq_ctrl_init's block. */
+int cq_open(struct cq *q, struct ttm_chip *chip, struct chip_worker pf, struct chip_worker dp);
+void cq_close(struct cq *q);
+/* Forget all queue state (after the dispatch cores were re-booted). */
+void cq_reset(struct cq *q);
+
+/* Room for one command of `len` bytes (16-byte multiple, at most what a record holds) in
+ * the current record, starting a new one when it is full; waits for ring space. The
+ * command's bytes are the caller's to fill; its header's len is set. */
+int cq_cmd(struct cq *q, uint32_t len, uint32_t timeout_ms, struct ttm_cq_cmd **out);
+/* Largest command payload that fits a record. */
+#define CQ_MAX_PAYLOAD (TTM_CQ_MAX_RECORD - sizeof(struct ttm_cq_record) - sizeof(struct ttm_cq_cmd))
+/* Announce the record being built, if any. */
+int cq_flush(struct cq *q, uint32_t timeout_ms);
+
+/* Deliver every completion entry the dispatcher has published to fn, in order; the bytes
+ * are then released to the dispatcher. Returns how many entries, or fn's error. */
+int cq_drain(struct cq *q, int (*fn)(void *arg, const struct ttm_cq_completion *e,
+                                     const uint8_t *data),
+             void *arg);

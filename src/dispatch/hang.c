@@ -1,0 +1,67 @@
+#include "hang.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *postcode_name(uint32_t pc)
+{
+    switch (pc) {
+    case TTM_PC_BOOT: return "booting";
+    case TTM_PC_IDLE: return "idle";
+    case TTM_PC_SETUP: return "setting up";
+    case TTM_PC_KERNEL: return "in its kernel";
+    case TTM_PC_WAIT_NCRISC: return "waiting for NCRISC";
+    }
+    return "unknown";
+}
+
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+{
+    va_list ap;
+    if (*used >= len)
+        return;
+    va_start(ap, fmt);
+    int k = vsnprintf(buf + *used, len - *used, fmt, ap);
+    va_end(ap);
+    *used += k > 0 ? (size_t)k : 0;
+}
+
+uint32_t hang_describe(struct ttm_chip *chip, const uint32_t *cores, uint32_t n, char *buf,
+                       size_t len, uint32_t *stuck)
+{
+    size_t used = 0;
+    uint32_t n_stuck = 0;
+    buf[0] = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t i = cores[k], go = 0, pcs[2] = {0, 0};
+        struct chip_worker w = chip_worker_at(chip, i % chip->grid_x, i / chip->grid_x);
+        struct ttm_mailbox mb;
+        if (chip_read32(chip, w.x, w.y, TTM_L1_MAILBOX, &go) || TTM_GO_SIGNAL(go) == TTM_RUN_MSG_DONE)
+            continue;
+        chip_read(chip, w.x, w.y, TTM_L1_MAILBOX, &mb, offsetof(struct ttm_mailbox, launches));
+        /* PC snapshots (ISA memory map 0xFFB13138..) only where the backend has them
+         * (ttsim does not model them and would stop the process on the read). */
+        bool have_pcs = chip->pcie.ops->caps & TTM_PCIE_CAP_PC_SNAPSHOT;
+        char pc[2][24] = {"", ""};
+        for (int j = 0; have_pcs && j < 2; j++) {
+            chip_read32(chip, w.x, w.y, BH_PC_SNAPSHOT + 4 * j, &pcs[j]);
+            snprintf(pc[j], sizeof pc[j], "pc 0x%x ", pcs[j]);
+        }
+        if (n_stuck < 8)
+            append(buf, len, &used, "%s(%u,%u): BRISC %s%s, NCRISC %s%s", n_stuck ? "; " : "",
+                   i % chip->grid_x, i / chip->grid_x, pc[0], postcode_name(mb.postcode[0]),
+                   pc[1], postcode_name(mb.postcode[1]));
+        stuck[n_stuck++] = i;
+    }
+    if (n_stuck > 8)
+        append(buf, len, &used, "; and %u more", n_stuck - 8);
+    char faults[512] = "";
+    if (chip->pcie.ops->take_faults && chip->pcie.ops->take_faults(&chip->pcie, faults, sizeof faults) > 0)
+        append(buf, len, &used, "; device faults: %s", faults);
+    return n_stuck;
+}
