@@ -18,6 +18,9 @@ int cq_open(struct cq *q, struct ttm_chip *chip, struct chip_worker pf, struct c
     if (rc)
         return err_wrap(rc, "allocating the command queue's host memory");
     q->host = mem;
+    /* Touch every page now: the first pass over the rings should not pay page faults
+     * (memory pinned for a card is resident anyway). */
+    memset(q->host, 0, TTM_CQ_HOST_SIZE);
     return 0;
 }
 

@@ -61,7 +61,7 @@ struct fast_tmpl {
 };
 
 struct inflight {
-    uint32_t cfg_end;          /* end of its config region (free-running bytes) */
+    uint32_t cfg_start;        /* start of its config region (free-running bytes) */
     uint32_t done;             /* DONE count once it has finished */
 };
 
@@ -589,11 +589,12 @@ int fast_enqueue_program(struct ttm_device *dev, struct ttm_program *p)
     uint32_t start = f->cfg_wr + (pos + t->region > CFG_RING ? CFG_RING - pos : 0);
     uint32_t end = start + t->region;
     /* The launch slot frees when launch j - 8 finishes; the config region when every
-     * launch whose region it overlaps has. */
+     * launch whose region it overwrites has: the ring holds the CFG_RING bytes before
+     * `end`, so a region starting before end - CFG_RING is overwritten. */
     uint32_t wait_for = 0;
     for (uint32_t k = 1; k <= TTM_LAUNCH_SLOTS && k <= j; k++) {
         const struct inflight *in = &f->inflight[(j - k) % TTM_LAUNCH_SLOTS];
-        if ((k == TTM_LAUNCH_SLOTS || later(in->cfg_end, end - CFG_RING)) && later(in->done, wait_for))
+        if ((k == TTM_LAUNCH_SLOTS || later(end - CFG_RING, in->cfg_start)) && later(in->done, wait_for))
             wait_for = in->done;
     }
     if ((rc = copy_stream(f, t, TTM_L1_KERNEL_CONFIG + start % CFG_RING, slot, wait_for,
@@ -601,7 +602,7 @@ int fast_enqueue_program(struct ttm_device *dev, struct ttm_program *p)
         (rc = cq_flush(&f->q, TIMEOUT_MS)))
         return rc;
     f->done_target += f->n_workers;
-    f->inflight[slot] = (struct inflight){end, f->done_target};
+    f->inflight[slot] = (struct inflight){start, f->done_target};
     f->cfg_wr = end;
     f->launches++;
     return 0;

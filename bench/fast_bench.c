@@ -1,0 +1,146 @@
+/* Fast-dispatch figures, one per line as "name: value unit":
+ *   fast_enqueue_ns           host CPU time per enqueue of a cached all-worker program
+ *   fast_done_to_go_cycles    device cycles from the last worker's DONE of launch N to the
+ *                             last worker seeing GO of launch N+1
+ *   fast_empty_launches_per_s empty all-worker launches per second of wall time
+ * On the emulator, and on ttsim as well (names suffixed _ttsim) when TTSIM_LIB is set.
+ * The kernels are empty, so what is measured is dispatch.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/internal.h"
+#include "ttm.h"
+
+static const char empty[] = "#include <ttm/kernel/dataflow.h>\nvoid kernel_main(void) {}\n";
+/* Busy for 20000 cycles by the tile's wall clock (ISA TensixTile: 0xFFB121F0), so that the
+ * dispatcher has the next launch ready when this one finishes. */
+static const char busy[] =
+    "#include <ttm/kernel/dataflow.h>\n"
+    "void kernel_main(void) {\n"
+    "    volatile uint32_t *clock = (volatile uint32_t *)0xFFB121F0u;\n"
+    "    uint32_t t0 = *clock;\n"
+    "    while (*clock - t0 < 20000)\n"
+    "        ;\n"
+    "}\n";
+
+static double seconds(clockid_t clk)
+{
+    struct timespec ts;
+    clock_gettime(clk, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int fail(const char *what)
+{
+    fprintf(stderr, "fast_bench: %s: %s\n", what, ttm_last_error());
+    return 1;
+}
+
+static int program_of(ttm_device *dev, const char *src, ttm_program **p)
+{
+    const struct ttm_chip *c = &dev->chip;
+    struct ttm_core_range all = {0, 0, c->grid_x - 1, c->grid_y - 1};
+    struct ttm_kernel_opts o0 = {.argsz = sizeof o0, .processor = TTM_RISCV_0, .noc = 0};
+    struct ttm_kernel_opts o1 = {.argsz = sizeof o1, .processor = TTM_RISCV_1, .noc = 1};
+    ttm_kernel *k0, *k1;
+    uint32_t args[2] = {1, 2};
+    if (ttm_program_create(dev, p) ||
+        ttm_kernel_create_dataflow_from_string(*p, src, &all, 1, &o0, &k0) ||
+        ttm_kernel_create_dataflow_from_string(*p, empty, &all, 1, &o1, &k1))
+        return -1;
+    for (uint32_t y = 0; y < c->grid_y; y++)
+        for (uint32_t x = 0; x < c->grid_x; x++)
+            if (ttm_set_runtime_args(*p, k0, x, y, args, 2) || ttm_set_runtime_args(*p, k1, x, y, args, 2))
+                return -1;
+    return 0;
+}
+
+/* Last DONE of the previous launch and last GO of the latest one, over all workers, from
+ * the timestamps our firmware keeps in each mailbox. */
+static int done_to_go(ttm_device *dev, double *cycles)
+{
+    struct ttm_chip *c = &dev->chip;
+    uint32_t last_done = 0, last_go = 0;
+    for (uint32_t i = 0; i < c->n_workers; i++) {
+        struct chip_worker w = chip_worker_at(c, i % c->grid_x, i / c->grid_x);
+        struct ttm_mailbox mb;
+        if (chip_read(c, w.x, w.y, TTM_L1_MAILBOX, &mb, offsetof(struct ttm_mailbox, pad)))
+            return -1;
+        if (i == 0 || (int32_t)(mb.t_prev_done - last_done) > 0)
+            last_done = mb.t_prev_done;
+        if (i == 0 || (int32_t)(mb.t_go - last_go) > 0)
+            last_go = mb.t_go;
+    }
+    *cycles = (int32_t)(last_go - last_done);
+    return 0;
+}
+
+static int run(const char *backend, const char *suffix)
+{
+    struct ttm_device_opts o = {.argsz = sizeof o, .backend = backend, .dispatch = TTM_DISPATCH_FAST};
+    ttm_device *dev;
+    ttm_program *p, *slow_p;
+    if (ttm_device_create_opts(&o, &dev))
+        return fail("opening the device");
+    if (program_of(dev, empty, &p) || ttm_program_launch(dev, p, 0) ||
+        program_of(dev, busy, &slow_p) || ttm_program_launch(dev, slow_p, 0))
+        return fail("building the programs");
+
+    /* Enqueue cost: batches of 32, the device catching up between batches. */
+    double cpu = 0;
+    int n = 0;
+    for (int batch = 0; batch < 200; batch++) {
+        double t0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
+        for (int i = 0; i < 32; i++, n++)
+            if (ttm_enqueue_program(dev, p))
+                return fail("enqueue");
+        cpu += seconds(CLOCK_PROCESS_CPUTIME_ID) - t0;
+        if (ttm_finish(dev, 0))
+            return fail("finish");
+    }
+    printf("fast_enqueue_ns%s: %.0f ns\n", suffix, cpu / n * 1e9);
+
+    /* A busy launch then an empty one: the second is ready long before the first is
+     * done, so what is left between them is the DONE -> GO handshake itself. */
+    double cycles;
+    if (ttm_enqueue_program(dev, slow_p) || ttm_enqueue_program(dev, p) || ttm_finish(dev, 0) ||
+        done_to_go(dev, &cycles))
+        return fail("done-to-go");
+    printf("fast_done_to_go_cycles%s: %.0f cycles\n", suffix, cycles);
+
+    int launches = 2000;
+    double t0 = seconds(CLOCK_MONOTONIC);
+    for (int i = 0; i < launches; i++)
+        if (ttm_enqueue_program(dev, p))
+            return fail("enqueue");
+    if (ttm_finish(dev, 0))
+        return fail("finish");
+    printf("fast_empty_launches_per_s%s: %.0f launches/s\n", suffix,
+           launches / (seconds(CLOCK_MONOTONIC) - t0));
+    ttm_program_destroy(p);
+    ttm_program_destroy(slow_p);
+    ttm_device_close(dev);
+    return 0;
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (run("emu", ""))
+        return 1;
+    if (!getenv("TTSIM_LIB"))
+        return 0;
+    /* ttsim ends the process on any error of its own: keep it in a child. */
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(run("ttsim", "_ttsim"));
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status))
+        fprintf(stderr, "fast_bench: the ttsim run failed (status 0x%x)\n", status);
+    return 0;
+}
