@@ -193,6 +193,16 @@ static bool stream_store(struct tensix_tile *t, uint32_t off, uint32_t v)
     return true;
 }
 
+/* The local RAM word that address `a`, in the slow-path alias range, names, or NULL past
+ * the end of that core's RAM; *loc is the location parked cores watch. */
+static uint8_t *ldm_alias(struct tensix_tile *t, uint32_t a, uint32_t *loc)
+{
+    unsigned core = (a - BH_LDM_ALIAS_BASE) / BH_LDM_ALIAS_STRIDE;
+    uint32_t off = (a - BH_LDM_ALIAS_BASE) % BH_LDM_ALIAS_STRIDE;
+    *loc = EMU_LOC_LDM(core, off);
+    return off < t->core[core].ldm_size ? t->core[core].ldm + off : NULL;
+}
+
 /* One aligned register word, from a core of the tile or from outside (src->core NULL or
  * another tile's core). The caller has already ruled out L1. */
 static bool reg_load(struct tensix_tile *t, uint32_t a, uint32_t *v, bool *vol,
@@ -200,13 +210,12 @@ static bool reg_load(struct tensix_tile *t, uint32_t a, uint32_t *v, bool *vol,
 {
     if (a - BH_DEBUG_REGS < 0x2000)
         return debug_load(t, a, v, vol, src);
+    uint32_t loc;
     if (a - BH_LDM_ALIAS_BASE < BH_CORES_PER_TILE * BH_LDM_ALIAS_STRIDE) {
-        unsigned core = (a - BH_LDM_ALIAS_BASE) / BH_LDM_ALIAS_STRIDE;
-        uint32_t off = (a - BH_LDM_ALIAS_BASE) % BH_LDM_ALIAS_STRIDE;
-        if (off >= t->core[core].ldm_size)
-            return false;
-        memcpy(v, t->core[core].ldm + off, 4);
-        return true;
+        uint8_t *p = ldm_alias(t, a, &loc);
+        if (p)
+            memcpy(v, p, 4);
+        return p != NULL;
     }
     if (a - BH_NIU0_BASE < 2 * BH_NIU_SIZE)
         return niu_load(t, (a - BH_NIU0_BASE) / BH_NIU_SIZE, (a - BH_NIU0_BASE) % BH_NIU_SIZE, v,
@@ -220,14 +229,14 @@ static bool reg_store(struct tensix_tile *t, uint32_t a, uint32_t v, const struc
 {
     if (a - BH_DEBUG_REGS < 0x2000)
         return debug_store(t, a, v, src);
+    uint32_t loc;
     if (a - BH_LDM_ALIAS_BASE < BH_CORES_PER_TILE * BH_LDM_ALIAS_STRIDE) {
-        unsigned core = (a - BH_LDM_ALIAS_BASE) / BH_LDM_ALIAS_STRIDE;
-        uint32_t off = (a - BH_LDM_ALIAS_BASE) % BH_LDM_ALIAS_STRIDE;
-        if (off >= t->core[core].ldm_size)
-            return false;
-        memcpy(t->core[core].ldm + off, &v, 4);
-        sched_note_write(t, EMU_LOC_LDM(core, off), 4);
-        return true;
+        uint8_t *p = ldm_alias(t, a, &loc);
+        if (p) {
+            memcpy(p, &v, 4);
+            sched_note_write(t, loc, 4);
+        }
+        return p != NULL;
     }
     if (a - BH_NIU0_BASE < 2 * BH_NIU_SIZE)
         return niu_store(t, (a - BH_NIU0_BASE) / BH_NIU_SIZE, (a - BH_NIU0_BASE) % BH_NIU_SIZE, v,
