@@ -32,6 +32,7 @@ struct ttm_chip {
     struct ttm_pcie pcie;
     struct tlb_window win[CHIP_TLB_WINDOWS];
     uint64_t tlb_clock;
+    unsigned tlb_last;                 /* the window used last */
     uint64_t bar_bytes_written;
 
     uint32_t board;                    /* enum ttm_board */

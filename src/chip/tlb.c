@@ -38,17 +38,28 @@ static int program(struct ttm_chip *chip, unsigned id, const struct tlb_window *
     return 0;
 }
 
-/* The window covering `base` of the given target, programming one if needed. */
+static bool window_is(const struct tlb_window *t, const struct tlb_window *want)
+{
+    return t->valid && t->mcast == want->mcast && t->base == want->base && t->x1 == want->x1 &&
+           t->y1 == want->y1 && (!t->mcast || (t->x0 == want->x0 && t->y0 == want->y0));
+}
+
+/* The window covering `base` of the given target, programming one if needed. The last
+ * window used is tried first: hot paths (queue doorbells, polls) hit the same one. */
 static int window_for(struct ttm_chip *chip, const struct tlb_window *want, unsigned *id)
 {
     unsigned victim = 0;
     uint64_t oldest = UINT64_MAX;
+    if (window_is(&chip->win[chip->tlb_last], want)) {
+        chip->win[chip->tlb_last].last_use = ++chip->tlb_clock;
+        *id = chip->tlb_last;
+        return 0;
+    }
     for (unsigned i = 0; i < CHIP_TLB_WINDOWS; i++) {
         struct tlb_window *t = &chip->win[i];
-        if (t->valid && t->mcast == want->mcast && t->base == want->base && t->x1 == want->x1 &&
-            t->y1 == want->y1 && (!t->mcast || (t->x0 == want->x0 && t->y0 == want->y0))) {
+        if (window_is(t, want)) {
             t->last_use = ++chip->tlb_clock;
-            *id = i;
+            *id = chip->tlb_last = i;
             return 0;
         }
         uint64_t age = t->valid ? t->last_use : 0;
@@ -65,7 +76,7 @@ static int window_for(struct ttm_chip *chip, const struct tlb_window *want, unsi
     chip->win[victim] = *want;
     chip->win[victim].valid = true;
     chip->win[victim].last_use = ++chip->tlb_clock;
-    *id = victim;
+    *id = chip->tlb_last = victim;
     return 0;
 }
 
