@@ -50,8 +50,7 @@ struct rv_core {
     struct tensix_tile *tile;
     uint64_t time;      /* this core's clock; runs ahead of the chip by at most a quantum */
     uint64_t instret;
-    uint32_t csr_cfg[7];     /* 0x7C0 cfg0, 0x7C1-0x7C2 pmacfg, 0x7C3-0x7C6 scratch */
-    uint32_t csr_tt[11];     /* 0xBC0-0xBCA */
+    uint32_t csr_cfg0;       /* 0x7C0, the one CSR modelled (rv32.c) */
     uint32_t global_index;   /* order in which cores run within a quantum */
 
     /* Spin detection (see sched.c): state of the probe and the loads of one iteration. */

@@ -4,8 +4,10 @@
  * at once, which satisfies any barrier that compares counters (device-facts 4.5). The
  * rules below follow the hardware description (ISA NoC/MemoryMap.md, NoC/Counters.md) and,
  * where the hardware leaves room, Tenstorrent's simulator: requests it refuses (inline
- * writes to L1, misaligned source/destination pairs, atomics other than a 32-bit
- * increment) fault here too, so firmware that passes on the model passes on ttsim.
+ * writes to L1, misaligned source/destination pairs, atomics other than an increment,
+ * multicasts without path reserve, NOC_CTRL bits it does not model, the byte-enable
+ * register NOC_AT_LEN_BE_1) fault here too, so firmware that passes on the model passes
+ * on ttsim (tests/unit/ttsim.c runs the same programs on both).
  */
 #include <errno.h>
 #include <string.h>
@@ -208,6 +210,11 @@ static bool cmd_inline(const struct niu_cmd *c)
 {
     if (c->targ < BH_L1_SIZE)
         return cmd_fault(c, c->targ, "inline write to L1 is unsafe on Blackhole");
+    /* The return coordinates name the issuing tile, as for an atomic: TT-Metal sends
+     * inline writes from a command buffer whose RET registers hold its own coordinates,
+     * and ttsim refuses any other ("inline write: dst_tile_id"). */
+    if (!is_self(c, c->rx, c->ry))
+        return cmd_fault(c, c->targ, "inline write whose return address is not this tile");
     if (c->targ & 3)
         return cmd_fault(c, c->targ, "misaligned inline write");
     uint32_t v = c->r[REG(BH_NOC_AT_DATA)];
@@ -257,28 +264,34 @@ static bool cmd_write(const struct niu_cmd *c)
     return true;
 }
 
-/* Atomic increment: word at TARG += AT_DATA within IntWidth + 1 low bits; the old value
- * goes to RET in this tile (ISAWH NoC/Atomics.md). Only INCR_GET is modelled. */
+/* Atomic increment: word at TARG += AT_DATA; the old value goes to RET in this tile
+ * (ISAWH NoC/Atomics.md). Only INCR_GET over a whole word is modelled. */
 static bool cmd_atomic(const struct niu_cmd *c)
 {
     struct bhemu *emu = c->t->emu;
-    uint32_t opcode = c->len >> 12 & 0xF, ofs = c->len & 3, width = c->len >> 2 & 0x1F;
+    uint32_t opcode = c->len >> 12 & 0xF;
     if (c->ctrl & BH_NOC_CMD_BRCST_PACKET)
         return cmd_fault(c, c->targ, "multicast atomics are not modelled");
     if (opcode != BH_NOC_AT_INS_INCR_GET)
         return cmd_fault(c, c->targ, "atomic opcode not modelled (only INCR_GET)");
+    /* The hardware also takes a narrower wrap width and a word index within the 16-byte
+     * line (AT_LEN_BE[6:2], [1:0]); Tenstorrent's simulator models only the full 32-bit
+     * increment of a line's first word (AT_LEN_BE exactly 0x107C, target 16-byte
+     * aligned) and stops on anything else, so that is all the model accepts. */
+    if (c->len != (BH_NOC_AT_INS_INCR_GET << 12 | 31u << 2))
+        return cmd_fault(c, c->targ, "atomic other than a 32-bit increment (AT_LEN_BE 0x107C)");
+    if (c->targ & 15)
+        return cmd_fault(c, c->targ, "atomic target not the first word of a 16-byte line");
     if (emu_route(emu, c->tx, c->ty)->kind != ROUTE_TENSIX || c->targ >= BH_L1_SIZE)
         return cmd_fault(c, c->targ, "atomics work on Tensix L1 only");
     if (!is_self(c, c->rx, c->ry) || c->ret + 4 > BH_L1_SIZE || (c->ret & 3))
         return cmd_fault(c, c->ret, "atomic result must land in this tile's L1");
-    uint64_t word = (c->targ & ~0xFull) + 4 * ofs;
     uint32_t old, add = c->r[REG(BH_NOC_AT_DATA)];
     account(emu, 4); /* one request: the read-modify-write happens at the target */
-    if (endpoint(emu, c->tx, c->ty, word, &old, 4, false, c->src))
+    if (endpoint(emu, c->tx, c->ty, c->targ, &old, 4, false, c->src))
         return false;
-    uint32_t mask = width == 31 ? 0xFFFFFFFFu : (2u << width) - 1;
-    uint32_t nv = (old & ~mask) | ((old + add) & mask);
-    if (endpoint(emu, c->tx, c->ty, word, &nv, 4, true, c->src))
+    uint32_t nv = old + add;
+    if (endpoint(emu, c->tx, c->ty, c->targ, &nv, 4, true, c->src))
         return false;
     /* The old value comes back to RET even for a posted atomic (TTSIM does the same). */
     tensix_access(c->t, c->ret, &old, 4, true, c->src);
@@ -290,6 +303,30 @@ static bool cmd_atomic(const struct niu_cmd *c)
     }
     charge(c, noc_cost(4));
     return true;
+}
+
+/* NOC_CTRL combinations Tenstorrent's simulator refuses (ttsim tile.cpp noc_cmd_ctrl),
+ * none of which TT-Metal issues: a multicast must reserve its path (TT-Metal's
+ * multicast_path_reserve; crossing broadcasts without it can deadlock), may only write
+ * (no atomics, reads or inline writes), and a unicast must not reserve a path or include
+ * its source; reads are non-posted. Returns why, or NULL. */
+static const char *ctrl_refused(uint32_t ctrl)
+{
+    uint32_t type = ctrl & BH_NOC_CMD_TYPE_MASK;
+    if (ctrl & (1u << 9 | 7u << 10 | 1u << 16 | 0x1FFu << 18 | 0xFu << 27 | 1u << 31))
+        return "NOC_CTRL bits not modelled (ttsim refuses them)";
+    if (ctrl & BH_NOC_CMD_BRCST_PACKET) {
+        if (type != BH_NOC_CMD_WR || (ctrl & BH_NOC_CMD_WR_INLINE))
+            return "multicast other than a plain write";
+        if (!(ctrl & BH_NOC_CMD_PATH_RESERVE))
+            return "multicast without path reserve (NOC_CMD_PATH_RESERVE)";
+        return NULL;
+    }
+    if (ctrl & (BH_NOC_CMD_PATH_RESERVE | BH_NOC_CMD_BRCST_SRC_INCLUDE))
+        return "unicast with path reserve or source include";
+    if (type == BH_NOC_CMD_RD && !(ctrl & BH_NOC_CMD_RESP_MARKED))
+        return "posted read";
+    return NULL;
 }
 
 static void niu_exec(struct tensix_tile *t, unsigned noc, unsigned cb, const struct emu_src *src)
@@ -315,6 +352,11 @@ static void niu_exec(struct tensix_tile *t, unsigned noc, unsigned cb, const str
         .src = src,
     };
     n->status[BH_NIU_MST_CMD_ACCEPTED]++;
+    const char *refused = ctrl_refused(c.ctrl);
+    if (refused) {
+        cmd_fault(&c, c.targ, refused);
+        return;
+    }
     switch (c.ctrl & BH_NOC_CMD_TYPE_MASK) {
     case BH_NOC_CMD_RD: cmd_read(&c); break;
     case BH_NOC_CMD_AT: cmd_atomic(&c); break;
@@ -371,13 +413,33 @@ bool niu_store(struct tensix_tile *t, unsigned noc, uint32_t off, uint32_t val,
         return false;
     unsigned cb = off / BH_NIU_CMDBUF_STRIDE;
     uint32_t o = off % BH_NIU_CMDBUF_STRIDE;
+    /* Values ttsim refuses (ttsim tile.cpp noc_regs_wr32) fault here too: the high byte
+     * enables NOC_AT_LEN_BE_1 (inline writes to registers ignore byte enables, and L1
+     * takes no inline writes), a broadcast exclusion (not modelled: it would be ignored
+     * silently), packet tags other than the transaction id, a fire other than 1. The
+     * store reports the fault itself, so it claims to have been handled. */
+    const char *refused = NULL;
+    if (o == BH_NOC_AT_LEN_BE_1)
+        refused = "NOC_AT_LEN_BE_1 is not modelled (ttsim refuses it)";
+    else if (o == BH_NOC_BRCST_EXCLUDE && val)
+        refused = "broadcast exclusion is not modelled";
+    else if (o == BH_NOC_PACKET_TAG && (val & ~(0xFu << 10)))
+        refused = "packet tag bits other than the transaction id";
+    else if (o == BH_NOC_CMD_CTRL && val != 1)
+        refused = "NOC_CMD_CTRL takes only 1";
+    else if (o == BH_NOC_CLEAR_OUTSTANDING_REQ_CNT && val != 0xFFFF)
+        refused = "clearing some transaction ids only";
+    if (refused) {
+        emu_fault(t->emu, BHEMU_FAULT_STORE, src, BH_NIU0_BASE + noc * BH_NIU_SIZE + off,
+                  "NoC%u: %s", noc, refused);
+        return true;
+    }
     if (o <= BH_NOC_BRCST_EXCLUDE && !(o & 3)) {
         n->cmd[cb][REG(o)] = val;
         return true;
     }
     if (o == BH_NOC_CMD_CTRL) {
-        if (val & 1)
-            niu_exec(t, noc, cb, src);
+        niu_exec(t, noc, cb, src);
         return true;
     }
     if (o == BH_NOC_CLEAR_OUTSTANDING_REQ_CNT) {

@@ -190,34 +190,29 @@ static bool amo_addr(struct rv_core *c, uint32_t a)
     return false;
 }
 
-/* ---- CSRs (ISA BabyRISCV/CSRs.md) ---- */
+/* ---- CSRs ----
+ * The cores have more CSRs (ISA BabyRISCV/CSRs.md: counters, mhartid, scratch registers,
+ * the Tensix-specific 0xBC0 block), but Tenstorrent's simulator runs only cfg0 (0x7C0) on
+ * Blackhole and stops on any other, and on setting cfg0 bits other than 1, 3, 18 and 24
+ * (ttsim riscv_impl.h read_csr / write_csr). The model takes the same line, so firmware
+ * and kernels that run here run on ttsim; cfg0 starts at 0 as in ttsim (the ISA's reset
+ * value has StMergeTimer = 16 in bits 21:17, which a read-modify-write would carry into a
+ * write ttsim refuses). Time comes from the wall clock registers instead. */
 enum { CSR_READ, CSR_WRITE, CSR_SET, CSR_CLEAR };
+#define CSR_CFG0 0x7C0u
+#define CSR_CFG0_WRITABLE 0x0104000Au
 
-static bool csr_access(struct rv_core *c, uint32_t csr, int kind, uint32_t val, uint64_t cycle,
-                       uint64_t instret, uint32_t *old)
+static bool csr_access(struct rv_core *c, uint32_t csr, int kind, uint32_t val, uint32_t *old)
 {
-    uint32_t *reg = NULL;
-    switch (csr) {
-    case 0xB00: case 0xC00: *old = (uint32_t)cycle; break;          /* mcycle, cycle */
-    case 0xB80: case 0xC80: *old = (uint32_t)(cycle >> 32); break;  /* mcycleh, cycleh */
-    case 0xB02: case 0xC02: *old = (uint32_t)instret; break;        /* minstret, instret */
-    case 0xB82: case 0xC82: *old = (uint32_t)(instret >> 32); break;
-    case 0xB03: case 0xB04: case 0xB83: case 0xB84: *old = 0; break; /* mhpmcounter3/4 */
-    case 0x300: *old = 0; break;                                    /* mstatus */
-    case 0x301: *old = 0x40001100u; break;                          /* misa: RV32 I M */
-    case 0xF14: *old = 0; break;                                    /* mhartid */
-    default:
-        if (csr >= 0x7C0 && csr <= 0x7C6)
-            reg = &c->csr_cfg[csr - 0x7C0];
-        else if (csr >= 0xBC0 && csr <= 0xBCA)
-            reg = &c->csr_tt[csr - 0xBC0];
-        else
-            return false;
-        *old = *reg;
-    }
-    /* Counters and identification registers ignore writes; the rest are storage. */
-    if (reg && kind != CSR_READ)
-        *reg = kind == CSR_WRITE ? val : kind == CSR_SET ? (*reg | val) : (*reg & ~val);
+    if (csr != CSR_CFG0)
+        return false;
+    uint32_t *reg = &c->csr_cfg0;
+    uint32_t nv = kind == CSR_WRITE ? val : kind == CSR_SET ? (*reg | val) : (*reg & ~val);
+    if (kind != CSR_READ && (nv & ~CSR_CFG0_WRITABLE))
+        return false;
+    *old = *reg;
+    if (kind != CSR_READ)
+        *reg = nv;
     return true;
 }
 
@@ -362,16 +357,17 @@ int64_t rv_run(struct rv_core *c, int64_t budget)
         RD = old;                                                                       \
         NEXT();                                                                         \
     }
-#define CSR(name, kind, operand)                                                        \
+/* `form` says whether this use of the instruction is one ttsim runs: csrw, csrwi and csrc
+ * only without a destination (csrc with a source register), csrrs in any form, csrrsi and
+ * csrrci not at all (its "UntestedFunctionality"). rd x0 decodes as register 32. */
+#define CSR(name, kind, operand, form)                                                  \
     L_##name : {                                                                        \
         uint32_t old, val = (operand);                                                  \
         int k = (kind);                                                                 \
         if (k != CSR_WRITE && ins->rs1 == 0)                                            \
             k = CSR_READ; /* csrrs/csrrc with x0 or a zero immediate do not write */     \
         probe_disturb(c);                                                               \
-        int64_t done = budget - left;                                                   \
-        if (!csr_access(c, IMM & 0xFFF, k, val, c->time + done, c->instret + done - stalls, \
-                        &old))                                                          \
+        if (!(form) || !csr_access(c, IMM & 0xFFF, k, val, &old))                       \
             goto illegal;                                                               \
         RD = old;                                                                       \
         NEXT();                                                                         \
@@ -456,12 +452,12 @@ L_EBREAK: {
     goto stopped;
 }
 
-    CSR(CSRRW, CSR_WRITE, RS1)
-    CSR(CSRRS, CSR_SET, RS1)
-    CSR(CSRRC, CSR_CLEAR, RS1)
-    CSR(CSRRWI, CSR_WRITE, ins->rs1)
-    CSR(CSRRSI, CSR_SET, ins->rs1)
-    CSR(CSRRCI, CSR_CLEAR, ins->rs1)
+    CSR(CSRRW, CSR_WRITE, RS1, ins->rd == 32)
+    CSR(CSRRS, CSR_SET, RS1, 1)
+    CSR(CSRRC, CSR_CLEAR, RS1, ins->rd == 32 && ins->rs1 != 0)
+    CSR(CSRRWI, CSR_WRITE, ins->rs1, ins->rd == 32)
+    CSR(CSRRSI, CSR_SET, ins->rs1, 0)
+    CSR(CSRRCI, CSR_CLEAR, ins->rs1, 0)
 
     /* M extension; division corner cases per the unprivileged spec, table 7.1. */
     OP(MUL, RS1 * RS2)
@@ -519,9 +515,16 @@ L_ORCB: {
 
 illegal: {
     struct emu_src src = emu_core_src(c);
+    uint32_t w = rd32(l1 + pc);
     c->pc = pc;
-    emu_fault(t->emu, BHEMU_FAULT_ILLEGAL_INSN, &src, pc, "illegal instruction 0x%08x",
-              rd32(l1 + pc));
+    const char *why = "";
+    if ((w & 0x7F) == 0x0F)
+        why = (w >> 12 & 7) == 1 ? " (fence.i: the cores lack Zifencei)"
+                                 : " (a fence form ttsim does not run)";
+    else if ((w & 0x7F) == 0x73 && (w >> 12 & 3))
+        why = " (a CSR access ttsim does not run: cfg0 bits 1, 3, 18, 24 by csrr, csrw, "
+              "csrs, csrc, csrwi)";
+    emu_fault(t->emu, BHEMU_FAULT_ILLEGAL_INSN, &src, pc, "illegal instruction 0x%08x%s", w, why);
     goto stopped;
 }
 fetch_fault: {

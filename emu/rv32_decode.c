@@ -135,6 +135,21 @@ static uint8_t op_system(uint32_t w, uint32_t f3)
     return RV_OP_ILLEGAL;
 }
 
+/* FENCE: the cores run every fence the same way, as a full fence (ISA BabyRISCV
+ * InstructionSet.md), but Tenstorrent's simulator stops on all but the forms compilers
+ * emit: fence rw,rw / r,rw / rw,w and the plain fence (iorw,iorw, TT-Metal's
+ * invalidate_l1_cache), with rd and rs1 zero. Those are all the model accepts. FENCE.I
+ * (funct3 1) is not an instruction of these cores: they lack Zifencei (their instruction
+ * list has no such extension) and ttsim stops on it ("fence.i does not flush the
+ * instruction cache on babyrisc"). */
+static bool fence_ok(uint32_t w)
+{
+    uint32_t mode = w >> 20;
+    if ((w >> 12 & 7) != 0 || (w >> 7 & 0x1F) || (w >> 15 & 0x1F))
+        return false;
+    return mode == 0x033 || mode == 0x023 || mode == 0x031 || mode == 0x0FF;
+}
+
 void rv_decode(uint32_t w, struct rv_insn *out)
 {
     uint32_t f3 = (w >> 12) & 7;
@@ -158,7 +173,7 @@ void rv_decode(uint32_t w, struct rv_insn *out)
         break;
     case 0x33: out->op = op_reg(w, f3); break;
     case 0x2F: out->op = op_amo(w, f3); break;
-    case 0x0F: out->op = f3 <= 1 ? RV_OP_FENCE : RV_OP_ILLEGAL; break;
+    case 0x0F: out->op = fence_ok(w) ? RV_OP_FENCE : RV_OP_ILLEGAL; break;
     case 0x73:
         out->op = op_system(w, f3);
         out->imm = (int32_t)(w >> 20); /* CSR number */

@@ -39,7 +39,6 @@ int tensix_create(struct bhemu *emu, struct tensix_tile *t)
         c->ldm_size = ldm_size[i];
         c->state = BHEMU_CORE_RESET;
         c->global_index = t->index * BH_CORES_PER_TILE + i;
-        c->csr_cfg[0] = 16u << 17; /* cfg0 reset value: StMergeTimer = 16 (ISA CSRs.md) */
         ldm += ldm_size[i];
     }
     t->soft_reset = BH_RESET_ALL_RISCS;
@@ -173,7 +172,11 @@ static bool stream_store(struct tensix_tile *t, uint32_t off, uint32_t v)
     unsigned s = off / BH_STREAM_STRIDE, r = (off % BH_STREAM_STRIDE) / 4;
     uint32_t watch = off;
     switch (r) {
-    case BH_STREAM_REMOTE_SRC: t->stream_src[s] = v & 0xFFFFFF; break;
+    case BH_STREAM_REMOTE_SRC:
+        if (v > 0xFFFFFF)
+            return false; /* 24 bits; ttsim refuses more rather than dropping them */
+        t->stream_src[s] = v;
+        break;
     case BH_STREAM_REMOTE_DEST_BUF_START: t->stream_start[s] = v & BH_STREAM_COUNTER_MASK; break;
     case BH_STREAM_REMOTE_DEST_BUF_SIZE:
         t->stream_size[s] = t->stream_avail[s] = v & BH_STREAM_COUNTER_MASK;

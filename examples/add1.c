@@ -14,34 +14,7 @@
 #define PAGE 4096u   /* 1024 words: one 32x32 tile of uint32 */
 #define CB_PAGES 2u  /* double buffering between reader and writer */
 
-static const char reader_src[] =
-    "#include <ttm/kernel/dataflow.h>\n"
-    "void kernel_main(void) {\n"
-    "    uint32_t src = get_arg_val(0), first = get_arg_val(1), n = get_arg_val(2);\n"
-    "    uint32_t page = get_common_arg_val(0);\n"
-    "    for (uint32_t p = first; p < first + n; p++) {\n"
-    "        cb_reserve_back(0, 1);\n"
-    "        noc_async_read(interleaved_noc_addr(src, page, 1, p, 0), get_write_ptr(0), page);\n"
-    "        noc_async_read_barrier();\n"
-    "        cb_push_back(0, 1);\n"
-    "    }\n"
-    "}\n";
-
-static const char writer_src[] =
-    "#include <ttm/kernel/dataflow.h>\n"
-    "void kernel_main(void) {\n"
-    "    uint32_t dst = get_arg_val(0), first = get_arg_val(1), n = get_arg_val(2);\n"
-    "    uint32_t page = get_common_arg_val(0);\n"
-    "    for (uint32_t p = first; p < first + n; p++) {\n"
-    "        cb_wait_front(0, 1);\n"
-    "        volatile uint32_t *w = (volatile uint32_t *)get_read_ptr(0);\n"
-    "        for (uint32_t i = 0; i < page / 4; i++)\n"
-    "            w[i] += 1;\n"
-    "        noc_async_write(get_read_ptr(0), interleaved_noc_addr(dst, page, 1, p, 0), page);\n"
-    "        noc_async_write_barrier();\n"
-    "        cb_pop_front(0, 1);\n"
-    "    }\n"
-    "}\n";
+#include "add1_kernels.h"
 
 #define CHECK(call)                                                                     \
     do {                                                                                \
@@ -87,8 +60,8 @@ int main(int argc, char **argv)
     struct ttm_kernel_opts ropt = {.argsz = sizeof ropt, .processor = TTM_RISCV_1, .noc = 1};
     struct ttm_kernel_opts wopt = {.argsz = sizeof wopt, .processor = TTM_RISCV_0, .noc = 0};
     ttm_kernel *reader, *writer;
-    CHECK(ttm_kernel_create_dataflow_from_string(prog, reader_src, &all, 1, &ropt, &reader));
-    CHECK(ttm_kernel_create_dataflow_from_string(prog, writer_src, &all, 1, &wopt, &writer));
+    CHECK(ttm_kernel_create_dataflow_from_string(prog, add1_reader_src, &all, 1, &ropt, &reader));
+    CHECK(ttm_kernel_create_dataflow_from_string(prog, add1_writer_src, &all, 1, &wopt, &writer));
     uint32_t page_size = PAGE;
     CHECK(ttm_set_common_runtime_args(prog, reader, &page_size, 1));
     CHECK(ttm_set_common_runtime_args(prog, writer, &page_size, 1));

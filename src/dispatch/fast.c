@@ -390,6 +390,7 @@ struct waiter {
     struct fast *f;
     int (*done)(const struct fast *f, uint64_t arg);
     uint64_t arg;
+    uint32_t dp_records;       /* records the dispatcher had run at the last look */
 };
 
 static int poll_once(void *arg)
@@ -402,7 +403,18 @@ static int poll_once(void *arg)
         return w->f->error;
     if (w->done(w->f, w->arg))
         return 1;
-    return rc > 0 ? 2 : 0;
+    if (rc > 0)
+        return 2;
+    /* A long run of records answers nothing until its end: the dispatcher moving on to
+     * the next record is progress too (a slow model could otherwise time out). */
+    uint32_t dp = w->dp_records;
+    if (!chip_read32(w->f->q.chip, w->f->dp.x, w->f->dp.y,
+                     TTM_L1_CQ_CTRL + offsetof(struct ttm_cq_ctrl, dp_records), &dp) &&
+        dp != w->dp_records) {
+        w->dp_records = dp;
+        return 2;
+    }
+    return 0;
 }
 
 static int event_done(const struct fast *f, uint64_t id)
@@ -458,7 +470,7 @@ static int wait(struct ttm_device *dev, int (*done)(const struct fast *, uint64_
 {
     struct fast *f = dev->fast;
     int rc = cq_flush(&f->q, timeout_ms);
-    struct waiter w = {f, done, arg};
+    struct waiter w = {f, done, arg, 0};
     if (!rc)
         rc = chip_poll(&dev->chip, poll_once, &w, timeout_ms);
     if (rc == -ETIMEDOUT || rc == -EPROTO)

@@ -187,6 +187,33 @@ TEST(fault_illegal_sc_w)
     run_fault(&(struct fault_want){"fault_illegal", 2, BHEMU_FAULT_ILLEGAL_INSN, 0, 0});
 }
 
+/* Found running the ISA suite on Tenstorrent's simulator (tests/unit/ttsim.c), which
+ * stops on both. */
+TEST(fault_illegal_fence_i)
+{
+    run_fault(&(struct fault_want){"fault_illegal", 3, BHEMU_FAULT_ILLEGAL_INSN, 0, 0});
+}
+
+TEST(fault_illegal_fence_r_r)
+{
+    run_fault(&(struct fault_want){"fault_illegal", 4, BHEMU_FAULT_ILLEGAL_INSN, 0, 0});
+}
+
+TEST(fault_illegal_csr_cycle)
+{
+    run_fault(&(struct fault_want){"fault_illegal", 5, BHEMU_FAULT_ILLEGAL_INSN, 0, 0});
+}
+
+TEST(fault_illegal_csr_cfg0_bit0)
+{
+    run_fault(&(struct fault_want){"fault_illegal", 6, BHEMU_FAULT_ILLEGAL_INSN, 0, 0});
+}
+
+TEST(fault_illegal_csrrw_with_destination)
+{
+    run_fault(&(struct fault_want){"fault_illegal", 7, BHEMU_FAULT_ILLEGAL_INSN, 0, 0});
+}
+
 TEST(fault_load_unmapped)
 {
     run_fault(&(struct fault_want){"fault_load", 0, BHEMU_FAULT_LOAD, 1, 0x00200000});

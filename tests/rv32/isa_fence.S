@@ -1,6 +1,8 @@
-/* fence and fence.i: on a single in-order core they change neither registers nor memory
- * and execution continues at the next instruction. fence.i must also make earlier stores
- * to instruction memory visible to fetch, even for code that already ran. */
+/* fence: on a single in-order core it changes neither registers nor memory and execution
+ * continues at the next instruction, whatever its form. Only the forms Tenstorrent's
+ * simulator runs are used (rw,rw / r,rw / rw,w / iorw,iorw); the cores have no fence.i
+ * (no Zifencei; see fault_illegal.S), so code rewritten by a store is fetched anew after a
+ * plain fence in the model, as after a store seen by the NoC. */
 #include "isa_macros.h"
 
     RVTEST_START
@@ -13,15 +15,13 @@
     addi a0, a0, 1
     fence rw, rw
     addi a0, a0, 1
-    fence r, r
+    fence r, rw
     addi a0, a0, 1
-    fence w, w
+    fence rw, w
     addi a0, a0, 1
     fence iorw, iorw
     addi a0, a0, 1
-    fence.i
-    addi a0, a0, 1
-    CHECK_REG 1, a0, 6
+    CHECK_REG 1, a0, 5
     CHECK_REG 2, s1, 0x13572468
     lw a1, 0(s0)
     CHECK_REG 3, a1, 0x13572468
@@ -35,7 +35,7 @@
     li t1, 1 << 20
     add t0, t0, t1
     sw t0, 0(s2)
-    fence.i
+    fence
     jal ra, .Lpatch_fn
     CHECK_REG 5, a0, 2
 

@@ -22,7 +22,8 @@
 
 /* tt-metal's virtual channels: unicast requests VC 1, multicasts VC 4 (device-facts 4.2). */
 #define NOC_CTRL_UNICAST (BH_NOC_CMD_VC_STATIC | BH_NOC_CMD_STATIC_VC(1))
-#define NOC_CTRL_MCAST (BH_NOC_CMD_VC_STATIC | BH_NOC_CMD_STATIC_VC(4))
+/* Multicasts reserve their path, as TT-Metal's do (ttsim refuses them otherwise). */
+#define NOC_CTRL_MCAST (BH_NOC_CMD_VC_STATIC | BH_NOC_CMD_STATIC_VC(4) | BH_NOC_CMD_PATH_RESERVE)
 
 #define NOC_COUNTERS 12 /* status counters 0x0..0xB */
 
@@ -132,12 +133,14 @@ static inline void noc_atomic_inc(unsigned noc, unsigned cb, uint32_t xy, uint32
     noc_fire(noc, cb);
 }
 
-/* 32-bit inline write of val to (xy, addr); on Blackhole only register targets are safe. */
+/* 32-bit inline write of val to (xy, addr); on Blackhole only register targets are safe.
+ * The return address names this tile (ttsim refuses any other). */
 static inline void noc_inline_write(unsigned noc, unsigned cb, uint32_t xy, uint64_t addr,
                                     uint32_t val, uint32_t flags)
 {
     noc_wait_ready(noc, cb);
     noc_set_targ(noc, cb, xy, addr);
+    noc_set_ret(noc, cb, noc_my_xy(noc), 0);
     *noc_reg(noc, cb, BH_NOC_AT_LEN_BE) = 0xFu << (addr & 0xC);
     *noc_reg(noc, cb, BH_NOC_AT_DATA) = val;
     *noc_reg(noc, cb, BH_NOC_CTRL) =

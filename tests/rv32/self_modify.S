@@ -10,7 +10,7 @@ _start:
     la t0, slot
     li t1, 0x00200513        /* addi a0, x0, 2 */
     sw t1, 0(t0)
-    fence.i
+    fence                    /* the cores have no fence.i (no Zifencei) */
     call slot
     sw a0, 4(s0)
     li t0, RV_DONE

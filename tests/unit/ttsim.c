@@ -1,0 +1,1305 @@
+/* The differential harness: every scenario runs on a fresh emulator device (P150A, the chip
+ * ttsim models: 14x10 workers, 8 DRAM banks) and, in a forked child, on Tenstorrent's
+ * simulator (TTM backend "ttsim", library named by TTSIM_LIB), once in slow dispatch and
+ * once in fast dispatch (which keeps a column for its prefetcher and dispatcher). A
+ * scenario records what it observed — return codes, buffer contents, chosen L1 regions
+ * read back through the chip layer — as named sections of a byte string, and the two
+ * strings must agree byte for byte. Most scenarios also check their results against what the host expects, so a
+ * scenario that both backends get wrong in the same way still fails.
+ *
+ * Why a child: libttsim is a process-wide singleton (libttsim_init once per process) and
+ * stops the whole process with _Exit on anything it does not model. The child's stdout
+ * and stderr go to a file the parent prints when the child fails, with its exit status.
+ *
+ * Without TTSIM_LIB every ttsim test is skipped; each scenario still runs on the emulator
+ * alone with its own checks (<name>_on_emu), so a difference once fixed stays fixed.
+ * Adding a scenario: write `static int name(ttm_device *dev, struct rec *r)` that records
+ * sections with rec_*() and returns 0 (or a negative errno, with ttm_last_error() set),
+ * then one DIFF_TEST(name).
+ *
+ *   TTSIM_LIB=/path/to/libttsim.so build/tests/unit_ttsim [name-filter]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../examples/add1_kernels.h"
+#include "../rv32/crosscheck_algo.h"
+#include "../rv32/rvtest.h"
+#include "api/internal.h"
+#include "test.h"
+#include "ttm.h"
+
+/* Upper bound on one scenario's run on ttsim, in seconds. */
+#define CHILD_TIMEOUT_S 240
+
+/* ---- Recording ---- */
+
+/* Sections: a NUL-terminated name, a 64-bit length, the bytes. */
+struct rec {
+    uint8_t *p;
+    size_t len, cap;
+    bool oom;
+};
+
+static void rec_bytes(struct rec *r, const void *d, size_t n)
+{
+    if (r->oom)
+        return;
+    if (r->len + n > r->cap) {
+        size_t cap = r->cap ? r->cap : 4096;
+        while (cap < r->len + n)
+            cap *= 2;
+        uint8_t *p = realloc(r->p, cap);
+        if (!p) {
+            r->oom = true;
+            return;
+        }
+        r->p = p;
+        r->cap = cap;
+    }
+    memcpy(r->p + r->len, d, n);
+    r->len += n;
+}
+
+static void rec_section(struct rec *r, const char *name, const void *d, size_t n)
+{
+    uint64_t len = n;
+    rec_bytes(r, name, strlen(name) + 1);
+    rec_bytes(r, &len, sizeof len);
+    rec_bytes(r, d, n);
+}
+
+static void rec_u32(struct rec *r, const char *name, uint32_t v)
+{
+    rec_section(r, name, &v, sizeof v);
+}
+
+static void rec_text(struct rec *r, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void rec_text(struct rec *r, const char *name, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    rec_section(r, name, buf, strlen(buf));
+}
+
+/* `len` bytes of worker (lx, ly)'s L1 at addr, read through TLB windows as the runtime
+ * does. */
+static int rec_l1(struct rec *r, ttm_device *dev, uint32_t lx, uint32_t ly, uint32_t addr,
+                  size_t len, const char *what)
+{
+    struct ttm_chip *c = &dev->chip;
+    struct chip_worker w = chip_worker_at(c, lx, ly);
+    uint8_t *buf = malloc(len);
+    if (!buf)
+        return -ENOMEM;
+    int rc = chip_read(c, w.x, w.y, addr, buf, len);
+    if (!rc) {
+        char name[96];
+        snprintf(name, sizeof name, "%s L1 (%u,%u) 0x%x", what, lx, ly, addr);
+        rec_section(r, name, buf, len);
+    }
+    free(buf);
+    return rc;
+}
+
+/* Every worker's mailbox header up to the launch count: GO, sync words, identity,
+ * postcodes (not the wall-clock stamps after it, which depend on each model's timing). */
+static int rec_mailboxes(struct rec *r, ttm_device *dev, const char *what)
+{
+    struct ttm_chip *c = &dev->chip;
+    size_t one = offsetof(struct ttm_mailbox, launches) + sizeof(uint32_t);
+    uint8_t *all = malloc(one * c->n_workers);
+    int rc = all ? 0 : -ENOMEM;
+    for (uint32_t i = 0; !rc && i < c->n_workers; i++) {
+        struct chip_worker w = chip_worker_at(c, i % c->grid_x, i / c->grid_x);
+        rc = chip_read(c, w.x, w.y, TTM_L1_MAILBOX, all + i * one, one);
+    }
+    if (!rc)
+        rec_section(r, what, all, one * c->n_workers);
+    free(all);
+    return rc;
+}
+
+/* ---- Running on both backends ---- */
+
+typedef int (*scenario_fn)(ttm_device *dev, struct rec *r);
+
+/* ttsim also runs under the sanitizer build (ASan + UBSan): nothing to skip there. */
+static const char *skip_reason(void)
+{
+    const char *lib = getenv("TTSIM_LIB");
+    return lib && *lib ? NULL : "TTSIM_LIB is not set (path to a Blackhole libttsim.so)";
+}
+
+/* Kernels compile into TTM_CACHE_DIR; without one, use a temporary directory. */
+static char cache_dir[64];
+
+static void remove_cache(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache_dir);
+    if (system(cmd))
+        fprintf(stderr, "could not remove %s\n", cache_dir);
+}
+
+static void ensure_cache_dir(void)
+{
+    const char *d = getenv("TTM_CACHE_DIR");
+    if ((d && *d) || cache_dir[0])
+        return;
+    snprintf(cache_dir, sizeof cache_dir, "/tmp/ttm-ttsim-cache-XXXXXX");
+    if (!mkdtemp(cache_dir)) {
+        cache_dir[0] = 0;
+        return;
+    }
+    setenv("TTM_CACHE_DIR", cache_dir, 1);
+    atexit(remove_cache);
+}
+
+/* The dispatch mode scenarios open their device in (enum ttm_dispatch). */
+static uint32_t dispatch_mode = TTM_DISPATCH_SLOW;
+
+static int open_device(const char *backend, ttm_device **dev)
+{
+    struct ttm_device_opts o = {.argsz = sizeof o, .backend = backend,
+                                .emu_board = TTM_BOARD_P150A, .dispatch = dispatch_mode};
+    return ttm_device_create_opts(&o, dev);
+}
+
+static bool fast_dispatch(void)
+{
+    return dispatch_mode == TTM_DISPATCH_FAST;
+}
+
+/* One run in this process. *msg gets the error text on failure. */
+static int run_here(const char *backend, scenario_fn fn, struct rec *r, char *msg, size_t n)
+{
+    ttm_device *dev;
+    int rc = open_device(backend, &dev);
+    const char *mode = fast_dispatch() ? "fast" : "slow";
+    if (rc) {
+        snprintf(msg, n, "opening %s (%s dispatch): %s", backend, mode, ttm_last_error());
+        return rc;
+    }
+    rc = fn(dev, r);
+    if (rc)
+        snprintf(msg, n, "scenario on %s (%s dispatch): %s (%s)", backend, mode,
+                 ttm_strerror(rc), ttm_last_error());
+    else if (r->oom)
+        snprintf(msg, n, "out of memory recording"), rc = -ENOMEM;
+    ttm_device_close(dev);
+    return rc;
+}
+
+static ssize_t write_all(int fd, const void *p, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = write(fd, (const char *)p + done, n - done);
+        if (w <= 0)
+            return -1;
+        done += (size_t)w;
+    }
+    return (ssize_t)done;
+}
+
+static uint8_t *read_file(int fd, size_t *len)
+{
+    struct stat st;
+    *len = 0;
+    if (fstat(fd, &st) || lseek(fd, 0, SEEK_SET) < 0)
+        return NULL;
+    uint8_t *p = malloc((size_t)st.st_size + 1);
+    if (!p)
+        return NULL;
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, p + got, (size_t)st.st_size - got);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    p[got] = 0;
+    *len = got;
+    return p;
+}
+
+static int temp_fd(void)
+{
+    char path[] = "/tmp/ttm-ttsim-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd >= 0)
+        unlink(path);
+    return fd;
+}
+
+/* Print the child's output, indented, keeping the last 40 lines. */
+static void show_output(const char *out, size_t len)
+{
+    int lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += out[i] == '\n';
+    const char *p = out;
+    for (; lines > 40 && *p; p++)
+        lines -= *p == '\n';
+    printf("  ttsim child output:\n");
+    while (*p) {
+        const char *e = strchr(p, '\n');
+        int n = e ? (int)(e - p) : (int)strlen(p);
+        printf("  | %.*s\n", n, p);
+        p += n + (e != NULL);
+    }
+}
+
+/* Run fn on ttsim in a child process. Returns 0 with the recording in r, or fails with a
+ * message (and shows the child's output). */
+static int run_ttsim_child(scenario_fn fn, struct rec *r, char *msg, size_t n)
+{
+    int out_fd = temp_fd(), rec_fd = temp_fd();
+    if (out_fd < 0 || rec_fd < 0) {
+        snprintf(msg, n, "cannot create temporary files");
+        return -EIO;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(msg, n, "fork failed");
+        return -errno;
+    }
+    if (pid == 0) {
+        dup2(out_fd, 1);
+        dup2(out_fd, 2);
+        setvbuf(stdout, NULL, _IONBF, 0);
+        char m[1024] = "";
+        struct rec cr = {0};
+        int rc = run_here("ttsim", fn, &cr, m, sizeof m);
+        if (rc)
+            printf("%s\n", m);
+        else if (write_all(rec_fd, cr.p, cr.len) < 0)
+            rc = -EIO;
+        fflush(NULL);
+        _exit(rc ? 3 : 0);
+    }
+    int status = 0;
+    time_t deadline = time(NULL) + CHILD_TIMEOUT_S;
+    bool timed_out = false;
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (time(NULL) > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            timed_out = true;
+            break;
+        }
+        usleep(2000);
+    }
+    size_t out_len;
+    char *out = (char *)read_file(out_fd, &out_len);
+    int rc = 0;
+    if (timed_out || !WIFEXITED(status) || WEXITSTATUS(status)) {
+        if (timed_out)
+            snprintf(msg, n, "ttsim child did not finish within %d s", CHILD_TIMEOUT_S);
+        else if (WIFSIGNALED(status))
+            snprintf(msg, n, "ttsim child died of signal %d", WTERMSIG(status));
+        else if (WEXITSTATUS(status) == 3)
+            snprintf(msg, n, "ttsim child: the scenario failed");
+        else
+            snprintf(msg, n, "ttsim child exited with status %d (ttsim stopped the process)",
+                     WEXITSTATUS(status));
+        if (out)
+            show_output(out, out_len);
+        rc = -EIO;
+    } else {
+        free(r->p);
+        r->p = read_file(rec_fd, &r->len);
+        r->cap = r->len;
+        if (!r->p)
+            rc = -ENOMEM, snprintf(msg, n, "cannot read the child's recording");
+    }
+    free(out);
+    close(out_fd);
+    close(rec_fd);
+    return rc;
+}
+
+struct section {
+    const char *name;
+    const uint8_t *data;
+    uint64_t len;
+};
+
+static bool next_section(const struct rec *r, size_t *pos, struct section *s)
+{
+    if (*pos >= r->len)
+        return false;
+    const char *name = (const char *)r->p + *pos;
+    size_t nl = strnlen(name, r->len - *pos);
+    if (*pos + nl + 1 + 8 > r->len)
+        return false;
+    s->name = name;
+    memcpy(&s->len, r->p + *pos + nl + 1, 8);
+    s->data = r->p + *pos + nl + 1 + 8;
+    if (s->len > r->len - (*pos + nl + 1 + 8))
+        return false;
+    *pos += nl + 1 + 8 + s->len;
+    return true;
+}
+
+/* Compare two recordings section by section; print every difference found. */
+static int compare(const struct rec *emu, const struct rec *sim)
+{
+    size_t pe = 0, ps = 0;
+    struct section a, b;
+    int diffs = 0;
+    for (;;) {
+        bool ha = next_section(emu, &pe, &a), hb = next_section(sim, &ps, &b);
+        if (!ha && !hb)
+            break;
+        if (ha != hb || strcmp(a.name, b.name)) {
+            printf("  sections differ: emu \"%s\", ttsim \"%s\"\n", ha ? a.name : "(end)",
+                   hb ? b.name : "(end)");
+            return diffs + 1;
+        }
+        if (a.len != b.len) {
+            printf("  %s: %llu bytes on emu, %llu on ttsim\n", a.name,
+                   (unsigned long long)a.len, (unsigned long long)b.len);
+            diffs++;
+            continue;
+        }
+        if (!memcmp(a.data, b.data, a.len))
+            continue;
+        diffs++;
+        uint64_t first = 0, count = 0;
+        for (uint64_t i = 0; i < a.len; i++)
+            if (a.data[i] != b.data[i] && !count++)
+                first = i;
+        printf("  %s: %llu of %llu bytes differ, first at +0x%llx:", a.name,
+               (unsigned long long)count, (unsigned long long)a.len, (unsigned long long)first);
+        uint64_t from = first & ~(uint64_t)3;
+        for (uint64_t i = from; i < from + 16 && i + 4 <= a.len; i += 4) {
+            uint32_t va, vb;
+            memcpy(&va, a.data + i, 4);
+            memcpy(&vb, b.data + i, 4);
+            printf(" %08x/%08x", va, vb);
+        }
+        printf(" (emu/ttsim)\n");
+        if (a.len < 200 && memchr(a.data, 0, a.len) == NULL)
+            printf("    emu:   %.*s\n    ttsim: %.*s\n", (int)a.len, a.data, (int)b.len, b.data);
+    }
+    return diffs;
+}
+
+/* The emulator side runs in this process; a scenario that fails there is a plain test
+ * failure and ttsim is not consulted. */
+static void differential(scenario_fn fn, uint32_t mode)
+{
+    const char *why = skip_reason();
+    if (why)
+        SKIP("%s", why);
+    ensure_cache_dir();
+    dispatch_mode = mode;
+    struct rec emu = {0}, sim = {0};
+    char msg[1024] = "";
+    int rc = run_here("emu", fn, &emu, msg, sizeof msg);
+    if (rc) {
+        test_fail_at(__FILE__, __LINE__, "%s", msg);
+        free(emu.p);
+        return;
+    }
+    rc = run_ttsim_child(fn, &sim, msg, sizeof msg);
+    if (rc) {
+        test_fail_at(__FILE__, __LINE__, "%s", msg);
+    } else {
+        int d = compare(&emu, &sim);
+        if (d)
+            test_fail_at(__FILE__, __LINE__, "%d section(s) differ between emu and ttsim", d);
+    }
+    free(emu.p);
+    free(sim.p);
+}
+
+/* The emulator half alone, with the scenario's own checks: runs without TTSIM_LIB, so a
+ * difference once found and fixed stays fixed on the emulator (it faults on what ttsim
+ * refuses). */
+static void emu_only(scenario_fn fn)
+{
+    ensure_cache_dir();
+    static const uint32_t modes[2] = {TTM_DISPATCH_SLOW, TTM_DISPATCH_FAST};
+    for (int m = 0; m < 2; m++) {
+        struct rec emu = {0};
+        char msg[1024] = "";
+        dispatch_mode = modes[m];
+        if (run_here("emu", fn, &emu, msg, sizeof msg))
+            test_fail_at(__FILE__, __LINE__, "%s", msg);
+        free(emu.p);
+    }
+}
+
+/* Three tests per scenario: on the emulator alone in both dispatch modes, and emulator
+ * against ttsim in each mode. */
+#define DIFF_TEST(fn)                                                                   \
+    TEST(fn##_on_emu)                                                                   \
+    {                                                                                   \
+        emu_only(fn);                                                                   \
+    }                                                                                   \
+    TEST(fn##_slow_matches_on_emu_and_ttsim)                                            \
+    {                                                                                   \
+        differential(fn, TTM_DISPATCH_SLOW);                                            \
+    }                                                                                   \
+    TEST(fn##_fast_matches_on_emu_and_ttsim)                                            \
+    {                                                                                   \
+        differential(fn, TTM_DISPATCH_FAST);                                            \
+    }
+
+#define TRY(call)                                                                       \
+    do {                                                                                \
+        int try_rc_ = (call);                                                           \
+        if (try_rc_ < 0)                                                                \
+            return try_rc_;                                                             \
+    } while (0)
+
+/* The scenario's own check of a result: fails the scenario with a message. */
+#define EXPECT(cond, ...)                                                               \
+    do {                                                                                \
+        if (!(cond)) {                                                                  \
+            printf("  expectation failed: " __VA_ARGS__);                               \
+            printf("\n");                                                               \
+            return -EPROTO;                                                             \
+        }                                                                               \
+    } while (0)
+
+/* ---- Scenarios ---- */
+
+/* Device discovery and firmware boot: the grid, DRAM banks and board identity, then every
+ * worker's mailbox and bank table as the firmware left them. */
+static int boot(ttm_device *dev, struct rec *r)
+{
+    struct ttm_device_info info = {.argsz = sizeof info};
+    TRY(ttm_device_info(dev, &info));
+    /* ttsim's chip has nothing harvested; fast dispatch keeps its last column. */
+    uint32_t cols = fast_dispatch() ? 13 : 14;
+    EXPECT(info.board == TTM_BOARD_P150A && info.grid_x == cols && info.grid_y == 10 &&
+               info.num_dram_banks == 8 && info.dispatch == dispatch_mode,
+           "board %u grid %ux%u banks %u dispatch %u", info.board, info.grid_x, info.grid_y,
+           info.num_dram_banks, info.dispatch);
+    rec_text(r, "device", "board %u grid %ux%u workers %u dram banks %u bank size 0x%llx "
+             "dispatch %u", info.board, info.grid_x, info.grid_y, info.num_workers,
+             info.num_dram_banks, (unsigned long long)info.dram_bank_size, info.dispatch);
+    struct ttm_chip *c = &dev->chip;
+    rec_section(r, "column x", c->col_x, sizeof c->col_x);
+    rec_section(r, "dram x", c->dram_x, sizeof c->dram_x);
+    rec_section(r, "dram y", c->dram_y, sizeof c->dram_y);
+    TRY(rec_mailboxes(r, dev, "mailboxes after boot"));
+    for (uint32_t i = 0; i < c->n_workers; i++) {
+        struct ttm_mailbox mb;
+        struct chip_worker w = chip_worker_at(c, i % c->grid_x, i / c->grid_x);
+        TRY(chip_read(c, w.x, w.y, TTM_L1_MAILBOX, &mb, sizeof mb));
+        EXPECT(TTM_GO_SIGNAL(mb.go) == TTM_RUN_MSG_DONE && mb.fw_version == TTM_FW_ABI_VERSION &&
+                   mb.ncrisc_sync == TTM_SYNC_DONE && mb.logical_x == i % c->grid_x &&
+                   mb.noc_x == w.x && mb.postcode[0] == TTM_PC_IDLE && mb.postcode[1] == TTM_PC_IDLE,
+               "worker %u mailbox go 0x%x fw %u sync %u", i, mb.go, mb.fw_version, mb.ncrisc_sync);
+    }
+    TRY(rec_l1(r, dev, 0, 0, TTM_L1_BANK_TABLE, sizeof(struct ttm_bank_table), "bank table"));
+    TRY(rec_l1(r, dev, c->grid_x - 1, 9, TTM_L1_BANK_TABLE, sizeof(struct ttm_bank_table),
+               "bank table"));
+    TRY(rec_l1(r, dev, 5, 5, 0, 16, "boot jump"));
+    return 0;
+}
+DIFF_TEST(boot)
+
+static void pattern(uint8_t *p, size_t n, uint32_t seed)
+{
+    uint32_t x = seed * 2654435761u + 1;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        p[i] = (uint8_t)x;
+    }
+}
+
+/* Interleaved buffers in DRAM and L1 with several page sizes: whole and partial writes
+ * and reads at odd offsets, and each bank's raw bytes where the layout puts them. */
+static int buffers(ttm_device *dev, struct rec *r)
+{
+    static const struct { uint32_t type, page, pages; } cases[] = {
+        {TTM_BUFFER_DRAM, 64, 40},    {TTM_BUFFER_DRAM, 1024, 21},
+        {TTM_BUFFER_DRAM, 4096, 17},  {TTM_BUFFER_DRAM, 32768, 9},
+        {TTM_BUFFER_DRAM, 2u << 20, 3}, {TTM_BUFFER_L1, 16, 300},
+        {TTM_BUFFER_L1, 1024, 150},   {TTM_BUFFER_L1, 4096, 141},
+        {TTM_BUFFER_L1, 65536, 2},
+    };
+    struct ttm_chip *c = &dev->chip;
+    for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        uint64_t size = (uint64_t)cases[k].page * cases[k].pages;
+        uint8_t *in = malloc(size), *back = malloc(size);
+        ttm_buffer *b = NULL;
+        int rc = in && back ? 0 : -ENOMEM;
+        if (!rc)
+            rc = ttm_buffer_create_interleaved(dev, size, cases[k].page, cases[k].type, &b);
+        if (!rc) {
+            char name[64];
+            pattern(in, size, k);
+            rc = ttm_buffer_write(b, 0, in, size);
+            /* Overwrite an unaligned stretch in the middle, then read it all back. (At most
+             * 100 KiB: fast dispatch realigns such data with the dispatcher's CPU, and
+             * ttsim clocks every spinning core on each of those cycles.) */
+            uint64_t off = size / 3 + 3, len = size / 4 + 5;
+            if (len > 100000)
+                len = 100000;
+            pattern(in + off, len, 100 + k);
+            if (!rc)
+                rc = ttm_buffer_write(b, off, in + off, len);
+            if (!rc)
+                rc = ttm_buffer_read(b, 0, back, size);
+            if (!rc && memcmp(in, back, size)) {
+                printf("  expectation failed: buffer %u read back differs\n", k);
+                rc = -EPROTO;
+            }
+            snprintf(name, sizeof name, "buffer %u (%s, page %u) address", k,
+                     cases[k].type ? "L1" : "DRAM", cases[k].page);
+            rec_u32(r, name, (uint32_t)ttm_buffer_address(b));
+            snprintf(name, sizeof name, "buffer %u contents", k);
+            if (!rc)
+                rec_section(r, name, back, size);
+            /* A partial read at an odd offset (at most 100 KiB, as above). */
+            uint64_t plen = size - 11 < 100000 ? size - 11 : 100000;
+            if (!rc)
+                rc = ttm_buffer_read(b, 7, back, plen);
+            snprintf(name, sizeof name, "buffer %u partial read", k);
+            if (!rc)
+                rec_section(r, name, back, plen);
+            /* Bank 1's first page, straight from the bank. */
+            uint32_t x, y;
+            if (cases[k].type == TTM_BUFFER_DRAM) {
+                x = c->dram_x[1], y = c->dram_y[1];
+            } else {
+                struct chip_worker w = chip_worker_at(c, 1, 0);
+                x = w.x, y = w.y;
+            }
+            if (!rc)
+                rc = chip_read(c, x, y, ttm_buffer_address(b), back, cases[k].page);
+            snprintf(name, sizeof name, "buffer %u bank 1 page", k);
+            if (!rc)
+                rec_section(r, name, back, cases[k].page);
+        }
+        if (b)
+            ttm_buffer_destroy(b);
+        free(in);
+        free(back);
+        TRY(rc);
+    }
+    return 0;
+}
+DIFF_TEST(buffers)
+
+/* The add1 example's program, kernels from examples/add1_kernels.h, on every worker. */
+struct add1 {
+    ttm_program *prog;
+    ttm_buffer *in, *out;
+    ttm_kernel *reader, *writer;
+    uint32_t pages;
+};
+
+static int add1_setup(ttm_device *dev, struct ttm_core_range all, uint32_t per_core,
+                      uint32_t page, struct add1 *a)
+{
+    uint32_t cores = (all.x1 - all.x0 + 1) * (all.y1 - all.y0 + 1);
+    a->pages = cores * per_core;
+    uint64_t bytes = (uint64_t)a->pages * page;
+    TRY(ttm_buffer_create_interleaved(dev, bytes, page, TTM_BUFFER_DRAM, &a->in));
+    TRY(ttm_buffer_create_interleaved(dev, bytes, page, TTM_BUFFER_DRAM, &a->out));
+    TRY(ttm_program_create(dev, &a->prog));
+    TRY(ttm_cb_create(a->prog, &all, 1, 0, 2 * page, page, TTM_FORMAT_UINT32, NULL));
+    struct ttm_kernel_opts ro = {.argsz = sizeof ro, .processor = TTM_RISCV_1, .noc = 1};
+    struct ttm_kernel_opts wo = {.argsz = sizeof wo, .processor = TTM_RISCV_0, .noc = 0};
+    TRY(ttm_kernel_create_dataflow_from_string(a->prog, add1_reader_src, &all, 1, &ro, &a->reader));
+    TRY(ttm_kernel_create_dataflow_from_string(a->prog, add1_writer_src, &all, 1, &wo, &a->writer));
+    TRY(ttm_set_common_runtime_args(a->prog, a->reader, &page, 1));
+    TRY(ttm_set_common_runtime_args(a->prog, a->writer, &page, 1));
+    uint32_t i = 0;
+    for (uint32_t y = all.y0; y <= all.y1; y++) {
+        for (uint32_t x = all.x0; x <= all.x1; x++, i++) {
+            uint32_t ra[3] = {(uint32_t)ttm_buffer_address(a->in), i * per_core, per_core};
+            uint32_t wa[3] = {(uint32_t)ttm_buffer_address(a->out), i * per_core, per_core};
+            TRY(ttm_set_runtime_args(a->prog, a->reader, x, y, ra, 3));
+            TRY(ttm_set_runtime_args(a->prog, a->writer, x, y, wa, 3));
+        }
+    }
+    return 0;
+}
+
+static void add1_free(struct add1 *a)
+{
+    if (a->prog)
+        ttm_program_destroy(a->prog);
+    if (a->in)
+        ttm_buffer_destroy(a->in);
+    if (a->out)
+        ttm_buffer_destroy(a->out);
+}
+
+/* Fill the input, launch, check and record the output. */
+static int add1_run(ttm_device *dev, struct add1 *a, uint32_t seed, struct rec *r,
+                    const char *what)
+{
+    size_t bytes = (size_t)ttm_buffer_size(a->in), words = bytes / 4;
+    uint32_t *in = malloc(bytes), *out = malloc(bytes);
+    int rc = in && out ? 0 : -ENOMEM;
+    for (size_t i = 0; !rc && i < words; i++)
+        in[i] = (uint32_t)(i * 2654435761u) ^ seed;
+    if (!rc)
+        rc = ttm_buffer_write(a->in, 0, in, bytes);
+    if (!rc)
+        rc = ttm_program_launch(dev, a->prog, 0);
+    if (!rc)
+        rc = ttm_buffer_read(a->out, 0, out, bytes);
+    size_t bad = 0;
+    for (size_t i = 0; !rc && i < words; i++)
+        bad += out[i] != in[i] + 1;
+    if (!rc)
+        rec_section(r, what, out, bytes);
+    free(in);
+    free(out);
+    if (!rc && bad) {
+        printf("  expectation failed: %s: %zu of %zu words wrong\n", what, bad, words);
+        return -EPROTO;
+    }
+    return rc;
+}
+
+static int add1_example(ttm_device *dev, struct rec *r)
+{
+    struct ttm_chip *c = &dev->chip;
+    struct ttm_core_range all = {0, 0, c->grid_x - 1, c->grid_y - 1};
+    struct add1 a = {0};
+    int rc = add1_setup(dev, all, 4, 4096, &a);
+    if (!rc)
+        rc = add1_run(dev, &a, 1, r, "add1 output");
+    /* What the launch left behind: mailboxes, kernel-config images and the CB pages. */
+    if (!rc)
+        rc = rec_mailboxes(r, dev, "mailboxes after add1");
+    const uint32_t probe[][2] = {{0, 0}, {7, 4}, {c->grid_x - 1, 9}};
+    for (unsigned i = 0; !rc && i < 3; i++) {
+        uint32_t cb_addr = (uint32_t)a.prog->cbs[0]->addr;
+        rc = rec_l1(r, dev, probe[i][0], probe[i][1], TTM_L1_KERNEL_CONFIG, 0x2000, "kernel config");
+        if (!rc)
+            rc = rec_l1(r, dev, probe[i][0], probe[i][1], cb_addr, 2 * 4096, "CB 0");
+    }
+    add1_free(&a);
+    return rc;
+}
+DIFF_TEST(add1_example)
+
+/* add1 again with another page size, twice on the same program and on two programs over
+ * disjoint rectangles (two kernel groups, relaunches with new data). */
+static int add1_relaunch(ttm_device *dev, struct rec *r)
+{
+    struct add1 a = {0}, b = {0};
+    uint32_t last = dev->chip.grid_x - 1;
+    int rc = add1_setup(dev, (struct ttm_core_range){0, 0, 6, 9}, 3, 2048, &a);
+    if (!rc)
+        rc = add1_setup(dev, (struct ttm_core_range){7, 2, last, 7}, 2, 16384, &b);
+    for (uint32_t round = 0; !rc && round < 2; round++) {
+        char name[32];
+        snprintf(name, sizeof name, "left round %u", round);
+        rc = add1_run(dev, &a, 10 + round, r, name);
+        snprintf(name, sizeof name, "right round %u", round);
+        if (!rc)
+            rc = add1_run(dev, &b, 20 + round, r, name);
+    }
+    if (!rc)
+        rc = rec_mailboxes(r, dev, "mailboxes after relaunches");
+    add1_free(&a);
+    add1_free(&b);
+    return rc;
+}
+DIFF_TEST(add1_relaunch)
+
+/* A NoC-heavy program on every worker. Each worker owns page `me` of an L1 buffer (the
+ * same address on every core) laid out as:
+ *   +0     its own 1 KiB block            +1024  the block its left neighbour wrote
+ *   +2048  block A, multicast by worker 0 over NoC 0 (two rectangles, one with loopback)
+ *   +3072  block B, multicast by the last worker's NCRISC over NoC 1
+ *   +4096  results: [0] stream 40 register 8 as the left neighbour's inline write left it,
+ *          [1] checksum of the received block, [2] the right neighbour's NOC_ID_LOGICAL
+ *          read over the NoC, [3] worker 0: the counter all workers incremented atomically
+ *   +5120  the left neighbour's own block, read L1 to L1 over NoC 1 by the NCRISC
+ * Semaphores: 0 ring arrival, 1 counter on worker 0, 2 block A done, 3 block B done.
+ * Args (both kernels): {buffer base, workers, grid_x, last column of rectangle 1}. */
+#define NOC_HEAVY_COMMON                                                                \
+    "#include <ttm/kernel/dataflow.h>\n"                                                \
+    "#define SEM(i) ((volatile uint32_t *)(uintptr_t)get_semaphore(i))\n"              \
+    "static uint64_t at(uint32_t w, uint32_t addr) {\n"                                \
+    "    uint32_t xy = ttm_bank_table()->l1_xy[w];\n"                                   \
+    "    return get_noc_addr(xy & 0x3F, xy >> 6, addr);\n"                              \
+    "}\n"                                                                               \
+    "static uint64_t rect(uint32_t gx, uint32_t x0, uint32_t x1, uint32_t addr) {\n"  \
+    "    uint32_t a = ttm_bank_table()->l1_xy[x0], b = ttm_bank_table()->l1_xy[9 * gx + x1];\n" \
+    "    return get_noc_multicast_addr(a & 0x3F, a >> 6, b & 0x3F, b >> 6, addr);\n"    \
+    "}\n"
+
+static const char noc_heavy_brisc[] =
+    NOC_HEAVY_COMMON
+    "void kernel_main(void) {\n"
+    "    uint32_t base = get_common_arg_val(0), n = get_common_arg_val(1);\n"
+    "    uint32_t gx = get_common_arg_val(2), c1 = get_common_arg_val(3);\n"
+    "    uint32_t me = my_logical_y() * gx + my_logical_x(), right = (me + 1) % n;\n"
+    "    volatile uint32_t *blk = (volatile uint32_t *)(uintptr_t)base;\n"
+    "    volatile uint32_t *res = (volatile uint32_t *)(uintptr_t)(base + 4096);\n"
+    "    for (uint32_t k = 0; k < 256; k++) blk[k] = me * 1000 + k;\n"
+    "    noc_async_write(base, at(right, base + 1024), 1024);\n"
+    "    noc_inline_dw_write(at(right, TTM_STREAM_REG_ADDR(40, 8)), 0x100 + me);\n"
+    "    noc_async_write_barrier();\n"
+    "    noc_semaphore_inc(at(right, get_semaphore(0)), 1);\n"
+    "    noc_async_atomic_barrier();\n"
+    "    noc_semaphore_wait(SEM(0), 1);\n"
+    "    res[0] = *(volatile uint32_t *)(uintptr_t)TTM_STREAM_REG_ADDR(40, 8);\n"
+    "    uint32_t sum = 0;\n"
+    "    for (uint32_t k = 0; k < 256; k++) sum = sum * 31 + blk[256 + k];\n"
+    "    res[1] = sum;\n"
+    "    noc_async_read(at(right, TTM_NIU_BASE(0) + TTM_NOC_ID_LOGICAL), base + 4096 + 8, 4);\n"
+    "    noc_async_read_barrier();\n"
+    "    noc_semaphore_inc(at(0, get_semaphore(1)), 1);\n"
+    "    noc_async_atomic_barrier();\n"
+    "    if (me == 0) {\n"
+    "        noc_semaphore_wait(SEM(1), n);\n"
+    "        res[3] = *SEM(1);\n"
+    "        for (uint32_t k = 0; k < 256; k++) blk[512 + k] = 0xA0000000u + k;\n"
+    "        noc_async_write_multicast_loopback_src(base + 2048, rect(gx, 0, c1, base + 2048), 1024, 10 * (c1 + 1));\n"
+    "        noc_async_write_multicast(base + 2048, rect(gx, c1 + 1, gx - 1, base + 2048), 1024, 10 * (gx - c1 - 1));\n"
+    "        noc_async_write_barrier();\n"
+    "        *SEM(2) = 1;\n"
+    "        noc_semaphore_set_multicast(get_semaphore(2), rect(gx, 0, c1, get_semaphore(2)), 10 * (c1 + 1) - 1);\n"
+    "        noc_semaphore_set_multicast(get_semaphore(2), rect(gx, c1 + 1, gx - 1, get_semaphore(2)), 10 * (gx - c1 - 1));\n"
+    "        noc_async_write_barrier();\n"
+    "    } else {\n"
+    "        noc_semaphore_wait(SEM(2), 1);\n"
+    "    }\n"
+    "}\n";
+
+static const char noc_heavy_ncrisc[] =
+    NOC_HEAVY_COMMON
+    "void kernel_main(void) {\n"
+    "    uint32_t base = get_common_arg_val(0), n = get_common_arg_val(1);\n"
+    "    uint32_t gx = get_common_arg_val(2), c1 = get_common_arg_val(3);\n"
+    "    uint32_t me = my_logical_y() * gx + my_logical_x(), left = (me + n - 1) % n;\n"
+    "    volatile uint32_t *blk = (volatile uint32_t *)(uintptr_t)base;\n"
+    "    if (me == n - 1) {\n"
+    "        for (uint32_t k = 0; k < 256; k++) blk[768 + k] = 0xB0000000u + k * 3;\n"
+    "        noc_async_write_multicast_loopback_src(base + 3072, rect(gx, c1 + 1, gx - 1, base + 3072), 1024, 10 * (gx - c1 - 1));\n"
+    "        noc_async_write_multicast(base + 3072, rect(gx, 0, c1, base + 3072), 1024, 10 * (c1 + 1));\n"
+    "        noc_async_write_barrier();\n"
+    "        *SEM(3) = 1;\n"
+    "        noc_semaphore_set_multicast(get_semaphore(3), rect(gx, c1 + 1, gx - 1, get_semaphore(3)), 10 * (gx - c1 - 1) - 1);\n"
+    "        noc_semaphore_set_multicast(get_semaphore(3), rect(gx, 0, c1, get_semaphore(3)), 10 * (c1 + 1));\n"
+    "        noc_async_write_barrier();\n"
+    "    } else {\n"
+    "        noc_semaphore_wait(SEM(3), 1);\n"
+    "    }\n"
+    "    noc_semaphore_wait_min(SEM(0), 1);\n"
+    "    noc_async_read(at(left, base), base + 5120, 1024);\n"
+    "    noc_async_read_barrier();\n"
+    "}\n";
+
+static int noc_heavy(ttm_device *dev, struct rec *r)
+{
+    struct ttm_chip *c = &dev->chip;
+    uint32_t n = c->n_workers, page = 8192;
+    /* Rectangle 1: the logical columns whose translated x run on without a gap. */
+    uint32_t c1 = 0;
+    while (c1 + 1 < c->grid_x && c->col_x[c1 + 1] == c->col_x[c1] + 1)
+        c1++;
+    ttm_buffer *b;
+    ttm_program *p;
+    ttm_kernel *kb, *kn;
+    TRY(ttm_buffer_create_interleaved(dev, (uint64_t)n * page, page, TTM_BUFFER_L1, &b));
+    uint8_t *zero = calloc(n, page);
+    if (!zero)
+        return -ENOMEM;
+    int rc = ttm_buffer_write(b, 0, zero, (uint64_t)n * page);
+    free(zero);
+    TRY(rc);
+    TRY(ttm_program_create(dev, &p));
+    struct ttm_core_range all = {0, 0, c->grid_x - 1, c->grid_y - 1};
+    struct ttm_kernel_opts ob = {.argsz = sizeof ob, .processor = TTM_RISCV_0, .noc = 0};
+    struct ttm_kernel_opts on = {.argsz = sizeof on, .processor = TTM_RISCV_1, .noc = 1};
+    TRY(ttm_kernel_create_dataflow_from_string(p, noc_heavy_brisc, &all, 1, &ob, &kb));
+    TRY(ttm_kernel_create_dataflow_from_string(p, noc_heavy_ncrisc, &all, 1, &on, &kn));
+    uint32_t args[4] = {(uint32_t)ttm_buffer_address(b), n, c->grid_x, c1};
+    TRY(ttm_set_common_runtime_args(p, kb, args, 4));
+    TRY(ttm_set_common_runtime_args(p, kn, args, 4));
+    TRY(ttm_program_launch(dev, p, 0));
+    uint8_t *got = malloc((size_t)n * page);
+    if (!got)
+        return -ENOMEM;
+    rc = ttm_buffer_read(b, 0, got, (uint64_t)n * page);
+    if (!rc)
+        rec_section(r, "noc-heavy buffer", got, (size_t)n * page);
+    /* The host's own expectation of every worker's page. */
+    for (uint32_t me = 0; !rc && me < n; me++) {
+        const uint32_t *w = (const uint32_t *)(got + (size_t)me * page);
+        uint32_t left = (me + n - 1) % n, right = (me + 1) % n, sum = 0;
+        struct chip_worker rw = chip_worker_at(c, right % c->grid_x, right / c->grid_x);
+        for (uint32_t k = 0; k < 256; k++) {
+            EXPECT(w[k] == me * 1000 + k && w[256 + k] == left * 1000 + k &&
+                       w[512 + k] == 0xA0000000u + k && w[768 + k] == 0xB0000000u + k * 3 &&
+                       w[1280 + k] == left * 1000 + k,
+                   "worker %u word %u", me, k);
+            sum = sum * 31 + left * 1000 + k;
+        }
+        EXPECT(w[1024] == 0x100 + left, "worker %u stream register 0x%x", me, w[1024]);
+        EXPECT(w[1025] == sum, "worker %u checksum", me);
+        EXPECT((w[1026] & 0xFFF) == (rw.x | (uint32_t)rw.y << 6), "worker %u NOC_ID_LOGICAL 0x%x",
+               me, w[1026]);
+        EXPECT(me || w[1027] == n, "counter %u", w[1027]);
+    }
+    free(got);
+    TRY(rc);
+    /* Semaphores live in the kernel-config image. */
+    struct ttm_launch_msg msg;
+    struct chip_worker w0 = chip_worker_at(c, 0, 0);
+    TRY(chip_read(c, w0.x, w0.y, TTM_L1_MAILBOX + offsetof(struct ttm_mailbox, launch), &msg,
+                  sizeof msg));
+    for (uint32_t i = 0; i < n; i += 23)
+        TRY(rec_l1(r, dev, i % c->grid_x, i / c->grid_x, msg.kernel_config_base + msg.sem_offset,
+                   4 * 16, "semaphores"));
+    TRY(rec_mailboxes(r, dev, "mailboxes after noc-heavy"));
+    ttm_program_destroy(p);
+    ttm_buffer_destroy(b);
+    return 0;
+}
+DIFF_TEST(noc_heavy)
+
+/* Host memory behind the PCIe tile: a kernel reads a page the host wrote there, adds 1 to
+ * every word and writes it back to the next page, all through NoC addresses with bit 60
+ * set (the device's view of host memory). */
+static const char host_mem_kernel[] =
+    "#include <ttm/kernel/dataflow.h>\n"
+    "void kernel_main(void) {\n"
+    "    uint64_t host = (uint64_t)get_arg_val(1) << 32 | get_arg_val(0);\n"
+    "    uint32_t l1 = get_arg_val(2), px = get_arg_val(3), py = get_arg_val(4);\n"
+    "    uint64_t a = get_noc_addr(px, py, 0) | host;\n"
+    "    noc_async_read(a, l1, 4096);\n"
+    "    noc_async_read_barrier();\n"
+    "    volatile uint32_t *w = (volatile uint32_t *)(uintptr_t)l1;\n"
+    "    for (uint32_t i = 0; i < 1024; i++) w[i] += 1;\n"
+    "    noc_async_write(l1, a + 4096, 4096);\n"
+    "    noc_async_write_barrier();\n"
+    "}\n";
+
+static int host_memory(ttm_device *dev, struct rec *r)
+{
+    struct ttm_pcie *pcie = &dev->chip.pcie;
+    void *host;
+    uint64_t noc_addr;
+    TRY(pcie->ops->host_mem_alloc(pcie, 3 * 4096, &host, &noc_addr));
+    uint32_t *w = host;
+    for (uint32_t i = 0; i < 1024; i++)
+        w[i] = i * 7 + 3;
+    ttm_buffer *b = NULL;
+    ttm_program *p = NULL;
+    ttm_kernel *k;
+    struct ttm_core_range one = {4, 6, 4, 6};
+    struct ttm_kernel_opts o = {.argsz = sizeof o, .processor = TTM_RISCV_0, .noc = 0};
+    int rc = ttm_buffer_create_interleaved(dev, 140 * 4096, 4096, TTM_BUFFER_L1, &b);
+    if (!rc)
+        rc = ttm_program_create(dev, &p);
+    if (!rc)
+        rc = ttm_kernel_create_dataflow_from_string(p, host_mem_kernel, &one, 1, &o, &k);
+    uint32_t args[5] = {(uint32_t)noc_addr, (uint32_t)(noc_addr >> 32),
+                        (uint32_t)ttm_buffer_address(b), BH_XLAT_PCIE_X, BH_XLAT_PCIE_Y};
+    if (!rc)
+        rc = ttm_set_runtime_args(p, k, 4, 6, args, 5);
+    if (!rc)
+        rc = ttm_program_launch(dev, p, 0);
+    if (!rc)
+        rec_section(r, "host memory", host, 3 * 4096);
+    for (uint32_t i = 0; !rc && i < 3072; i++) {
+        uint32_t want = i < 2048 ? (i % 1024) * 7 + 3 + (i >= 1024) : 0;
+        if (w[i] != want) {
+            printf("  expectation failed: host word %u is 0x%x, not 0x%x\n", i, w[i], want);
+            rc = -EPROTO;
+        }
+    }
+    char faults[256] = "";
+    if (!rc && pcie->ops->take_faults && pcie->ops->take_faults(pcie, faults, sizeof faults)) {
+        printf("  expectation failed: device faults: %s\n", faults);
+        rc = -EPROTO;
+    }
+    if (p)
+        ttm_program_destroy(p);
+    if (b)
+        ttm_buffer_destroy(b);
+    pcie->ops->host_mem_free(pcie, host, 3 * 4096);
+    return rc;
+}
+DIFF_TEST(host_memory)
+
+/* Error paths a simulator can take: a kernel that never finishes is reported (the PCs only
+ * where the backend has PC snapshots, so they are left out of the comparison) and the
+ * device runs a good program on the same cores afterwards; a compile error and bad
+ * arguments are refused alike. */
+static const char hang_kernel[] =
+    "#include <ttm/kernel/dataflow.h>\n"
+    "void kernel_main(void) { cb_wait_front(5, 1); }\n";
+
+/* The message without "pc 0x... " parts. */
+static void strip_pcs(char *s)
+{
+    char *p;
+    while ((p = strstr(s, "pc 0x"))) {
+        char *e = p + 5;
+        while ((*e >= '0' && *e <= '9') || (*e >= 'a' && *e <= 'f'))
+            e++;
+        if (*e == ' ')
+            e++;
+        memmove(p, e, strlen(e) + 1);
+    }
+}
+
+static int errors(ttm_device *dev, struct rec *r)
+{
+    ttm_program *p;
+    ttm_kernel *k;
+    struct ttm_core_range two = {3, 4, 4, 4};
+    struct ttm_kernel_opts o = {.argsz = sizeof o, .processor = TTM_RISCV_0, .noc = 0};
+    TRY(ttm_program_create(dev, &p));
+    TRY(ttm_cb_create(p, &two, 1, 5, 4096, 4096, TTM_FORMAT_RAW, NULL));
+    TRY(ttm_kernel_create_dataflow_from_string(p, hang_kernel, &two, 1, &o, &k));
+    int rc = ttm_program_launch(dev, p, 300);
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", ttm_last_error());
+    EXPECT(rc == -ETIMEDOUT, "hang: launch returned %d: %s", rc, msg);
+    EXPECT(strstr(msg, "(3,4): BRISC") && strstr(msg, "(4,4): BRISC") &&
+               strstr(msg, "in its kernel"),
+           "hang message: %s", msg);
+    strip_pcs(msg);
+    rec_text(r, "hang report", "%d %s", rc, msg);
+    ttm_program_destroy(p);
+    TRY(rec_mailboxes(r, dev, "mailboxes after the hang"));
+    struct add1 a = {0};
+    rc = add1_setup(dev, two, 2, 4096, &a);
+    if (!rc)
+        rc = add1_run(dev, &a, 77, r, "add1 after the hang");
+    add1_free(&a);
+    TRY(rc);
+
+    TRY(ttm_program_create(dev, &p));
+    rc = ttm_kernel_create_dataflow_from_string(
+        p, "#include <ttm/kernel/dataflow.h>\nvoid kernel_main(void) { nope(); }\n", &two, 1, &o, &k);
+    rec_u32(r, "compile error rc", (uint32_t)rc);
+    struct ttm_core_range outside = {0, 0, dev->chip.grid_x, 0};
+    rc = ttm_kernel_create_dataflow_from_string(p, hang_kernel, &outside, 1, &o, &k);
+    rec_text(r, "range error", "%d %s", rc, ttm_last_error());
+    ttm_program_destroy(p);
+    ttm_buffer *b;
+    rc = ttm_buffer_create_interleaved(dev, 1ull << 40, 4096, TTM_BUFFER_DRAM, &b);
+    rec_text(r, "huge buffer", "%d %s", rc, ttm_last_error());
+    return 0;
+}
+DIFF_TEST(errors)
+
+/* The rv32 ISA suite (tests/rv32: the self-checking isa_*.S programs and the C
+ * cross-check) on one worker's BRISC, loaded and released through the chip layer as a
+ * host would: the two RISC-V models must agree on every result word. */
+static const char *const isa_progs[] = {
+    "isa_alu", "isa_branch", "isa_mem", "isa_mul", "isa_zba", "isa_zbb", "isa_amo",
+    "isa_fence", "isa_csr", "crosscheck",
+};
+
+/* build/rv32/<name>.bin, next to this binary's directory. */
+static int load_bin(const char *name, uint8_t **data, size_t *len)
+{
+    char exe[4096], path[4200];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return -ENOENT;
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (slash)
+        *slash = 0;
+    snprintf(path, sizeof path, "%s/../rv32/%s.bin", exe, name);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        printf("  cannot open %s (run make all)\n", path);
+        return -ENOENT;
+    }
+    *data = read_file(fd, len);
+    close(fd);
+    return *data ? 0 : -ENOMEM;
+}
+
+struct rv_wait {
+    struct ttm_chip *c;
+    uint32_t x, y, done;
+};
+
+static int rv_done(void *arg)
+{
+    struct rv_wait *w = arg;
+    int rc = chip_read32(w->c, w->x, w->y, RV_DONE, &w->done);
+    return rc ? rc : w->done != 0;
+}
+
+static int rv32_isa(ttm_device *dev, struct rec *r)
+{
+    struct ttm_chip *c = &dev->chip;
+    struct chip_worker w = chip_worker_at(c, 0, 0);
+    static uint8_t zero[RV_SIG + 4 * XC_MAX_WORDS];
+    for (size_t i = 0; i < sizeof isa_progs / sizeof isa_progs[0]; i++) {
+        uint8_t *bin;
+        size_t len;
+        TRY(load_bin(isa_progs[i], &bin, &len));
+        /* Hold the worker's cores, clear its L1 up to the results, load, release BRISC. */
+        int rc = chip_write32(c, w.x, w.y, BH_SOFT_RESET_0, BH_RESET_ALL_RISCS);
+        if (!rc)
+            rc = chip_write(c, w.x, w.y, 0, zero, sizeof zero);
+        if (!rc)
+            rc = chip_write(c, w.x, w.y, 0, bin, len);
+        free(bin);
+        if (!rc)
+            rc = chip_write32(c, w.x, w.y, BH_SOFT_RESET_0, BH_RESET_ALL_RISCS & ~BH_RESET_BRISC);
+        struct rv_wait wait = {c, w.x, w.y, 0};
+        if (!rc)
+            rc = chip_poll(c, rv_done, &wait, 5000);
+        EXPECT(!rc && wait.done == RV_DONE_PASS, "%s: rc %d, done 0x%x", isa_progs[i], rc,
+               wait.done);
+        char name[64];
+        snprintf(name, sizeof name, "%s results", isa_progs[i]);
+        TRY(rec_l1(r, dev, 0, 0, RV_SIG - 4, 4 + 4 * XC_MAX_WORDS, name));
+        if (!strcmp(isa_progs[i], "crosscheck")) {
+            /* The same code compiled for the host gives the same words. */
+            uint32_t want[XC_MAX_WORDS], got[1 + XC_MAX_WORDS];
+            uint32_t n = xc_run(want, XC_SEED);
+            TRY(chip_read(c, w.x, w.y, RV_SIG - 4, got, sizeof got));
+            EXPECT(got[0] == n && !memcmp(got + 1, want, 4 * n), "crosscheck: %u words, "
+                   "host %u", got[0], n);
+        }
+    }
+    /* The worker runs test code now: put it back in reset before the device closes. */
+    return chip_write32(c, w.x, w.y, BH_SOFT_RESET_0, BH_RESET_ALL_RISCS);
+}
+DIFF_TEST(rv32_isa)
+
+/* ---- The ttsim backend itself ---- */
+
+/* Run fn in a child with the given TTSIM_LIB (NULL: unset); the child's exit status is
+ * the test's verdict (0 pass), its output shown on failure. */
+static void in_child(const char *lib, int (*fn)(void))
+{
+    int out_fd = temp_fd();
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(out_fd, 1);
+        dup2(out_fd, 2);
+        setvbuf(stdout, NULL, _IONBF, 0);
+        if (lib)
+            setenv("TTSIM_LIB", lib, 1);
+        else
+            unsetenv("TTSIM_LIB");
+        _exit(fn() ? 1 : 0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+        size_t len;
+        char *out = (char *)read_file(out_fd, &len);
+        if (out)
+            show_output(out, len);
+        free(out);
+        test_fail_at(__FILE__, __LINE__, "child status 0x%x", status);
+    }
+    close(out_fd);
+}
+
+#define CHILD_CHECK(cond)                                                               \
+    do {                                                                                \
+        if (!(cond)) {                                                                  \
+            printf("failed: %s (last error: %s)\n", #cond, ttm_last_error());          \
+            return 1;                                                                   \
+        }                                                                               \
+    } while (0)
+
+static int open_errors(void)
+{
+    ttm_device *dev;
+    const char *lib = getenv("TTSIM_LIB");
+    int rc = open_device("ttsim", &dev);
+    if (!lib) {
+        CHILD_CHECK(rc == -ENOENT && strstr(ttm_last_error(), "TTSIM_LIB is not set"));
+    } else if (!strcmp(lib, "/nonexistent/libttsim.so")) {
+        CHILD_CHECK(rc == -ENOENT && strstr(ttm_last_error(), "cannot load") &&
+                    strstr(ttm_last_error(), "No such file"));
+    } else {
+        CHILD_CHECK(rc < 0 && strstr(ttm_last_error(), "backend ttsim"));
+        printf("%s\n", ttm_last_error());
+    }
+    return 0;
+}
+
+/* A stand-in for libttsim: `kind` 0 lacks libttsim_clock, 1 simulates a Wormhole. */
+static const char fake_lib_src[] =
+    "#include <stdint.h>\n"
+    "void libttsim_init(void) {}\n"
+    "void libttsim_exit(void) {}\n"
+    "void libttsim_set_pci_dma_mem_callbacks(void *r, void *w) { (void)r; (void)w; }\n"
+    "uint32_t libttsim_pci_config_rd32(uint32_t d, uint32_t o) { (void)d; return o ? 0 : 0x401E1E52u; }\n"
+    "void libttsim_pci_mem_rd_bytes(uint64_t a, void *p, uint32_t n) { (void)a; (void)p; (void)n; }\n"
+    "void libttsim_pci_mem_wr_bytes(uint64_t a, const void *p, uint32_t n) { (void)a; (void)p; (void)n; }\n"
+    "#if KIND\n"
+    "void libttsim_clock(uint32_t n) { (void)n; }\n"
+    "#endif\n";
+
+static int build_fake(const char *dir, int kind, char *path, size_t n)
+{
+    char src[256], cmd[1024];
+    snprintf(src, sizeof src, "%s/fake.c", dir);
+    snprintf(path, n, "%s/fake%d.so", dir, kind);
+    FILE *f = fopen(src, "w");
+    if (!f)
+        return -1;
+    fputs(fake_lib_src, f);
+    fclose(f);
+    const char *cc = getenv("CC");
+    snprintf(cmd, sizeof cmd, "%s -shared -fPIC -DKIND=%d -o '%s' '%s' 2>/dev/null",
+             cc && *cc ? cc : "cc", kind, path, src);
+    return system(cmd) ? -1 : 0;
+}
+
+static int expect_missing_clock(void)
+{
+    ttm_device *dev;
+    CHILD_CHECK(open_device("ttsim", &dev) == -ENOEXEC);
+    CHILD_CHECK(strstr(ttm_last_error(), "not a libttsim: missing libttsim_clock"));
+    return 0;
+}
+
+static int expect_wrong_chip(void)
+{
+    ttm_device *dev;
+    CHILD_CHECK(open_device("ttsim", &dev) == -ENODEV);
+    CHILD_CHECK(strstr(ttm_last_error(), "1e52:401e, not a Blackhole"));
+    /* The library stays loaded and initialised; a second open says the same. */
+    CHILD_CHECK(open_device("ttsim", &dev) == -ENODEV);
+    CHILD_CHECK(strstr(ttm_last_error(), "not a Blackhole"));
+    return 0;
+}
+
+/* Runs without TTSIM_LIB: no real simulator is involved. */
+TEST(ttsim_missing_or_wrong_library_is_a_clear_error)
+{
+    in_child(NULL, open_errors);
+    in_child("/nonexistent/libttsim.so", open_errors);
+    char dir[] = "/tmp/ttm-fake-ttsim-XXXXXX", path[256];
+    CHECK(mkdtemp(dir));
+    if (build_fake(dir, 0, path, sizeof path) == 0)
+        in_child(path, expect_missing_clock);
+    else
+        printf("  (no C compiler for the fake libraries: only the unset and missing cases)\n");
+    if (build_fake(dir, 1, path, sizeof path) == 0)
+        in_child(path, expect_wrong_chip);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+}
+
+static int one_per_process(void)
+{
+    ensure_cache_dir();
+    ttm_device *a, *b;
+    CHILD_CHECK(open_device("ttsim", &a) == 0);
+    CHILD_CHECK(open_device("ttsim", &b) == -EBUSY);
+    CHILD_CHECK(strstr(ttm_last_error(), "already open"));
+    CHILD_CHECK(ttm_device_close(a) == 0);
+    /* Reopened: the same simulator, booted again, runs a program. */
+    for (int round = 0; round < 2; round++) {
+        CHILD_CHECK(open_device("ttsim", &b) == 0);
+        struct add1 x = {0};
+        struct rec r = {0};
+        CHILD_CHECK(add1_setup(b, (struct ttm_core_range){2, 2, 5, 3}, 2, 4096, &x) == 0);
+        CHILD_CHECK(add1_run(b, &x, 5 + round, &r, "add1") == 0);
+        add1_free(&x);
+        free(r.p);
+        CHILD_CHECK(ttm_device_close(b) == 0);
+    }
+    /* Another library cannot replace the loaded one. */
+    setenv("TTSIM_LIB", "/some/other/libttsim.so", 1);
+    CHILD_CHECK(open_device("ttsim", &b) == -EBUSY);
+    CHILD_CHECK(strstr(ttm_last_error(), "already loaded"));
+    return 0;
+}
+
+TEST(ttsim_is_one_simulator_per_process_reused_after_close)
+{
+    const char *why = skip_reason();
+    if (why)
+        SKIP("%s", why);
+    in_child(getenv("TTSIM_LIB"), one_per_process);
+}
+
+static int refused_accesses(void)
+{
+    ttm_device *dev;
+    dispatch_mode = TTM_DISPATCH_SLOW;
+    CHILD_CHECK(open_device("ttsim", &dev) == 0);
+    struct ttm_pcie *p = &dev->chip.pcie;
+    uint32_t v = 0;
+    uint8_t twelve[12] = {0};
+    /* The TLB registers are write-only and take 32-bit words; config space ends at 0x40;
+     * window accesses stay inside one window. None of these may reach ttsim. */
+    CHILD_CHECK(p->ops->bar_read(p, 0, BH_TLB_CFG_BASE, &v, 4) == -ENOTSUP);
+    CHILD_CHECK(p->ops->bar_write(p, 0, BH_TLB_CFG_BASE, twelve, 12) == -EINVAL);
+    CHILD_CHECK(strstr(ttm_last_error(), "32-bit writes only"));
+    CHILD_CHECK(p->ops->bar_write(p, 0, BH_TLB_CFG_BASE + 2, &v, 4) == -EINVAL);
+    CHILD_CHECK(p->ops->config_read32(p, 0x100, &v) == -EINVAL);
+    CHILD_CHECK(p->ops->bar_read(p, 0, BH_TLB_2M_SIZE - 4, twelve, 8) == -EINVAL);
+    CHILD_CHECK(p->ops->bar_read(p, 0, BH_ARC_APB_BAR0, &v, 4) == -ENOTSUP);
+    CHILD_CHECK(p->ops->bar_read(p, 2, 0, &v, 4) == -EINVAL);
+    CHILD_CHECK(p->ops->config_read32(p, 0, &v) == 0 && v == (0x1E52u | 0xB140u << 16));
+    CHILD_CHECK((p->ops->caps & TTM_PCIE_CAP_PC_SNAPSHOT) == 0);
+    /* Still usable afterwards. */
+    CHILD_CHECK(chip_read32(&dev->chip, BH_ARC_X, BH_ARC_Y, BH_ARC_BOOT_STATUS, &v) == 0 && v == 5);
+    /* A device read of host memory no region covers answers all-ones and is reported by
+     * take_faults (ttsim's DMA callbacks cannot fail the access). */
+    ensure_cache_dir();
+    ttm_program *prog;
+    ttm_kernel *k;
+    struct ttm_core_range one = {2, 2, 2, 2};
+    struct ttm_kernel_opts o = {.argsz = sizeof o, .processor = TTM_RISCV_0, .noc = 0};
+    uint32_t args[5] = {0x100, 1u << 28, 0x60000, BH_XLAT_PCIE_X, BH_XLAT_PCIE_Y};
+    CHILD_CHECK(ttm_program_create(dev, &prog) == 0);
+    CHILD_CHECK(ttm_kernel_create_dataflow_from_string(prog, host_mem_kernel, &one, 1, &o, &k) == 0);
+    CHILD_CHECK(ttm_set_runtime_args(prog, k, 2, 2, args, 5) == 0);
+    CHILD_CHECK(ttm_program_launch(dev, prog, 0) == 0);
+    char faults[512];
+    CHILD_CHECK(p->ops->take_faults(p, faults, sizeof faults) == 2); /* the read, the write */
+    CHILD_CHECK(strstr(faults, "device read of 4096 bytes at host offset 0x100 reached no "
+                               "host memory"));
+    struct chip_worker w = chip_worker_at(&dev->chip, 2, 2);
+    CHILD_CHECK(chip_read32(&dev->chip, w.x, w.y, 0x60000, &v) == 0 && v == 0); /* 0xFFFFFFFF + 1 */
+    CHILD_CHECK(p->ops->take_faults(p, faults, sizeof faults) == 0);
+    ttm_program_destroy(prog);
+    CHILD_CHECK(ttm_device_close(dev) == 0);
+    return 0;
+}
+
+TEST(ttsim_refuses_accesses_it_would_die_on)
+{
+    const char *why = skip_reason();
+    if (why)
+        SKIP("%s", why);
+    in_child(getenv("TTSIM_LIB"), refused_accesses);
+}
