@@ -4,7 +4,8 @@
  * Reader (NCRISC, NoC 1): args {src buffer, first page, pages}, common arg {page size};
  * moves each page from the interleaved DRAM buffer into circular buffer 0.
  * Writer (BRISC, NoC 0): args {dst buffer, first page, pages}, common arg {page size};
- * adds 1 to every 32-bit word of each page and writes it to the output buffer.
+ * adds 1 (or the define ADD) to every 32-bit word of each page and writes it to the
+ * output buffer.
  */
 #ifndef TTM_EXAMPLES_ADD1_KERNELS_H
 #define TTM_EXAMPLES_ADD1_KERNELS_H
@@ -24,6 +25,7 @@ static const char add1_reader_src[] =
 
 static const char add1_writer_src[] =
     "#include <ttm/kernel/dataflow.h>\n"
+    "#ifndef ADD\n#define ADD 1\n#endif\n"
     "void kernel_main(void) {\n"
     "    uint32_t dst = get_arg_val(0), first = get_arg_val(1), n = get_arg_val(2);\n"
     "    uint32_t page = get_common_arg_val(0);\n"
@@ -31,7 +33,7 @@ static const char add1_writer_src[] =
     "        cb_wait_front(0, 1);\n"
     "        volatile uint32_t *w = (volatile uint32_t *)get_read_ptr(0);\n"
     "        for (uint32_t i = 0; i < page / 4; i++)\n"
-    "            w[i] += 1;\n"
+    "            w[i] += ADD;\n"
     "        noc_async_write(get_read_ptr(0), interleaved_noc_addr(dst, page, 1, p, 0), page);\n"
     "        noc_async_write_barrier();\n"
     "        cb_pop_front(0, 1);\n"

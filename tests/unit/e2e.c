@@ -13,36 +13,7 @@
 
 #define PAGE 4096u
 
-static const char reader_src[] =
-    "#include <ttm/kernel/dataflow.h>\n"
-    "void kernel_main(void) {\n"
-    "    uint32_t src = get_arg_val(0), first = get_arg_val(1), n = get_arg_val(2);\n"
-    "    uint32_t page = get_common_arg_val(0);\n"
-    "    for (uint32_t p = first; p < first + n; p++) {\n"
-    "        cb_reserve_back(0, 1);\n"
-    "        noc_async_read(interleaved_noc_addr(src, page, 1, p, 0), get_write_ptr(0), page);\n"
-    "        noc_async_read_barrier();\n"
-    "        cb_push_back(0, 1);\n"
-    "    }\n"
-    "}\n";
-
-/* Adds ADD (a define, default 1) to every word on the way out. */
-static const char writer_src[] =
-    "#include <ttm/kernel/dataflow.h>\n"
-    "#ifndef ADD\n#define ADD 1\n#endif\n"
-    "void kernel_main(void) {\n"
-    "    uint32_t dst = get_arg_val(0), first = get_arg_val(1), n = get_arg_val(2);\n"
-    "    uint32_t page = get_common_arg_val(0);\n"
-    "    for (uint32_t p = first; p < first + n; p++) {\n"
-    "        cb_wait_front(0, 1);\n"
-    "        volatile uint32_t *w = (volatile uint32_t *)get_read_ptr(0);\n"
-    "        for (uint32_t i = 0; i < page / 4; i++)\n"
-    "            w[i] += ADD;\n"
-    "        noc_async_write(get_read_ptr(0), interleaved_noc_addr(dst, page, 1, p, 0), page);\n"
-    "        noc_async_write_barrier();\n"
-    "        cb_pop_front(0, 1);\n"
-    "    }\n"
-    "}\n";
+#include "../../examples/add1_kernels.h"
 
 /* Every test runs in both dispatch modes, slow then fast (see MODES below). */
 static uint32_t mode = TTM_DISPATCH_SLOW;
@@ -81,8 +52,8 @@ static int add_setup(ttm_device *dev, struct ttm_core_range r, uint32_t per_core
     snprintf(defs, sizeof defs, "ADD=%d", add);
     struct ttm_kernel_opts ro = {.argsz = sizeof ro, .processor = TTM_RISCV_1, .noc = 1};
     struct ttm_kernel_opts wo = {.argsz = sizeof wo, .processor = TTM_RISCV_0, .noc = 0, .defines = defs};
-    if ((rc = ttm_kernel_create_dataflow_from_string(a->prog, reader_src, &r, 1, &ro, &a->reader)) ||
-        (rc = ttm_kernel_create_dataflow_from_string(a->prog, writer_src, &r, 1, &wo, &a->writer)) ||
+    if ((rc = ttm_kernel_create_dataflow_from_string(a->prog, add1_reader_src, &r, 1, &ro, &a->reader)) ||
+        (rc = ttm_kernel_create_dataflow_from_string(a->prog, add1_writer_src, &r, 1, &wo, &a->writer)) ||
         (rc = ttm_set_common_runtime_args(a->prog, a->reader, &page, 1)) ||
         (rc = ttm_set_common_runtime_args(a->prog, a->writer, &page, 1)))
         return rc;
@@ -297,21 +268,21 @@ static void bad_arguments_are_refused_with_a_reason_in_mode(void)
     CHECK_EQ(ttm_program_create(dev, &p), 0);
     struct ttm_device_info info = {.argsz = sizeof info};
     CHECK_EQ(ttm_device_info(dev, &info), 0);
-    CHECK_EQ(make_kernel(p, reader_src, (struct ttm_core_range){0, 0, info.grid_x, 0}, 1, 1, &k),
+    CHECK_EQ(make_kernel(p, add1_reader_src, (struct ttm_core_range){0, 0, info.grid_x, 0}, 1, 1, &k),
              -EINVAL);
     char grid[32];
     snprintf(grid, sizeof grid, "outside the %ux10", info.grid_x);
     CHECK(strstr(ttm_last_error(), grid) != NULL);
-    CHECK_EQ(make_kernel(p, reader_src, (struct ttm_core_range){2, 0, 1, 0}, 1, 1, &k), -EINVAL);
-    CHECK_EQ(make_kernel(p, reader_src, (struct ttm_core_range){0, 0, 1, 1}, 2, 1, &k), -EINVAL);
-    CHECK_EQ(make_kernel(p, reader_src, (struct ttm_core_range){0, 0, 1, 1}, 1, 1, &k), 0);
+    CHECK_EQ(make_kernel(p, add1_reader_src, (struct ttm_core_range){2, 0, 1, 0}, 1, 1, &k), -EINVAL);
+    CHECK_EQ(make_kernel(p, add1_reader_src, (struct ttm_core_range){0, 0, 1, 1}, 2, 1, &k), -EINVAL);
+    CHECK_EQ(make_kernel(p, add1_reader_src, (struct ttm_core_range){0, 0, 1, 1}, 1, 1, &k), 0);
     uint32_t args[300] = {0};
     CHECK_EQ(ttm_set_runtime_args(p, k, 5, 5, args, 3), -EINVAL);     /* core without it */
     CHECK_EQ(ttm_set_runtime_args(p, k, 0, 0, args, 300), -EINVAL);   /* too many */
     ttm_kernel *k2;
-    CHECK_EQ(make_kernel(p, reader_src, (struct ttm_core_range){1, 1, 2, 2}, 1, 1, &k2), -EEXIST);
+    CHECK_EQ(make_kernel(p, add1_reader_src, (struct ttm_core_range){1, 1, 2, 2}, 1, 1, &k2), -EEXIST);
     /* Two kernels of one core on one NoC: refused at launch. */
-    CHECK_EQ(make_kernel(p, writer_src, (struct ttm_core_range){0, 0, 1, 1}, 0, 1, &k2), 0);
+    CHECK_EQ(make_kernel(p, add1_writer_src, (struct ttm_core_range){0, 0, 1, 1}, 0, 1, &k2), 0);
     CHECK_EQ(ttm_program_launch(dev, p, 0), -EINVAL);
     CHECK(strstr(ttm_last_error(), "different NoCs") != NULL);
     CHECK_EQ(ttm_kernel_create_compute_from_string(p, "x", &(struct ttm_core_range){0, 0, 0, 0}, 1,
