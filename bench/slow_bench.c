@@ -62,7 +62,7 @@ static int measure(ttm_device *dev, struct ttm_core_range r, double *us, double 
 
 int main(void)
 {
-    struct ttm_device_opts o = {.argsz = sizeof o, .backend = "emu"};
+    struct ttm_device_opts o = {.argsz = sizeof o, .backend = "emu", .dispatch = TTM_DISPATCH_SLOW};
     ttm_device *dev;
     if (ttm_device_create_opts(&o, &dev))
         return fail("opening the emulator");
