@@ -25,7 +25,7 @@ struct cq {
     uint32_t cpl_rd;                   /* completion bytes consumed */
 };
 
-/* Allocate the host memory; the caller boots the dispatch cores with cq_ctrl_init's block. */
+/* Allocate the host memory of the queue; the caller boots the dispatch cores. */
 int cq_open(struct cq *q, struct ttm_chip *chip, struct chip_worker pf, struct chip_worker dp);
 void cq_close(struct cq *q);
 /* Forget all queue state (after the dispatch cores were re-booted). */
