@@ -16,17 +16,28 @@ static uint32_t n_banks(const struct ttm_buffer *b)
     return b->type == TTM_BUFFER_DRAM ? b->dev->chip.n_dram : b->dev->chip.n_workers;
 }
 
-static void bank_xy(const struct ttm_buffer *b, uint32_t bank, uint32_t *x, uint32_t *y)
+void buffer_span(const struct ttm_buffer *b, uint64_t offset, uint64_t size, uint32_t max,
+                 struct buffer_span *s)
 {
     const struct ttm_chip *c = &b->dev->chip;
+    uint32_t banks = n_banks(b);
+    uint64_t page = offset / b->page_size, in_page = offset % b->page_size;
+    uint32_t bank = (uint32_t)(page % banks);
+    uint64_t n = b->page_size - in_page;
+    if (n > size)
+        n = size;
+    if (n > max)
+        n = max;
     if (b->type == TTM_BUFFER_DRAM) {
-        *x = c->dram_x[bank];
-        *y = c->dram_y[bank];
+        s->x = c->dram_x[bank];
+        s->y = c->dram_y[bank];
     } else {
         struct chip_worker w = chip_worker_at(c, bank % c->grid_x, bank / c->grid_x);
-        *x = w.x;
-        *y = w.y;
+        s->x = w.x;
+        s->y = w.y;
     }
+    s->addr = b->addr + page / banks * b->page_size + in_page;
+    s->len = (uint32_t)n;
 }
 
 static struct chip_alloc *allocator(struct ttm_buffer *b)
@@ -119,24 +130,17 @@ static int check_range(const struct ttm_buffer *b, uint64_t offset, const void *
  * run within a page at a time. */
 static int transfer(struct ttm_buffer *b, uint64_t offset, void *host, uint64_t size, bool write)
 {
-    int rc;
-    uint32_t banks = n_banks(b);
     uint8_t *p = host;
     while (size) {
-        uint64_t page = offset / b->page_size, in_page = offset % b->page_size;
-        uint32_t bank = (uint32_t)(page % banks), x, y;
-        uint64_t n = b->page_size - in_page;
-        if (n > size)
-            n = size;
-        bank_xy(b, bank, &x, &y);
-        uint64_t addr = b->addr + page / banks * b->page_size + in_page;
-        rc = write ? chip_write(&b->dev->chip, x, y, addr, p, n)
-                   : chip_read(&b->dev->chip, x, y, addr, p, n);
+        struct buffer_span sp;
+        buffer_span(b, offset, size, UINT32_MAX, &sp);
+        int rc = write ? chip_write(&b->dev->chip, sp.x, sp.y, sp.addr, p, sp.len)
+                       : chip_read(&b->dev->chip, sp.x, sp.y, sp.addr, p, sp.len);
         if (rc)
             return err_wrap(rc, "buffer %s", write ? "write" : "read");
-        p += n;
-        offset += n;
-        size -= n;
+        p += sp.len;
+        offset += sp.len;
+        size -= sp.len;
     }
     return 0;
 }
@@ -159,21 +163,17 @@ VIS int ttm_buffer_read(ttm_buffer *b, uint64_t offset, void *dst, uint64_t size
                         : transfer(b, offset, dst, size, false);
 }
 
-static int check_fast(const ttm_buffer *b)
-{
-    return b->dev->fast ? 0 : err_set(-EPERM, "Mixing fast and slow dispatch is prohibited!");
-}
 
 VIS int ttm_enqueue_write_buffer(ttm_buffer *b, uint64_t offset, const void *src, uint64_t size,
                                  int blocking)
 {
     int rc = check_range(b, offset, src, size);
-    return rc ? rc : (rc = check_fast(b)) ? rc : fast_write_buffer(b, offset, src, size, blocking);
+    return rc ? rc : (rc = api_check_fast(b->dev)) ? rc : fast_write_buffer(b, offset, src, size, blocking);
 }
 
 VIS int ttm_enqueue_read_buffer(ttm_buffer *b, uint64_t offset, void *dst, uint64_t size,
                                 int blocking)
 {
     int rc = check_range(b, offset, dst, size);
-    return rc ? rc : (rc = check_fast(b)) ? rc : fast_read_buffer(b, offset, dst, size, blocking);
+    return rc ? rc : (rc = api_check_fast(b->dev)) ? rc : fast_read_buffer(b, offset, dst, size, blocking);
 }

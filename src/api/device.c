@@ -42,6 +42,14 @@ int api_check_device(const struct ttm_device *dev)
     return 0;
 }
 
+int api_check_fast(const struct ttm_device *dev)
+{
+    int rc = api_check_device(dev);
+    if (!rc && !dev->fast)
+        rc = err_set(-EPERM, "Mixing fast and slow dispatch is prohibited!");
+    return rc;
+}
+
 void api_device_release(struct ttm_device *dev)
 {
     if (--dev->children == 0 && dev->closed)

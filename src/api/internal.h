@@ -74,6 +74,8 @@ struct ttm_program {
 
 /* Shared checks. */
 int api_check_device(const struct ttm_device *dev);
+/* The device is open and in fast dispatch (seed 000: the modes do not mix). */
+int api_check_fast(const struct ttm_device *dev);
 int api_core_set(const struct ttm_device *dev, const struct ttm_core_range *ranges, size_t n,
                  struct core_set *out);
 static inline bool core_set_has(const struct core_set *s, uint32_t i)
@@ -85,6 +87,16 @@ static inline void core_set_add(struct core_set *s, uint32_t i)
     s->bits[i / 64] |= 1ull << (i % 64);
 }
 void api_device_release(struct ttm_device *dev);   /* a child went away */
+
+/* A run of a buffer's bytes within one page: where [offset, offset + min(size, max))
+ * begins, at most to the end of its page (interleaving: page p in bank p % banks). */
+struct buffer_span {
+    uint32_t x, y;              /* the bank's translated NoC coordinates */
+    uint64_t addr;              /* bank-local address */
+    uint32_t len;
+};
+void buffer_span(const struct ttm_buffer *b, uint64_t offset, uint64_t size, uint32_t max,
+                 struct buffer_span *s);
 
 /* src/dispatch/slow.c */
 int slow_launch(struct ttm_device *dev, struct ttm_program *prog, uint32_t timeout_ms);

@@ -350,18 +350,11 @@ VIS int ttm_program_launch(ttm_device *dev, ttm_program *p, uint32_t timeout_ms)
     return fast_finish(dev, timeout_ms);
 }
 
-static int check_fast(ttm_device *dev)
-{
-    int rc = api_check_device(dev);
-    if (!rc && !dev->fast)
-        rc = err_set(-EPERM, "Mixing fast and slow dispatch is prohibited!");
-    return rc;
-}
 
 VIS int ttm_enqueue_program(ttm_device *dev, ttm_program *p)
 {
     int rc = check_program(p);
-    if (rc || (rc = check_fast(dev)))
+    if (rc || (rc = api_check_fast(dev)))
         return rc;
     if (p->dev != dev)
         return err_set(-EINVAL, "the program belongs to another device");
@@ -370,7 +363,7 @@ VIS int ttm_enqueue_program(ttm_device *dev, ttm_program *p)
 
 VIS int ttm_enqueue_record_event(ttm_device *dev, uint64_t *event)
 {
-    int rc = check_fast(dev);
+    int rc = api_check_fast(dev);
     if (rc)
         return rc;
     if (!event)
@@ -380,18 +373,18 @@ VIS int ttm_enqueue_record_event(ttm_device *dev, uint64_t *event)
 
 VIS int ttm_event_wait(ttm_device *dev, uint64_t event, uint32_t timeout_ms)
 {
-    int rc = check_fast(dev);
+    int rc = api_check_fast(dev);
     return rc ? rc : fast_event_wait(dev, event, timeout_ms ? timeout_ms : 10000);
 }
 
 VIS int ttm_event_query(ttm_device *dev, uint64_t event)
 {
-    int rc = check_fast(dev);
+    int rc = api_check_fast(dev);
     return rc ? rc : fast_event_query(dev, event);
 }
 
 VIS int ttm_finish(ttm_device *dev, uint32_t timeout_ms)
 {
-    int rc = check_fast(dev);
+    int rc = api_check_fast(dev);
     return rc ? rc : fast_finish(dev, timeout_ms ? timeout_ms : 10000);
 }

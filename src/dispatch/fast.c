@@ -622,38 +622,6 @@ int fast_enqueue_program(struct ttm_device *dev, struct ttm_program *p)
 
 /* ---- buffers ---- */
 
-struct span {
-    uint32_t x, y;
-    uint64_t addr;
-    uint32_t len;
-};
-
-/* Walk [offset, offset + size) of a buffer as runs within one page, at most `max` bytes. */
-static int next_span(const struct ttm_buffer *b, uint64_t offset, uint64_t size, uint32_t max,
-                     struct span *s)
-{
-    const struct ttm_chip *c = &b->dev->chip;
-    uint32_t banks = b->type == TTM_BUFFER_DRAM ? c->n_dram : c->n_workers;
-    uint64_t page = offset / b->page_size, in = offset % b->page_size;
-    uint32_t bank = (uint32_t)(page % banks);
-    uint64_t n = b->page_size - in;
-    if (n > size)
-        n = size;
-    if (n > max)
-        n = max;
-    if (b->type == TTM_BUFFER_DRAM) {
-        s->x = c->dram_x[bank];
-        s->y = c->dram_y[bank];
-    } else {
-        struct chip_worker w = chip_worker_at(c, bank % c->grid_x, bank / c->grid_x);
-        s->x = w.x;
-        s->y = w.y;
-    }
-    s->addr = b->addr + page / banks * b->page_size + in;
-    s->len = (uint32_t)n;
-    return 0;
-}
-
 /* Commands after this one see every launch before it finished. */
 static int emit_wait_all(struct fast *f)
 {
@@ -674,8 +642,8 @@ int fast_write_buffer(struct ttm_buffer *b, uint64_t offset, const void *src, ui
     const uint8_t *p = src;
     int rc = emit_wait_all(f);
     while (!rc && size) {
-        struct span s;
-        next_span(b, offset, size, (uint32_t)CQ_MAX_PAYLOAD & ~15u, &s);
+        struct buffer_span s;
+        buffer_span(b, offset, size, (uint32_t)CQ_MAX_PAYLOAD & ~15u, &s);
         struct ttm_cq_cmd *c;
         if ((rc = cq_cmd(&f->q, sizeof *c + ((s.len + 15) & ~15u), TIMEOUT_MS, &c)))
             break;
@@ -725,8 +693,8 @@ int fast_read_buffer(struct ttm_buffer *b, uint64_t offset, void *dst, uint64_t 
     uint8_t *p = dst;
     int rc = emit_wait_all(f);
     while (!rc && size) {
-        struct span s;
-        next_span(b, offset, size, TTM_CQ_MAX_READ, &s);
+        struct buffer_span s;
+        buffer_span(b, offset, size, TTM_CQ_MAX_READ, &s);
         struct ttm_cq_cmd *c;
         if ((rc = cq_cmd(&f->q, sizeof *c, TIMEOUT_MS, &c)))
             break;
