@@ -6,11 +6,8 @@
  * section 3, seed 002 "Fast Dispatch Timeline"). Anything malformed is refused with an
  * ERROR entry in the completion ring, after which the dispatcher stops.
  */
-#include "fw.h"
-#include "ttm/kernel/noc.h"
+#include "cq_fw.h"
 
-#define CTRL ((volatile struct ttm_cq_ctrl *)TTM_L1_CQ_CTRL)
-#define SUBQ ((volatile struct ttm_sub_cmd *)TTM_L1_SUB_QUEUE)
 #define SCRATCH ((volatile uint32_t *)TTM_L1_CQ_SCRATCH)
 #define NOC 0u
 #define BUF_WR 0u
@@ -20,12 +17,6 @@ enum { DP_IDLE = 0x10, DP_RECORD = 0x20, DP_WAIT = 0x30, DP_COMPLETION = 0x40,
        DP_SUBQ = 0x50, DP_STOPPED = 0xE0 };
 
 static uint32_t reads, acks, atomics;
-
-static uint64_t host_addr(uint32_t offset)
-{
-    uint64_t host = ((uint64_t)CTRL->host_hi << 32 | CTRL->host_lo) + offset;
-    return ttm_noc_addr(CTRL->pcie_x, CTRL->pcie_y, host) | (host & (1ull << 60));
-}
 
 static void write_acked(uint32_t src, uint64_t dst, uint32_t len, uint32_t ctrl)
 {
@@ -71,7 +62,7 @@ static void cpl_put(uint32_t kind, uint32_t id, uint32_t value, uint32_t value_h
     if (tail) {
         e->kind = TTM_CQ_DONE_WRAP;
         e->len = tail;
-        write_acked(TTM_L1_CQ_SCRATCH, host_addr(TTM_CQ_HOST_COMPLETION + pos),
+        write_acked(TTM_L1_CQ_SCRATCH, fw_host_addr(TTM_CQ_HOST_COMPLETION + pos),
                    sizeof *e, TTM_NOC_CMD_WR | TTM_NOC_UNICAST);
         cpl_wr += tail;
         pos = 0;
@@ -83,16 +74,16 @@ static void cpl_put(uint32_t kind, uint32_t id, uint32_t value, uint32_t value_h
     e->value_hi = value_hi;
     e->data_len = data_len;
     e->offset = offset;
-    write_acked(TTM_L1_CQ_SCRATCH, host_addr(TTM_CQ_HOST_COMPLETION + pos), sizeof *e,
+    write_acked(TTM_L1_CQ_SCRATCH, fw_host_addr(TTM_CQ_HOST_COMPLETION + pos), sizeof *e,
                TTM_NOC_CMD_WR | TTM_NOC_UNICAST);
     if (data_len)
-        write_acked(data, host_addr(TTM_CQ_HOST_COMPLETION + pos + sizeof *e), data_len,
+        write_acked(data, fw_host_addr(TTM_CQ_HOST_COMPLETION + pos + sizeof *e), data_len,
                    TTM_NOC_CMD_WR | TTM_NOC_UNICAST);
     barrier(); /* the entry is in host memory before the pointer that publishes it */
     cpl_wr += size;
     CTRL->dp_completion_wr = cpl_wr;
     SCRATCH[16] = cpl_wr;
-    write_acked(TTM_L1_CQ_SCRATCH + 64, host_addr(TTM_CQ_HOST_COMPLETION_WR), 4,
+    write_acked(TTM_L1_CQ_SCRATCH + 64, fw_host_addr(TTM_CQ_HOST_COMPLETION_WR), 4,
                TTM_NOC_CMD_WR | TTM_NOC_UNICAST);
     barrier();
 }

@@ -3,11 +3,8 @@
  * by multicast to every worker (seed 001 section 3: the subordinate is what lets program
  * N+1 be written while program N runs). It uses NoC 1, the dispatcher NoC 0, so their
  * requests and counters never mix. */
-#include "fw.h"
-#include "ttm/kernel/noc.h"
+#include "cq_fw.h"
 
-#define CTRL ((volatile struct ttm_cq_ctrl *)TTM_L1_CQ_CTRL)
-#define SUBQ ((volatile struct ttm_sub_cmd *)TTM_L1_SUB_QUEUE)
 #define NOC 1u
 #define BUF_WR 0u
 /* The GO word is multicast from here; it sits at the same offset mod 16 as the mailbox's

@@ -4,10 +4,8 @@
  * the dispatcher's RECORDS stream. Wrap rule and flow control: firmware/abi.h "Fast
  * dispatch"; seed 001 sections 1-2.
  */
-#include "fw.h"
-#include "ttm/kernel/noc.h"
+#include "cq_fw.h"
 
-#define CTRL ((volatile struct ttm_cq_ctrl *)TTM_L1_CQ_CTRL)
 #define QUEUE ((volatile uint16_t *)TTM_L1_PREFETCH_Q)
 #define RECORD ((volatile struct ttm_cq_record *)TTM_L1_PREFETCH_BUF)
 #define NOC 0u
@@ -17,13 +15,6 @@
 enum { PF_IDLE = 0x10, PF_FETCH = 0x20, PF_WAIT_RING = 0x30, PF_DELIVER = 0x40 };
 
 static uint32_t reads, acks;  /* NIU counter shadows */
-
-static uint64_t host_addr(uint32_t offset)
-{
-    /* Host memory sits behind the PCIe tile with address bit 60 set (device-facts 1.8). */
-    uint64_t host = ((uint64_t)CTRL->host_hi << 32 | CTRL->host_lo) + offset;
-    return ttm_noc_addr(CTRL->pcie_x, CTRL->pcie_y, host) | (host & (1ull << 60));
-}
 
 static uint64_t dispatcher_addr(uint32_t l1)
 {
@@ -79,7 +70,7 @@ int main(void)
             issue_rd += TTM_CQ_ISSUE_SIZE - pos;
             pos = 0;
         }
-        reads += ttm_noc_read(NOC, BUF_RD, host_addr(TTM_CQ_HOST_ISSUE + pos), TTM_L1_PREFETCH_BUF, size);
+        reads += ttm_noc_read(NOC, BUF_RD, fw_host_addr(TTM_CQ_HOST_ISSUE + pos), TTM_L1_PREFETCH_BUF, size);
         ttm_noc_wait_counter(NOC, TTM_NOC_RD_RESP_RECEIVED, reads);
         issue_rd += size;
         CTRL->pf_issue_rd = issue_rd;
