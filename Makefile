@@ -29,15 +29,25 @@ RV_CFLAGS = $(RV_ARCH) -O2 -ffreestanding -fno-builtin -nostdlib -fno-pic -Wall 
 RV_LDFLAGS = $(RV_ARCH) -nostdlib -fuse-ld=lld -Wl,--no-relax -static
 
 # ---- emulator (libbhemu) ----
-EMU_SRCS = $(wildcard emu/*.c) src/arch/bh.c
+EMU_SRCS = $(wildcard emu/*.c)
 EMU_OBJS = $(EMU_SRCS:%.c=$(BUILD)/%.o)
 
 # ---- runtime (libttm): everything under src/ plus the embedded firmware and headers ----
-RT_SRCS = $(filter-out src/arch/bh.c,$(wildcard src/*/*.c))
+RT_SRCS = $(wildcard src/*/*.c)
 RT_OBJS = $(RT_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
+# Our firmware images and the processor each runs on (enum bh_core name); an image is
+# linked at that processor's L1 slot, TTM_L1_FW_<processor> in include/ttm/kernel/abi.h.
+FW_PROC_brisc = BRISC
+FW_PROC_ncrisc = NCRISC
+FW_PROC_prefetch = BRISC
+FW_PROC_dispatch = BRISC
+FW_PROC_dispatch_sub = NCRISC
 FW_NAMES = brisc ncrisc prefetch dispatch dispatch_sub
 FW_ELFS = $(FW_NAMES:%=$(BUILD)/firmware/%.elf)
-KERNEL_HEADERS = $(wildcard include/ttm/kernel/*.h) firmware/abi.h
+KERNEL_HEADERS = include/ttm/blackhole.h $(wildcard include/ttm/kernel/*.h)
+# The value of a macro of the ABI header as the linker takes it (no C suffix).
+abi_value = $(patsubst %u,%,$(lastword $(shell printf '\043include "ttm/kernel/abi.h"\n%s\n' \
+	'$(1)' | $(CC) -E -P -Iinclude -x c -)))
 
 # ---- tests and benchmarks ----
 EMU_TEST_BINS = $(patsubst tests/emu/%.c,$(BUILD)/tests/%,$(wildcard tests/emu/*.c))
@@ -71,20 +81,18 @@ $(BUILD)/libttm.so: $(RT_OBJS) $(EMU_OBJS) src/api/libttm.map
 		$(LDLIBS) -o $@
 
 # ---- firmware: built for rv32, embedded in the library with the kernel headers ----
-$(BUILD)/firmware/%.elf: firmware/%.c firmware/crt0.S firmware/link.ld firmware/abi.h \
-		$(wildcard firmware/*.h) $(wildcard include/ttm/kernel/*.h)
+$(BUILD)/firmware/%.elf: firmware/%.c firmware/crt0.S firmware/link.ld $(wildcard firmware/*.h) \
+		$(KERNEL_HEADERS)
 	@mkdir -p $(dir $@)
 	$(RV_CC) $(RV_CFLAGS) $(RV_LDFLAGS) -Ifirmware -Iinclude -mcmodel=medany \
-		-Wl,--defsym=FW_BASE=$(FW_BASE_$*) -T firmware/link.ld firmware/crt0.S $< -o $@
-FW_BASE_brisc = 0x1000
-FW_BASE_ncrisc = 0x4000
-FW_BASE_prefetch = 0x1000
-FW_BASE_dispatch = 0x1000
-FW_BASE_dispatch_sub = 0x4000
+		-Wl,--defsym=FW_BASE=$(call abi_value,TTM_L1_FW_$(FW_PROC_$*)) -T firmware/link.ld \
+		firmware/crt0.S $< -o $@
 
+# Embedded files are named firmware/<image>.elf and header/<path under include/>.
 $(BUILD)/gen/embedded.S: tools/embed.sh $(FW_ELFS) $(KERNEL_HEADERS)
 	@mkdir -p $(dir $@)
-	sh tools/embed.sh $(FW_ELFS:%=firmware:%) $(KERNEL_HEADERS:%=header:%) > $@
+	sh tools/embed.sh $(foreach f,$(FW_ELFS),firmware/$(notdir $(f))=$(f)) \
+		$(foreach h,$(KERNEL_HEADERS),header/$(h:include/%=%)=$(h)) > $@
 
 $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.S
 	$(CC) $(SANFLAGS) -c $< -o $@
@@ -106,11 +114,11 @@ $(BUILD)/tests/emu_util.o: tests/emu_util.c
 
 $(BUILD)/rv32/%.elf: tests/rv32/%.S tests/rv32/link.ld $(wildcard tests/rv32/*.h)
 	@mkdir -p $(dir $@)
-	$(RV_CC) $(RV_CFLAGS) $(RV_LDFLAGS) -Itests/rv32 -T tests/rv32/link.ld $< -o $@
+	$(RV_CC) $(RV_CFLAGS) $(RV_LDFLAGS) -Itests/rv32 -Iinclude -T tests/rv32/link.ld $< -o $@
 
 $(BUILD)/rv32/%.elf: tests/rv32/%.c tests/rv32/crt0.S tests/rv32/link.ld $(wildcard tests/rv32/*.h)
 	@mkdir -p $(dir $@)
-	$(RV_CC) $(RV_CFLAGS) $(RV_LDFLAGS) -Itests/rv32 -T tests/rv32/link.ld tests/rv32/crt0.S $< -o $@
+	$(RV_CC) $(RV_CFLAGS) $(RV_LDFLAGS) -Itests/rv32 -Iinclude -T tests/rv32/link.ld tests/rv32/crt0.S $< -o $@
 
 $(BUILD)/rv32/%.bin: $(BUILD)/rv32/%.elf
 	$(OBJCOPY) -O binary $< $@

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../src/arch/bh.h"
+#include "ttm/blackhole.h"
 #include "emu_util.h"
 
 static const uint32_t core_pc[BH_CORES_PER_TILE] = {

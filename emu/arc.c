@@ -75,12 +75,12 @@ static const uint16_t slot_tag[ARC_TELEM_SLOTS] = {
     [SLOT_NOC_TRANSLATION] = BH_TAG_NOC_TRANSLATION,
 };
 
-/* ENABLED_TENSIX_COL bit i is NOC0 column bh_harvest_bit_x[i] (die order, device-facts 1.3). */
+/* ENABLED_TENSIX_COL bit i is NOC0 column bh_harvest_bit_x(i) (die order, device-facts 1.3). */
 static uint32_t enabled_tensix_cols(uint32_t cols_off)
 {
     uint32_t mask = 0;
     for (unsigned i = 0; i < BH_TENSIX_COLS; i++)
-        if (!(cols_off >> bh_harvest_bit_x[i] & 1))
+        if (!(cols_off >> bh_harvest_bit_x(i) & 1))
             mask |= 1u << i;
     return mask;
 }
@@ -88,7 +88,7 @@ static uint32_t enabled_tensix_cols(uint32_t cols_off)
 static void telemetry_values(const struct bhemu_config *cfg, uint32_t val[ARC_TELEM_SLOTS])
 {
     bool p150 = cfg->board == BHEMU_P150A;
-    /* UMD: upi = BOARD_ID_HIGH >> 4 (bh.h BH_UPI_*). */
+    /* UMD: upi = BOARD_ID_HIGH >> 4 (ttm/blackhole.h BH_UPI_*). */
     val[SLOT_BOARD_ID_HIGH] = (p150 ? BH_UPI_P150A : BH_UPI_P100A) << 4;
     val[SLOT_BOARD_ID_LOW] = ARC_BOARD_SERIAL;
     val[SLOT_ASIC_ID] = ARC_ASIC_ID;

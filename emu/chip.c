@@ -13,7 +13,7 @@ static uint32_t tensix_col_mask(void)
 {
     uint32_t m = 0;
     for (unsigned k = 0; k < BH_TENSIX_COLS; k++)
-        m |= 1u << bh_tensix_x[k];
+        m |= 1u << bh_tensix_x(k);
     return m;
 }
 
@@ -61,13 +61,13 @@ static int build_tiles(struct bhemu *emu)
 {
     unsigned col = 0;
     for (unsigned k = 0; k < BH_TENSIX_COLS; k++) {
-        uint32_t px = bh_tensix_x[k];
+        uint32_t px = bh_tensix_x(k);
         if (emu->cfg.tensix_cols_off >> px & 1)
             continue;
         for (unsigned r = 0; r < BH_TENSIX_ROWS; r++) {
             struct tensix_tile *t = &emu->tensix[emu->n_tensix];
             t->index = (uint16_t)emu->n_tensix;
-            t->x = bh_tensix_x[col];
+            t->x = bh_tensix_x(col);
             t->y = (uint8_t)(BH_TENSIX_Y0 + r);
             t->px = (uint8_t)px;
             t->py = t->y;
@@ -81,7 +81,7 @@ static int build_tiles(struct bhemu *emu)
     }
     for (unsigned k = col; k < BH_TENSIX_COLS; k++)
         for (unsigned r = 0; r < BH_TENSIX_ROWS; r++)
-            set_route(emu, bh_tensix_x[k], BH_TENSIX_Y0 + r, ROUTE_HARVESTED, 0);
+            set_route(emu, bh_tensix_x(k), BH_TENSIX_Y0 + r, ROUTE_HARVESTED, 0);
 
     unsigned logical = 0;
     for (unsigned b = 0; b < BH_DRAM_BANKS; b++) {
@@ -93,14 +93,12 @@ static int build_tiles(struct bhemu *emu)
         if (rc)
             return rc;
         for (unsigned p = 0; p < BH_DRAM_PORTS; p++)
-            set_route(emu, BH_XLAT_DRAM_X0 + logical / 4,
-                      BH_XLAT_DRAM_Y0 + 3 * (logical % 4) + p, ROUTE_DRAM, (uint16_t)b);
+            set_route(emu, bh_dram_x(logical), bh_dram_y(logical, p), ROUTE_DRAM, (uint16_t)b);
         logical++;
     }
     for (; logical < BH_DRAM_BANKS; logical++)
         for (unsigned p = 0; p < BH_DRAM_PORTS; p++)
-            set_route(emu, BH_XLAT_DRAM_X0 + logical / 4,
-                      BH_XLAT_DRAM_Y0 + 3 * (logical % 4) + p, ROUTE_HARVESTED, 0);
+            set_route(emu, bh_dram_x(logical), bh_dram_y(logical, p), ROUTE_HARVESTED, 0);
 
     set_route(emu, BH_XLAT_PCIE_X, BH_XLAT_PCIE_Y, ROUTE_PCIE, 0);
     set_route(emu, BH_ARC_X, BH_ARC_Y, ROUTE_ARC, 0);

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../src/arch/bh.h"
+#include "ttm/blackhole.h"
 #include "bhemu.h"
 
 #define EMU_MAX_TENSIX (BH_TENSIX_COLS * BH_TENSIX_ROWS)

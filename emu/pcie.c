@@ -96,7 +96,7 @@ static uint64_t tlb_size(unsigned id)
  * (device-facts 1.5). */
 static void tlb_decode(const struct bhemu *emu, unsigned id, struct tlb_target *t)
 {
-    const struct bh_tlb_layout *l = tlb_is_4g(id) ? &bh_tlb_4g_layout : &bh_tlb_2m_layout;
+    const struct bh_tlb_layout *l = bh_tlb_layout(tlb_is_4g(id));
     const uint32_t *w = emu->tlb[id];
     unsigned shift = tlb_is_4g(id) ? 32 : 21;
     t->addr = tlb_bits(w, 0, l->addr_bits) << shift;

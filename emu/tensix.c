@@ -9,12 +9,6 @@
 
 #include "emu.h"
 
-static const uint32_t reset_bit[BH_CORES_PER_TILE] = {
-    BH_RESET_BRISC, BH_RESET_NCRISC, BH_RESET_TRISC0, BH_RESET_TRISC1, BH_RESET_TRISC2,
-};
-static const uint32_t ldm_size[BH_CORES_PER_TILE] = {
-    BH_LDM_SIZE_DM, BH_LDM_SIZE_DM, BH_LDM_SIZE_T, BH_LDM_SIZE_T, BH_LDM_SIZE_T,
-};
 #define LDM_TOTAL (2 * BH_LDM_SIZE_DM + 3 * BH_LDM_SIZE_T)
 #define TILE_MAP_SIZE (BH_L1_SIZE + LDM_TOTAL)
 
@@ -36,10 +30,10 @@ int tensix_create(struct bhemu *emu, struct tensix_tile *t)
         c->id = (uint8_t)i;
         c->tile = t;
         c->ldm = ldm;
-        c->ldm_size = ldm_size[i];
+        c->ldm_size = bh_core_desc(i)->ldm_size;
         c->state = BHEMU_CORE_RESET;
         c->global_index = t->index * BH_CORES_PER_TILE + i;
-        ldm += ldm_size[i];
+        ldm += c->ldm_size;
     }
     t->soft_reset = BH_RESET_ALL_RISCS;
     niu_init(&t->niu[0]);
@@ -80,7 +74,7 @@ static void write_soft_reset(struct tensix_tile *t, uint32_t v, const struct emu
     t->soft_reset = v;
     for (unsigned i = 0; i < BH_CORES_PER_TILE; i++) {
         struct rv_core *c = &t->core[i];
-        uint32_t bit = reset_bit[i];
+        uint32_t bit = bh_core_desc(i)->reset_bit;
         if ((v & bit) && !(old & bit)) {
             sched_stop(c, BHEMU_CORE_RESET);
             if (src && src->core == c)

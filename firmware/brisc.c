@@ -4,7 +4,6 @@
  * seed 003 "Mailboxes"), and in fast dispatch also to the dispatcher named by the GO word,
  * by counting one on its DONE stream, before moving on to the next launch-ring slot. */
 #include "fw.h"
-#include "ttm/kernel/noc.h"
 
 #define NOTIFY_NOC 0u
 #define NOTIFY_BUF 0u  /* a kernel's write buffer; the kernel has finished with it */
@@ -14,8 +13,8 @@ static void reset_cb_counters(uint32_t mask)
     for (unsigned i = 0; mask; i++, mask >>= 1) {
         if (!(mask & 1))
             continue;
-        REG32(TTM_STREAM_REG_ADDR(TTM_CB_STREAM(i), TTM_CB_PUSHED_REG)) = 0;
-        REG32(TTM_STREAM_REG_ADDR(TTM_CB_STREAM(i), TTM_CB_POPPED_REG)) = 0;
+        REG32(BH_STREAM_REG(TTM_CB_STREAM(i), TTM_CB_PUSHED_REG)) = 0;
+        REG32(BH_STREAM_REG(TTM_CB_STREAM(i), TTM_CB_POPPED_REG)) = 0;
     }
 }
 
@@ -23,14 +22,14 @@ static void serve(const volatile struct ttm_launch_msg *msg)
 {
     MAILBOX->postcode[0] = TTM_PC_SETUP;
     reset_cb_counters(msg->local_cb_mask);
-    if (msg->enables & (1u << TTM_PROC_NCRISC))
+    if (msg->enables & (1u << BH_NCRISC))
         MAILBOX->ncrisc_sync = TTM_SYNC_GO;
-    if (msg->enables & (1u << TTM_PROC_BRISC)) {
-        fw_prepare_kernel(msg, TTM_PROC_BRISC);
+    if (msg->enables & (1u << BH_BRISC)) {
+        fw_prepare_kernel(msg, BH_BRISC);
         MAILBOX->postcode[0] = TTM_PC_KERNEL;
-        fw_run_kernel(msg, TTM_PROC_BRISC);
+        fw_run_kernel(msg, BH_BRISC);
     }
-    if (msg->enables & (1u << TTM_PROC_NCRISC)) {
+    if (msg->enables & (1u << BH_NCRISC)) {
         MAILBOX->postcode[0] = TTM_PC_WAIT_NCRISC;
         while (MAILBOX->ncrisc_sync != TTM_SYNC_DONE)
             fw_fence();
@@ -41,7 +40,7 @@ int main(void)
 {
     MAILBOX->postcode[0] = TTM_PC_BOOT;
     /* NCRISC's reset PC was set by the host; release it and wait until it is ready. */
-    REG32(FW_SOFT_RESET_0) &= ~FW_RESET_NCRISC;
+    REG32(BH_SOFT_RESET_0) &= ~BH_RESET_NCRISC;
     while (MAILBOX->ncrisc_sync != TTM_SYNC_DONE)
         fw_fence();
     MAILBOX->launch_rd_ptr = 0;
@@ -64,7 +63,7 @@ int main(void)
         if (mode == TTM_DISPATCH_MODE_DEV) {
             MAILBOX->launch_rd_ptr = (MAILBOX->launch_rd_ptr + 1) % TTM_LAUNCH_RING;
             uint64_t done = ttm_noc_addr(TTM_GO_MASTER_X(go), TTM_GO_MASTER_Y(go),
-                                         TTM_STREAM_REG_ADDR(TTM_GO_STREAM(go), TTM_STREAM_UPDATE_REG));
+                                         BH_STREAM_REG(TTM_GO_STREAM(go), BH_STREAM_SPACE_AVAILABLE_UPDATE));
             ttm_noc_inline_write(NOTIFY_NOC, NOTIFY_BUF, done, TTM_STREAM_INC);
         }
     }

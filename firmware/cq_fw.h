@@ -1,9 +1,8 @@
 /* What the dispatch firmware (prefetcher, dispatcher, subordinate) shares: its control
- * block and queues in L1 (firmware/abi.h "Fast dispatch") and the way to host memory. */
+ * block and queues in L1 (ttm/kernel/abi.h "Fast dispatch") and the way to host memory. */
 #pragma once
 
 #include "fw.h"
-#include "ttm/kernel/noc.h"
 
 #define CTRL ((volatile struct ttm_cq_ctrl *)TTM_L1_CQ_CTRL)
 #define SUBQ ((volatile struct ttm_sub_cmd *)TTM_L1_SUB_QUEUE)

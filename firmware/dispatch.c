@@ -1,5 +1,5 @@
 /* Dispatcher firmware (BRISC of the dispatch core). Executes the records the prefetcher
- * delivers into its ring, command by command (firmware/abi.h "Fast dispatch"): writes to
+ * delivers into its ring, command by command (ttm/kernel/abi.h "Fast dispatch"): writes to
  * workers and DRAM, per-core packed writes, waits, events, timestamps and reads back to
  * the host through the completion ring. GO signals go to the subordinate (this core's
  * NCRISC) so that the next program's writes overlap the current one's run (seed 001
@@ -20,12 +20,12 @@ static uint32_t reads, acks, atomics;
 
 static void write_acked(uint32_t src, uint64_t dst, uint32_t len, uint32_t ctrl)
 {
-    acks += ttm_noc_write(NOC, BUF_WR, src, dst, len, ctrl | TTM_NOC_CMD_RESP_MARKED);
+    acks += ttm_noc_write(NOC, BUF_WR, src, dst, len, ctrl | BH_NOC_CMD_RESP_MARKED);
 }
 
 static void barrier(void)
 {
-    ttm_noc_wait_counter(NOC, TTM_NOC_WR_ACK_RECEIVED, acks);
+    ttm_noc_wait_counter(NOC, BH_NIU_MST_WR_ACK_RECEIVED, acks);
 }
 
 /* Copy to `staging` so that the copy sits at `align` mod 16: NoC writes need source and
@@ -63,7 +63,7 @@ static void cpl_put(uint32_t kind, uint32_t id, uint32_t value, uint32_t value_h
         e->kind = TTM_CQ_DONE_WRAP;
         e->len = tail;
         write_acked(TTM_L1_CQ_SCRATCH, fw_host_addr(TTM_CQ_HOST_COMPLETION + pos),
-                   sizeof *e, TTM_NOC_CMD_WR | TTM_NOC_UNICAST);
+                   sizeof *e, BH_NOC_CMD_WR | TTM_NOC_UNICAST);
         cpl_wr += tail;
         pos = 0;
     }
@@ -75,16 +75,16 @@ static void cpl_put(uint32_t kind, uint32_t id, uint32_t value, uint32_t value_h
     e->data_len = data_len;
     e->offset = offset;
     write_acked(TTM_L1_CQ_SCRATCH, fw_host_addr(TTM_CQ_HOST_COMPLETION + pos), sizeof *e,
-               TTM_NOC_CMD_WR | TTM_NOC_UNICAST);
+               BH_NOC_CMD_WR | TTM_NOC_UNICAST);
     if (data_len)
         write_acked(data, fw_host_addr(TTM_CQ_HOST_COMPLETION + pos + sizeof *e), data_len,
-                   TTM_NOC_CMD_WR | TTM_NOC_UNICAST);
+                   BH_NOC_CMD_WR | TTM_NOC_UNICAST);
     barrier(); /* the entry is in host memory before the pointer that publishes it */
     cpl_wr += size;
     CTRL->dp_completion_wr = cpl_wr;
     SCRATCH[16] = cpl_wr;
     write_acked(TTM_L1_CQ_SCRATCH + 64, fw_host_addr(TTM_CQ_HOST_COMPLETION_WR), 4,
-               TTM_NOC_CMD_WR | TTM_NOC_UNICAST);
+               BH_NOC_CMD_WR | TTM_NOC_UNICAST);
     barrier();
 }
 
@@ -121,7 +121,7 @@ static int cmd_write_linear(const volatile struct ttm_cq_cmd *c, uint32_t payloa
     uint32_t len = c->arg[3];
     if (len > c->len - sizeof *c)
         return TTM_CQ_ERR_LENGTH;
-    if (!rect_ok(x0, y0, x1, y1) || addr >> TTM_NOC_ADDR_LOCAL_BITS)
+    if (!rect_ok(x0, y0, x1, y1) || addr >> BH_NOC_ADDR_LOCAL_BITS)
         return TTM_CQ_ERR_TARGET;
     if (!len)
         return 0;
@@ -129,12 +129,12 @@ static int cmd_write_linear(const volatile struct ttm_cq_cmd *c, uint32_t payloa
     if ((payload ^ (uint32_t)addr) & 15)
         src = stage(payload, len, TTM_L1_DISPATCH_DATA, (uint32_t)addr);
     if (x0 == x1 && y0 == y1) {
-        write_acked(src, ttm_noc_addr(x0, y0, addr), len, TTM_NOC_CMD_WR | TTM_NOC_UNICAST);
+        write_acked(src, ttm_noc_addr(x0, y0, addr), len, BH_NOC_CMD_WR | TTM_NOC_UNICAST);
     } else {
         if (addr + len > TTM_L1_END)
             return TTM_CQ_ERR_TARGET;
         write_acked(src, ttm_noc_mcast_addr(NOC, x0, y0, x1, y1, addr), len,
-                   TTM_NOC_CMD_WR | TTM_NOC_MCAST);
+                   BH_NOC_CMD_WR | TTM_NOC_MCAST);
     }
     barrier();
     return 0;
@@ -152,7 +152,7 @@ static int cmd_write_packed(const volatile struct ttm_cq_cmd *c, uint32_t payloa
     for (uint32_t i = 0; i < n; i++)
         write_acked(payload + xy_bytes + i * stride,
                    ttm_noc_addr(xy[i] & 0xFF, xy[i] >> 8 & 0xFF, addr), len,
-                   TTM_NOC_CMD_WR | TTM_NOC_UNICAST);
+                   BH_NOC_CMD_WR | TTM_NOC_UNICAST);
     barrier();
     return 0;
 }
@@ -192,13 +192,13 @@ static int cmd_read_linear(const volatile struct ttm_cq_cmd *c)
     uint64_t addr = (uint64_t)c->arg[2] << 32 | c->arg[1];
     if (len > TTM_CQ_MAX_READ || !len)
         return TTM_CQ_ERR_LENGTH;
-    if (x >= 64 || y >= 64 || addr >> TTM_NOC_ADDR_LOCAL_BITS)
+    if (x >= 64 || y >= 64 || addr >> BH_NOC_ADDR_LOCAL_BITS)
         return TTM_CQ_ERR_TARGET;
     /* Land the bytes at the source's alignment mod 64, then move them to a 16-byte
      * boundary for the write to the host. */
     uint32_t land = TTM_L1_DISPATCH_DATA + ((uint32_t)addr & 63);
     reads += ttm_noc_read(NOC, BUF_RD, ttm_noc_addr(x, y, addr), land, len);
-    ttm_noc_wait_counter(NOC, TTM_NOC_RD_RESP_RECEIVED, reads);
+    ttm_noc_wait_counter(NOC, BH_NIU_MST_RD_RESP_RECEIVED, reads);
     uint32_t data = land;
     if (land & 15)
         data = stage(land, len, TTM_L1_DISPATCH_DATA + TTM_CQ_MAX_READ + 64, 0);
@@ -219,7 +219,7 @@ static int execute(const volatile struct ttm_cq_cmd *c)
         cpl_put(TTM_CQ_DONE_EVENT, c->arg[1], 0, 0, 0, 0, 0);
         return 0;
     case TTM_CQ_TIMESTAMP: {
-        uint32_t lo = fw_wall_clock(), hi = REG32(FW_WALL_CLOCK_LO + 8); /* latched high */
+        uint32_t lo = fw_wall_clock(), hi = REG32(BH_WALL_CLOCK_1_AT);
         cpl_put(TTM_CQ_DONE_TIMESTAMP, c->arg[1], lo, hi, 0, 0, 0);
         return 0;
     }
@@ -250,19 +250,19 @@ static void run_record(uint32_t rec, uint32_t room)
 int main(void)
 {
     uint32_t records = 0, ring_rd = 0;
-    reads = ttm_noc_counter(NOC, TTM_NOC_RD_RESP_RECEIVED);
-    acks = ttm_noc_counter(NOC, TTM_NOC_WR_ACK_RECEIVED);
-    atomics = ttm_noc_counter(NOC, TTM_NOC_ATOMIC_RESP_RECEIVED);
+    reads = ttm_noc_counter(NOC, BH_NIU_MST_RD_RESP_RECEIVED);
+    acks = ttm_noc_counter(NOC, BH_NIU_MST_WR_ACK_RECEIVED);
+    atomics = ttm_noc_counter(NOC, BH_NIU_MST_ATOMIC_RESP_RECEIVED);
     /* Counters start from zero at every boot (stream registers survive a core reset). */
-    REG32(TTM_STREAM_REG_ADDR(TTM_STREAM_DONE, TTM_STREAM_SET_REG)) = 0;
-    REG32(TTM_STREAM_REG_ADDR(TTM_STREAM_RECORDS, TTM_STREAM_SET_REG)) = 0;
+    REG32(BH_STREAM_REG(TTM_STREAM_DONE, BH_STREAM_REMOTE_DEST_BUF_SIZE)) = 0;
+    REG32(BH_STREAM_REG(TTM_STREAM_RECORDS, BH_STREAM_REMOTE_DEST_BUF_SIZE)) = 0;
     /* Bring the subordinate up (its start address was set by the host). */
-    REG32(FW_SOFT_RESET_0) &= ~FW_RESET_NCRISC;
+    REG32(BH_SOFT_RESET_0) &= ~BH_RESET_NCRISC;
     MAILBOX->fw_version = TTM_FW_ABI_VERSION;
     MAILBOX->go = TTM_GO_WORD(TTM_RUN_MSG_DONE);
     for (;;) {
         CTRL->postcode[1] = DP_IDLE;
-        while (fw_stream_count(TTM_STREAM_RECORDS) == (records & TTM_STREAM_COUNT_MASK))
+        while (fw_stream_count(TTM_STREAM_RECORDS) == (records & BH_STREAM_COUNTER_MASK))
             fw_fence();
         CTRL->postcode[1] = DP_RECORD;
         uint32_t pos = ring_rd % TTM_DISPATCH_RING_SIZE;
@@ -276,6 +276,6 @@ int main(void)
                            ttm_noc_addr(CTRL->prefetch_x, CTRL->prefetch_y,
                                         TTM_L1_CQ_CTRL + offsetof(struct ttm_cq_ctrl, pf_ring_freed)),
                            size, TTM_L1_NOC_SCRATCH);
-        ttm_noc_wait_counter(NOC, TTM_NOC_ATOMIC_RESP_RECEIVED, ++atomics);
+        ttm_noc_wait_counter(NOC, BH_NIU_MST_ATOMIC_RESP_RECEIVED, ++atomics);
     }
 }

@@ -15,7 +15,7 @@ enum { SUB_IDLE = 0x10, SUB_WAIT_DONE = 0x20, SUB_SEND = 0x30 };
 
 int main(void)
 {
-    uint32_t rd = 0, acks = ttm_noc_counter(NOC, TTM_NOC_WR_ACK_RECEIVED);
+    uint32_t rd = 0, acks = ttm_noc_counter(NOC, BH_NIU_MST_WR_ACK_RECEIVED);
     MAILBOX->ncrisc_sync = TTM_SYNC_DONE;
     for (;;) {
         CTRL->postcode[2] = SUB_IDLE;
@@ -32,12 +32,12 @@ int main(void)
             uint64_t dst = r[0] == r[2] && r[1] == r[3]
                                ? ttm_noc_addr(r[0], r[1], TTM_L1_MAILBOX)
                                : ttm_noc_mcast_addr(NOC, r[0], r[1], r[2], r[3], TTM_L1_MAILBOX);
-            uint32_t ctrl = r[0] == r[2] && r[1] == r[3] ? TTM_NOC_CMD_WR | TTM_NOC_UNICAST
-                                                         : TTM_NOC_CMD_WR | TTM_NOC_MCAST;
-            acks += ttm_noc_write(NOC, BUF_WR, GO_SRC, dst, 4, ctrl | TTM_NOC_CMD_RESP_MARKED) *
+            uint32_t ctrl = r[0] == r[2] && r[1] == r[3] ? BH_NOC_CMD_WR | TTM_NOC_UNICAST
+                                                         : BH_NOC_CMD_WR | TTM_NOC_MCAST;
+            acks += ttm_noc_write(NOC, BUF_WR, GO_SRC, dst, 4, ctrl | BH_NOC_CMD_RESP_MARKED) *
                     (uint32_t)((r[2] - r[0] + 1) * (r[3] - r[1] + 1));
         }
-        ttm_noc_wait_counter(NOC, TTM_NOC_WR_ACK_RECEIVED, acks);
+        ttm_noc_wait_counter(NOC, BH_NIU_MST_WR_ACK_RECEIVED, acks);
         CTRL->sub_rd = ++rd;
         CTRL->sub_gos = CTRL->sub_gos + 1;
     }

@@ -3,21 +3,11 @@
 
 #include <stdint.h>
 
-#include "abi.h"
+#include "ttm/kernel/abi.h"
+#include "ttm/kernel/noc.h"
 
 #define MAILBOX ((volatile struct ttm_mailbox *)TTM_L1_MAILBOX)
 #define REG32(a) (*(volatile uint32_t *)(uintptr_t)(a))
-
-/* Soft reset register and NIU counters (ISA SoftReset.md, NoC/Counters.md). */
-#define FW_SOFT_RESET_0 0xFFB121B0u
-#define FW_RESET_NCRISC 0x40000u
-#define FW_NIU_BASE(noc) (0xFFB20000u + 0x10000u * (noc))
-#define FW_NIU_COUNTER(noc, i) REG32(FW_NIU_BASE(noc) + 0x200u + 4u * (i))
-#define FW_NIU_WR_ACK_RECEIVED 0x1u
-#define FW_NIU_RD_RESP_RECEIVED 0x2u
-#define FW_NIU_ATOMIC_RESP_RECEIVED 0x0u
-#define FW_NIU_NONPOSTED_WR_REQ_SENT 0xAu
-#define FW_WALL_CLOCK_LO 0xFFB121F0u  /* ISA TensixTile: cycle counter, low word */
 
 /* Poll loops re-read L1 written by others: a fence drops the core's L0 data cache line
  * (device-facts 2.1; tt-metal's invalidate_l1_cache is a fence on Blackhole). */
@@ -26,12 +16,12 @@ static inline void fw_fence(void)
     __asm__ volatile("fence" ::: "memory");
 }
 
-/* Fill the kernel context of processor `proc` for launch `msg` (firmware/abi.h). */
+/* Fill the kernel context of processor `proc` for launch `msg` (ttm/kernel/abi.h). */
 static inline void fw_prepare_kernel(const volatile struct ttm_launch_msg *msg, unsigned proc)
 {
     volatile struct ttm_kctx *k = TTM_KCTX;
     uint32_t base = msg->kernel_config_base;
-    unsigned noc = msg->noc[proc == TTM_PROC_BRISC ? 0 : 1] & 1;
+    unsigned noc = msg->noc[proc == BH_BRISC ? 0 : 1] & 1;
     k->config_base = base;
     k->rta = base + msg->rta_offset[proc];
     k->crta = base + msg->crta_offset[proc];
@@ -45,10 +35,10 @@ static inline void fw_prepare_kernel(const volatile struct ttm_launch_msg *msg, 
     k->logical_x = MAILBOX->logical_x;
     k->logical_y = MAILBOX->logical_y;
     /* Barriers compare the NIU's counters with these shadows, so start them equal. */
-    k->reads_issued = FW_NIU_COUNTER(noc, FW_NIU_RD_RESP_RECEIVED);
-    k->nonposted_issued = FW_NIU_COUNTER(noc, FW_NIU_NONPOSTED_WR_REQ_SENT);
-    k->acks_expected = FW_NIU_COUNTER(noc, FW_NIU_WR_ACK_RECEIVED);
-    k->atomics_expected = FW_NIU_COUNTER(noc, FW_NIU_ATOMIC_RESP_RECEIVED);
+    k->reads_issued = ttm_noc_counter(noc, BH_NIU_MST_RD_RESP_RECEIVED);
+    k->nonposted_issued = ttm_noc_counter(noc, BH_NIU_MST_NONPOSTED_WR_REQ_SENT);
+    k->acks_expected = ttm_noc_counter(noc, BH_NIU_MST_WR_ACK_RECEIVED);
+    k->atomics_expected = ttm_noc_counter(noc, BH_NIU_MST_ATOMIC_RESP_RECEIVED);
     uint32_t mask = msg->local_cb_mask;
     const volatile struct ttm_cb_config *cfg =
         (const volatile struct ttm_cb_config *)(uintptr_t)(base + msg->local_cb_offset);
@@ -68,19 +58,19 @@ static inline void fw_prepare_kernel(const volatile struct ttm_launch_msg *msg, 
 
 static inline uint32_t fw_wall_clock(void)
 {
-    return REG32(FW_WALL_CLOCK_LO);
+    return REG32(BH_WALL_CLOCK_0);
 }
 
 /* The 17-bit count an overlay stream keeps in its SPACE_AVAILABLE register. */
 static inline uint32_t fw_stream_count(uint32_t stream)
 {
-    return REG32(TTM_STREAM_REG_ADDR(stream, TTM_STREAM_AVAIL_REG));
+    return REG32(BH_STREAM_REG(stream, BH_STREAM_SPACE_AVAILABLE));
 }
 
 /* Has a 17-bit wrapping count reached target? (Counts in flight stay under 2^16.) */
 static inline int fw_count_reached(uint32_t count, uint32_t target)
 {
-    return ((count - target) & TTM_STREAM_COUNT_MASK) < 0x10000u;
+    return ((count - target) & BH_STREAM_COUNTER_MASK) < 0x10000u;
 }
 
 static inline void fw_run_kernel(const volatile struct ttm_launch_msg *msg, unsigned proc)

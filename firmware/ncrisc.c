@@ -12,9 +12,9 @@ int main(void)
             fw_fence();
         const volatile struct ttm_launch_msg *msg =
             &MAILBOX->launch[MAILBOX->launch_rd_ptr % TTM_LAUNCH_RING];
-        fw_prepare_kernel(msg, TTM_PROC_NCRISC);
+        fw_prepare_kernel(msg, BH_NCRISC);
         MAILBOX->postcode[1] = TTM_PC_KERNEL;
-        fw_run_kernel(msg, TTM_PROC_NCRISC);
+        fw_run_kernel(msg, BH_NCRISC);
         MAILBOX->ncrisc_sync = TTM_SYNC_DONE;
     }
 }

@@ -1,7 +1,7 @@
 /* Prefetcher firmware (BRISC of the prefetch core). For each entry the host puts in the
  * prefetch queue it fetches the record from the issue ring in host memory over PCIe,
  * frees the queue slot, and delivers the record into the dispatcher's ring, counting it on
- * the dispatcher's RECORDS stream. Wrap rule and flow control: firmware/abi.h "Fast
+ * the dispatcher's RECORDS stream. Wrap rule and flow control: ttm/kernel/abi.h "Fast
  * dispatch"; seed 001 sections 1-2.
  */
 #include "cq_fw.h"
@@ -24,17 +24,17 @@ static uint64_t dispatcher_addr(uint32_t l1)
 static void write_and_wait(uint32_t src, uint64_t dst, uint32_t len)
 {
     acks += ttm_noc_write(NOC, BUF_WR, src, dst, len,
-                          TTM_NOC_CMD_WR | TTM_NOC_CMD_RESP_MARKED | TTM_NOC_UNICAST);
-    ttm_noc_wait_counter(NOC, TTM_NOC_WR_ACK_RECEIVED, acks);
+                          BH_NOC_CMD_WR | BH_NOC_CMD_RESP_MARKED | TTM_NOC_UNICAST);
+    ttm_noc_wait_counter(NOC, BH_NIU_MST_WR_ACK_RECEIVED, acks);
 }
 
 /* Tell the dispatcher one more record is in its ring (after the record itself landed). */
 static void count_record(void)
 {
     ttm_noc_inline_write(NOC, BUF_WR,
-                         dispatcher_addr(TTM_STREAM_REG_ADDR(TTM_STREAM_RECORDS, TTM_STREAM_UPDATE_REG)),
+                         dispatcher_addr(BH_STREAM_REG(TTM_STREAM_RECORDS, BH_STREAM_SPACE_AVAILABLE_UPDATE)),
                          TTM_STREAM_INC);
-    ttm_noc_wait_counter(NOC, TTM_NOC_WR_ACK_RECEIVED, ++acks);
+    ttm_noc_wait_counter(NOC, BH_NIU_MST_WR_ACK_RECEIVED, ++acks);
 }
 
 /* Room for `need` more bytes in the dispatcher's ring, which frees them by NoC atomics. */
@@ -48,8 +48,8 @@ static void wait_ring(uint32_t wr, uint32_t need)
 int main(void)
 {
     uint32_t q = 0, issue_rd = 0, ring_wr = 0;
-    reads = ttm_noc_counter(NOC, TTM_NOC_RD_RESP_RECEIVED);
-    acks = ttm_noc_counter(NOC, TTM_NOC_WR_ACK_RECEIVED);
+    reads = ttm_noc_counter(NOC, BH_NIU_MST_RD_RESP_RECEIVED);
+    acks = ttm_noc_counter(NOC, BH_NIU_MST_WR_ACK_RECEIVED);
     MAILBOX->fw_version = TTM_FW_ABI_VERSION;
     MAILBOX->go = TTM_GO_WORD(TTM_RUN_MSG_DONE);
     for (;;) {
@@ -71,7 +71,7 @@ int main(void)
             pos = 0;
         }
         reads += ttm_noc_read(NOC, BUF_RD, fw_host_addr(TTM_CQ_HOST_ISSUE + pos), TTM_L1_PREFETCH_BUF, size);
-        ttm_noc_wait_counter(NOC, TTM_NOC_RD_RESP_RECEIVED, reads);
+        ttm_noc_wait_counter(NOC, BH_NIU_MST_RD_RESP_RECEIVED, reads);
         issue_rd += size;
         CTRL->pf_issue_rd = issue_rd;
         QUEUE[q] = 0; /* the host may reuse the slot, and the ring bytes, from now on */

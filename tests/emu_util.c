@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/arch/bh.h"
+#include "ttm/blackhole.h"
 
 bhemu *eu_create(uint32_t board, uint32_t cols_off, uint32_t banks_off)
 {
@@ -88,7 +88,7 @@ unsigned eu_worker_count(bhemu *emu)
 {
     unsigned n = 0;
     for (unsigned k = 0; k < BH_TENSIX_COLS; k++) {
-        uint32_t x = bh_tensix_x[k];
+        uint32_t x = bh_tensix_x(k);
         uint32_t probe;
         if (bhemu_tile_read(emu, x, BH_TENSIX_Y0, BH_SOFT_RESET_0, &probe, 4) == 0)
             n += BH_TENSIX_ROWS;
@@ -99,6 +99,6 @@ unsigned eu_worker_count(bhemu *emu)
 void eu_worker_xy(bhemu *emu, unsigned i, uint32_t *x, uint32_t *y)
 {
     (void)emu;
-    *x = bh_tensix_x[i / BH_TENSIX_ROWS];
+    *x = bh_tensix_x(i / BH_TENSIX_ROWS);
     *y = BH_TENSIX_Y0 + i % BH_TENSIX_ROWS;
 }

@@ -1,19 +1,19 @@
 #!/bin/sh
 # Writes an assembly file that embeds the given files in the library, with a table
 #   const struct ttm_embedded_file ttm_embedded[] = {{name, data, size}, ..., {0}}
-# Arguments are KIND:PATH; a file is named KIND/<basename of PATH>. Each file is followed
-# by a NUL byte so text files can be used as C strings.
+# Arguments are NAME=PATH (firmware/brisc.elf=build/firmware/brisc.elf). Each file is
+# followed by a NUL byte so text files can be used as C strings.
 set -e
 echo '    .section .note.GNU-stack,"",@progbits'
 echo '    .section .rodata'
 i=0
 for arg in "$@"; do
-    kind=${arg%%:*}
-    path=${arg#*:}
+    name=${arg%%=*}
+    path=${arg#*=}
     echo "    .balign 16"
     echo "file$i: .incbin \"$path\""
     echo "file${i}_end: .byte 0"
-    echo "name$i: .asciz \"$kind/$(basename "$path")\""
+    echo "name$i: .asciz \"$name\""
     i=$((i + 1))
 done
 echo '    .section .data.rel.ro'

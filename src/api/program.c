@@ -161,7 +161,7 @@ static int create_kernel(ttm_program *p, const char *source, size_t len, const c
     struct core_set cores;
     if ((rc = api_core_set(p->dev, ranges, n_ranges, &cores)))
         return err_wrap(rc, "kernel %s", name);
-    uint32_t proc = opts->processor == TTM_RISCV_0 ? TTM_PROC_BRISC : TTM_PROC_NCRISC;
+    uint32_t proc = opts->processor == TTM_RISCV_0 ? BH_BRISC : BH_NCRISC;
     for (uint32_t i = 0; i < p->n_kernels; i++)
         if (p->kernels[i]->proc == proc && sets_overlap(&p->kernels[i]->cores, &cores))
             return err_set(-EEXIST, "kernel %s: another kernel of this program already runs on "

@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../firmware/abi.h"
+#include "ttm/kernel/abi.h"
 #include "../util/err.h"
 #include "embedded.h"
 #include "hash.h"
@@ -273,8 +273,9 @@ static int header_count(void)
     return n;
 }
 
-/* The headers under include/ttm/kernel/ and the link script, each rewritten only when it
- * differs from the library's copy (an older library may have left its own). */
+/* The headers under include/ (ttm/blackhole.h, ttm/kernel/) and the link script, each
+ * rewritten only when it differs from the library's copy (an older library may have left
+ * its own). Embedded header names are their paths under include/. */
 static int prepare_cache(const char *cache)
 {
     char p[PATH_MAX];
@@ -287,10 +288,10 @@ static int prepare_cache(const char *cache)
     if (!header_count())
         return err_set(-ENOENT, "this library was built without the kernel headers");
     for (const struct ttm_embedded_file *f = ttm_embedded; f->name; f++) {
-        const char *base = f->name + strlen(HEADER_PREFIX);
-        if (strncmp(f->name, HEADER_PREFIX, strlen(HEADER_PREFIX)) || strchr(base, '/'))
+        const char *path = f->name + strlen(HEADER_PREFIX);
+        if (strncmp(f->name, HEADER_PREFIX, strlen(HEADER_PREFIX)))
             continue;
-        int rc = path_fmt(p, "%s/include/ttm/kernel/%s", cache, base);
+        int rc = path_fmt(p, "%s/include/%s", cache, path);
         if (rc || (rc = write_if_changed(p, f->data, (size_t)f->size)))
             return rc;
     }
@@ -648,7 +649,7 @@ static int check_req(const struct kbuild_req *req, const char *name)
         return err_set(-EINVAL, "kernel %s: no source", name);
     if (req->source_len > MAX_SOURCE)
         return err_set(-EFBIG, "kernel %s: source larger than %u MiB", name, MAX_SOURCE >> 20);
-    if (req->processor >= TTM_PROCS)
+    if (req->processor >= BH_CORES_PER_TILE)
         return err_set(-EINVAL, "kernel %s: no processor %u", name, req->processor);
     if (req->n_compile_args > MAX_COMPILE_ARGS || (req->n_compile_args && !req->compile_args))
         return err_set(-EINVAL, "kernel %s: %u compile args (at most %u)", name,

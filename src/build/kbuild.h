@@ -32,7 +32,7 @@ struct kbuild_req {
     size_t source_len;
     int is_cpp;                  /* C++17 rather than C11 */
     const char *display_name;    /* file path or "<string>", for diagnostics; NULL: "<string>" */
-    uint32_t processor;          /* enum ttm_proc (firmware/abi.h), visible as TTM_PROC */
+    uint32_t processor;          /* enum bh_core (ttm/blackhole.h), visible as TTM_PROC */
     const uint32_t *compile_args; /* visible as TTM_CT_ARG_<i> (unsigned) and TTM_CT_ARGS_N */
     uint32_t n_compile_args;
     /* NULL, or "NAME" / "NAME=VALUE" items separated by white space, each passed as

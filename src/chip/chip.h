@@ -7,8 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../firmware/abi.h"
-#include "../arch/bh.h"
+#include "ttm/kernel/abi.h"
 #include "../pcie/pcie.h"
 #include "alloc.h"
 

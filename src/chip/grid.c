@@ -62,26 +62,26 @@ int grid_discover(struct ttm_chip *chip)
         return err_wrap(rc, "reading BOARD_ID");
 
     /* Tag 34 lists columns in die order; enabled columns in ascending NOC0 x become the
-     * logical columns, at translated x bh_tensix_x[0..] (device-facts 1.5). */
+     * logical columns, at translated x bh_tensix_x(0..) (device-facts 1.5). */
     uint32_t enabled_x = 0;
     for (unsigned i = 0; i < BH_TENSIX_COLS; i++)
         if (cols >> i & 1)
-            enabled_x |= 1u << bh_harvest_bit_x[i];
+            enabled_x |= 1u << bh_harvest_bit_x(i);
     chip->grid_x = (uint32_t)__builtin_popcount(enabled_x);
     chip->grid_y = BH_TENSIX_ROWS;
     if (!chip->grid_x)
         return err_set(-EIO, "telemetry reports no enabled Tensix column");
     for (unsigned k = 0; k < chip->grid_x; k++)
-        chip->col_x[k] = bh_tensix_x[k];
+        chip->col_x[k] = bh_tensix_x(k);
     chip->n_workers = chip->grid_x * chip->grid_y;
 
-    /* Enabled banks take logical ids 0.. at x 17 (0-3) and 18 (4-7); port 0 of each. */
+    /* Enabled banks take logical ids 0..; the host reaches each through its port 0. */
     chip->n_dram = (uint32_t)__builtin_popcount(gddr & 0xFF);
     if (!chip->n_dram)
         return err_set(-EIO, "telemetry reports no enabled DRAM bank");
     for (unsigned b = 0; b < chip->n_dram; b++) {
-        chip->dram_x[b] = (uint8_t)(BH_XLAT_DRAM_X0 + b / 4);
-        chip->dram_y[b] = (uint8_t)(BH_XLAT_DRAM_Y0 + 3 * (b % 4));
+        chip->dram_x[b] = (uint8_t)bh_dram_x(b);
+        chip->dram_y[b] = (uint8_t)bh_dram_y(b, 0);
     }
     chip->board = (board_hi >> 4) == BH_UPI_P100A || chip->grid_x < BH_TENSIX_COLS
                       ? TTM_BOARD_P100A

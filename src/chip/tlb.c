@@ -20,7 +20,7 @@ static void put_bits(uint32_t w[3], unsigned pos, unsigned width, uint64_t v)
 
 static int program(struct ttm_chip *chip, unsigned id, const struct tlb_window *t)
 {
-    const struct bh_tlb_layout *l = &bh_tlb_2m_layout;
+    const struct bh_tlb_layout *l = bh_tlb_layout(0);
     uint32_t w[3] = {0, 0, 0};
     put_bits(w, 0, l->addr_bits, t->base >> 21);
     put_bits(w, l->x_end, 6, t->x1);

@@ -1,4 +1,4 @@
-/* The host end of the command queue (firmware/abi.h "Fast dispatch"): records built in
+/* The host end of the command queue (ttm/kernel/abi.h "Fast dispatch"): records built in
  * place in the issue ring, announced through the prefetcher's queue, and the completion
  * ring read back. Nothing here knows what the commands mean. */
 #pragma once

@@ -32,7 +32,7 @@
 #define TIMEOUT_MS 10000
 #define CFG_RING TTM_L1_KERNEL_CONFIG_SIZE
 #define LAUNCH_ADDR (TTM_L1_MAILBOX + offsetof(struct ttm_mailbox, launch))
-#define DONE_MASK TTM_STREAM_COUNT_MASK
+#define DONE_MASK BH_STREAM_COUNTER_MASK
 
 /* What an enqueue patches in a cached command stream. */
 enum patch_kind {

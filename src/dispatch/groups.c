@@ -18,7 +18,7 @@ static void core_key(const struct ttm_program *p, uint32_t i, struct group *g)
     for (uint32_t n = 0; n < p->n_kernels; n++) {
         struct ttm_kernel *k = p->kernels[n];
         if (core_set_has(&k->cores, i))
-            g->k[k->proc == TTM_PROC_BRISC ? 0 : 1] = k;
+            g->k[k->proc == BH_BRISC ? 0 : 1] = k;
     }
     for (uint32_t n = 0; n < p->n_cbs; n++)
         if (core_set_has(&p->cbs[n]->cores, i))

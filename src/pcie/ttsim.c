@@ -27,7 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "../arch/bh.h"
+#include "ttm/blackhole.h"
 #include "../util/err.h"
 #include "pcie.h"
 #include "ttm.h"

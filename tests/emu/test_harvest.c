@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../src/arch/bh.h"
+#include "ttm/blackhole.h"
 #include "emu_util.h"
 #include "test.h"
 
@@ -30,7 +30,7 @@ static void put_bits(uint32_t w[3], unsigned pos, unsigned width, uint64_t v)
 static int tlb_point(bhemu *emu, unsigned id, uint32_t x, uint32_t y, uint64_t addr)
 {
     int big = id >= BH_TLB_2M_COUNT;
-    const struct bh_tlb_layout *l = big ? &bh_tlb_4g_layout : &bh_tlb_2m_layout;
+    const struct bh_tlb_layout *l = bh_tlb_layout(big);
     uint32_t w[3] = {0, 0, 0};
     put_bits(w, 0, l->addr_bits, addr >> (big ? 32 : 21));
     put_bits(w, l->x_end, 6, x);
@@ -120,13 +120,13 @@ static void check_telemetry(bhemu *emu, const struct bhemu_config *cfg)
     CHECK_EQ(v, 1);
 
     /* UMD: tensix harvest = ~ENABLED_TENSIX_COL & 0x3FFF, bit i = NOC0 column
-     * bh_harvest_bit_x[i]. */
+     * bh_harvest_bit_x(i). */
     CHECK(telemetry(emu, BH_TAG_ENABLED_TENSIX_COL, &v));
     CHECK_EQ(v & ~0x3FFFu, 0);
     uint32_t cols_off = 0;
     for (unsigned i = 0; i < BH_TENSIX_COLS; i++)
         if (!(v >> i & 1))
-            cols_off |= COL(bh_harvest_bit_x[i]);
+            cols_off |= COL(bh_harvest_bit_x(i));
     CHECK_EQ(cols_off, cfg->tensix_cols_off);
 
     CHECK(telemetry(emu, BH_TAG_ENABLED_GDDR, &v));
@@ -142,7 +142,7 @@ static void check_workers(bhemu *emu, const struct bhemu_config *cfg)
     unsigned answered = 0;
     for (unsigned k = 0; k < BH_TENSIX_COLS; k++) {
         for (uint32_t y = BH_TENSIX_Y0; y < BH_TENSIX_Y0 + BH_TENSIX_ROWS; y++) {
-            uint32_t x = bh_tensix_x[k], v = 0;
+            uint32_t x = bh_tensix_x(k), v = 0;
             int wr = tile_wr32(emu, x, y, 0x1000, x << 8 | y);
             int rd = tile_rd32(emu, x, y, 0x1000, &v);
             if (k < enabled) {
@@ -160,15 +160,15 @@ static void check_workers(bhemu *emu, const struct bhemu_config *cfg)
     }
     CHECK_EQ(answered, enabled * BH_TENSIX_ROWS);
     /* Each marker survived, so no two coordinates reach the same tile; and the k-th
-     * enabled NOC0 column answers at translated x bh_tensix_x[k], as its NOC_NODE_ID
+     * enabled NOC0 column answers at translated x bh_tensix_x(k), as its NOC_NODE_ID
      * (physical, x[5:0] y[11:6]) tells. */
     unsigned k = 0;
     for (unsigned c = 0; c < BH_TENSIX_COLS; c++) {
-        uint32_t px = bh_tensix_x[c];
+        uint32_t px = bh_tensix_x(c);
         if (cfg->tensix_cols_off & COL(px))
             continue;
         for (uint32_t y = BH_TENSIX_Y0; y < BH_TENSIX_Y0 + BH_TENSIX_ROWS; y++) {
-            uint32_t x = bh_tensix_x[k], v = 0;
+            uint32_t x = bh_tensix_x(k), v = 0;
             CHECK_EQ(tile_rd32(emu, x, y, 0x1000, &v), 0);
             CHECK_EQ(v, x << 8 | y);
             CHECK_EQ(tile_rd32(emu, x, y, BH_NIU0_BASE + BH_NOC_NODE_ID, &v), 0);

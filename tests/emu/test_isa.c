@@ -3,7 +3,7 @@
  * must stop only their own core, be reported precisely, and leave the core restartable. */
 #include <stdint.h>
 
-#include "../../src/arch/bh.h"
+#include "ttm/blackhole.h"
 #include "emu_util.h"
 #include "rv32/crosscheck_algo.h"
 #include "rv32/isa_macros.h"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/arch/bh.h"
+#include "ttm/blackhole.h"
 #include "emu_util.h"
 #include "rv32/noc_abi.h"
 #include "test.h"

@@ -2,7 +2,7 @@
  * is written; reset PCs; several chips in one process; code rewritten after it ran. */
 #include <string.h>
 
-#include "../src/arch/bh.h"
+#include "ttm/blackhole.h"
 #include "../tests/rv32/rvtest.h"
 #include "emu_util.h"
 #include "test.h"

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../src/arch/bh.h"
+#include "ttm/blackhole.h"
 #include "emu_util.h"
 #include "test.h"
 
@@ -35,7 +35,7 @@ static int is_4g(unsigned id)
 /* Encode an entry (host-facts 2.3) and write it as three 32-bit registers. */
 static int tlb_program(bhemu *emu, unsigned id, const struct tlb *t)
 {
-    const struct bh_tlb_layout *l = is_4g(id) ? &bh_tlb_4g_layout : &bh_tlb_2m_layout;
+    const struct bh_tlb_layout *l = bh_tlb_layout(is_4g(id));
     uint32_t w[3] = {0, 0, 0};
     put_bits(w, 0, l->addr_bits, t->addr >> (is_4g(id) ? 32 : 21));
     put_bits(w, l->x_end, 6, t->x);
@@ -140,8 +140,8 @@ TEST(tlb_2m_window_to_l1)
     CHECK_EQ(tlb_unicast(emu, id, 1, 2, 0x100000), 0);
     /* The registers read back as written. */
     uint32_t w[3] = {0, 0, 0};
-    put_bits(w, bh_tlb_2m_layout.x_end, 6, 1);
-    put_bits(w, bh_tlb_2m_layout.y_end, 6, 2);
+    put_bits(w, bh_tlb_layout(0)->x_end, 6, 1);
+    put_bits(w, bh_tlb_layout(0)->y_end, 6, 2);
     for (unsigned i = 0; i < 3; i++)
         CHECK_EQ(bar0_rd32(emu, BH_TLB_CFG_BASE + 12 * id + 4 * i), w[i]);
 

@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "../../src/arch/bh.h"
+#include "ttm/blackhole.h"
 
 #define NOC_XY(x, y) ((uint32_t)(x) | (uint32_t)(y) << 6)
 /* Multicast coordinate word: end x[5:0] y[11:6], start x[17:12] y[23:18]. */

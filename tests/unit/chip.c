@@ -37,7 +37,7 @@ TEST(tlb_window_encoding_matches_the_register_layout)
     uint32_t w[3];
     for (int i = 0; i < 3; i++)
         CHECK_EQ(c.pcie.ops->bar_read(&c.pcie, 0, BH_TLB_CFG_BASE + 12 * id + 4 * i, &w[i], 4), 0);
-    const struct bh_tlb_layout *l = &bh_tlb_2m_layout;
+    const struct bh_tlb_layout *l = bh_tlb_layout(0);
     CHECK_EQ(get_bits(w, 0, l->addr_bits), 0x123450 >> 21);
     CHECK_EQ(get_bits(w, l->x_end, 6), 3);
     CHECK_EQ(get_bits(w, l->y_end, 6), 7);

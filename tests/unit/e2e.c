@@ -152,10 +152,10 @@ static void kernel_config_image_follows_the_seed_layout_in_mode(void)
     CHECK(msg.kernel_config_base >= TTM_L1_KERNEL_CONFIG &&
           msg.kernel_config_base < TTM_L1_KERNEL_CONFIG + TTM_L1_KERNEL_CONFIG_SIZE);
     CHECK_EQ(msg.mode, mode == TTM_DISPATCH_FAST ? TTM_DISPATCH_MODE_DEV : TTM_DISPATCH_MODE_HOST);
-    CHECK_EQ(msg.rta_offset[TTM_PROC_BRISC], 0);          /* runtime args at offset 0 */
+    CHECK_EQ(msg.rta_offset[BH_BRISC], 0);          /* runtime args at offset 0 */
     CHECK_EQ(msg.enables, 3);
-    CHECK_EQ(msg.crta_offset[TTM_PROC_BRISC] % 16, 0);     /* common args 16-byte aligned */
-    CHECK(msg.local_cb_offset >= msg.crta_offset[TTM_PROC_NCRISC]);
+    CHECK_EQ(msg.crta_offset[BH_BRISC] % 16, 0);     /* common args 16-byte aligned */
+    CHECK(msg.local_cb_offset >= msg.crta_offset[BH_NCRISC]);
     CHECK(msg.remote_cb_offset >= msg.local_cb_offset + 16); /* one local CB config */
     for (int p = 0; p < 2; p++) {
         CHECK(msg.kernel_text_offset[p] > msg.sem_offset);
@@ -163,10 +163,10 @@ static void kernel_config_image_follows_the_seed_layout_in_mode(void)
     }
     CHECK_EQ(msg.local_cb_mask, 1);
     uint32_t args[3], common, cb[4];
-    CHECK_EQ(chip_read(chip, w.x, w.y, msg.kernel_config_base + msg.rta_offset[TTM_PROC_NCRISC], args, 12), 0);
+    CHECK_EQ(chip_read(chip, w.x, w.y, msg.kernel_config_base + msg.rta_offset[BH_NCRISC], args, 12), 0);
     CHECK_EQ(args[0], ttm_buffer_address(a.in));
     CHECK_EQ(args[2], 1);
-    CHECK_EQ(chip_read32(chip, w.x, w.y, msg.kernel_config_base + msg.crta_offset[TTM_PROC_BRISC], &common), 0);
+    CHECK_EQ(chip_read32(chip, w.x, w.y, msg.kernel_config_base + msg.crta_offset[BH_BRISC], &common), 0);
     CHECK_EQ(common, PAGE);
     CHECK_EQ(chip_read(chip, w.x, w.y, msg.kernel_config_base + msg.local_cb_offset, cb, 16), 0);
     CHECK_EQ(cb[1], 2 * PAGE); /* {addr, size, pages, page size} */

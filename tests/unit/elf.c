@@ -12,8 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../firmware/abi.h"
-#include "arch/bh.h"
+#include "ttm/kernel/abi.h"
 #include "emu_util.h"
 #include "load/elf.h"
 #include "load/xip.h"
@@ -984,7 +983,7 @@ static int build_dir(const char *sub, char *out, size_t len)
     return 0;
 }
 
-/* Our firmware images must be uploadable into their L1 slots (firmware/abi.h). */
+/* Our firmware images must be uploadable into their L1 slots (ttm/kernel/abi.h). */
 static int check_firmware_slot(const char *name)
 {
     uint32_t slot = !strcmp(name, "brisc.elf")    ? TTM_L1_FW_BRISC

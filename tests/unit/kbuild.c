@@ -14,9 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../firmware/abi.h"
+#include "ttm/kernel/abi.h"
 #include "api/internal.h"
-#include "arch/bh.h"
 #include "build/embedded.h"
 #include "build/hash.h"
 #include "build/kbuild.h"
@@ -164,7 +163,7 @@ static int compile(const char *src, int is_cpp, const char *name, const uint32_t
         .source_len = strlen(src),
         .is_cpp = is_cpp,
         .display_name = name,
-        .processor = TTM_PROC_NCRISC,
+        .processor = BH_NCRISC,
         .compile_args = args,
         .n_compile_args = n_args,
         .defines = defines,
@@ -308,47 +307,6 @@ TEST(cpp_kernel_compiles)
     CHECK(!bad);
 }
 
-/* The NoC constants kernels carry (noc.h, abi.h) against the host's facts (bh.h), checked
- * by the kernel compiler itself: the host values arrive as compile args. */
-TEST(kernel_constants_match_host)
-{
-    NEED_COMPILER();
-    static const char src[] =
-        "#include <ttm/kernel/dataflow.h>\n"
-        "#define SAME(i, v) _Static_assert(get_compile_time_arg_val(i) == (v), #v)\n"
-        "SAME(0, TTM_NIU_BASE(0)); SAME(1, TTM_NIU_BASE(1));\n"
-        "SAME(2, TTM_NIU_CMDBUF_STRIDE); SAME(3, TTM_NOC_RET_ADDR_LO);\n"
-        "SAME(4, TTM_NOC_CTRL); SAME(5, TTM_NOC_AT_LEN_BE); SAME(6, TTM_NOC_AT_DATA);\n"
-        "SAME(7, TTM_NOC_CMD_CTRL); SAME(8, TTM_NOC_ID_LOGICAL); SAME(9, TTM_NOC_STATUS(0));\n"
-        "SAME(10, TTM_NOC_RD_RESP_RECEIVED); SAME(11, TTM_NOC_WR_ACK_RECEIVED);\n"
-        "SAME(12, TTM_NOC_NONPOSTED_WR_REQ_SENT); SAME(13, TTM_NOC_ATOMIC_RESP_RECEIVED);\n"
-        "SAME(14, TTM_NOC_CMD_WR_INLINE); SAME(15, TTM_NOC_CMD_RESP_MARKED);\n"
-        "SAME(16, TTM_NOC_CMD_BRCST); SAME(17, TTM_NOC_CMD_BRCST_SRC_INCLUDE);\n"
-        "SAME(18, TTM_NOC_MAX_BURST); SAME(19, TTM_NOC_ADDR_LOCAL_BITS);\n"
-        "SAME(20, TTM_STREAM_REG_ADDR(0, 0)); SAME(21, TTM_NOC_AT_LEN_BE_1);\n"
-        "SAME(22, TTM_NOC_AT_INCR_FULL >> 12); SAME(23, TTM_NOC_BRCST_EXCLUDE);\n"
-        "SAME(24, TTM_NOC_UNICAST); SAME(25, TTM_NOC_CMD_WR);\n"
-        "void kernel_main(void) {}\n";
-    const uint32_t host[] = {
-        BH_NIU0_BASE, BH_NIU1_BASE, BH_NIU_CMDBUF_STRIDE, BH_NOC_RET_ADDR_LO, BH_NOC_CTRL,
-        BH_NOC_AT_LEN_BE, BH_NOC_AT_DATA, BH_NOC_CMD_CTRL, BH_NOC_ID_LOGICAL, BH_NOC_STATUS(0),
-        BH_NIU_MST_RD_RESP_RECEIVED, BH_NIU_MST_WR_ACK_RECEIVED,
-        BH_NIU_MST_NONPOSTED_WR_REQ_SENT, BH_NIU_MST_ATOMIC_RESP_RECEIVED,
-        BH_NOC_CMD_WR_INLINE, BH_NOC_CMD_RESP_MARKED, BH_NOC_CMD_BRCST_PACKET,
-        BH_NOC_CMD_BRCST_SRC_INCLUDE, BH_NOC_MAX_BURST, BH_NOC_ADDR_LOCAL_BITS, BH_STREAM_BASE,
-        BH_NOC_AT_LEN_BE_1, BH_NOC_AT_INS_INCR_GET, BH_NOC_BRCST_EXCLUDE,
-        BH_NOC_CMD_VC_STATIC | BH_NOC_CMD_STATIC_VC(1), BH_NOC_CMD_WR,
-    };
-    uint8_t *elf;
-    size_t size;
-    int rc = compile(src, 0, "constants.c", host, sizeof host / sizeof host[0], NULL, &elf,
-                     &size);
-    if (rc)
-        printf("  %s\n", err_get());
-    CHECK_EQ(rc, 0);
-    free(elf);
-}
-
 TEST(cache_hits_and_misses)
 {
     NEED_COMPILER();
@@ -395,8 +353,8 @@ TEST(cache_hits_and_misses)
 TEST(headers_materialised)
 {
     NEED_COMPILER();
-    const struct ttm_embedded_file *f = embedded_find("header/dataflow.h");
-    CHECK(f && embedded_find("header/abi.h"));
+    const struct ttm_embedded_file *f = embedded_find("header/ttm/kernel/dataflow.h");
+    CHECK(f && embedded_find("header/ttm/kernel/abi.h"));
     char path[512], buf[64];
     snprintf(path, sizeof path, "%s/include/ttm/kernel/dataflow.h", cache_dir);
     FILE *fp = fopen(path, "w");
@@ -485,9 +443,9 @@ TEST(bad_requests_refused)
 {
     uint8_t *elf;
     size_t size;
-    struct kbuild_req req = {.source = "", .source_len = 0, .processor = TTM_PROCS};
+    struct kbuild_req req = {.source = "", .source_len = 0, .processor = BH_CORES_PER_TILE};
     CHECK_EQ(kbuild_compile(&req, &elf, &size), -EINVAL);
-    req.processor = TTM_PROC_BRISC;
+    req.processor = BH_BRISC;
     req.n_compile_args = 1; /* with no array */
     CHECK_EQ(kbuild_compile(&req, &elf, &size), -EINVAL);
     CHECK_EQ(kbuild_compile(NULL, &elf, &size), -EINVAL);
@@ -573,10 +531,10 @@ static const char probe_src[] =
     "    noc_async_write(big, interleaved_noc_addr(get_arg_val(9), 65536, 1, idx, 0), 40000);\n"
     "    noc_async_writes_flushed();\n"
     "    noc_async_write_barrier();\n"
-    "    noc_inline_dw_write(get_noc_addr(my_x(), my_y(), TTM_STREAM_REG_ADDR(40, 4)),\n"
+    "    noc_inline_dw_write(get_noc_addr(my_x(), my_y(), BH_STREAM_REG(40, 4)),\n"
     "                        0x123400u + idx);\n"
     "    noc_async_write_barrier();\n"
-    "    res[6] = *(volatile uint32_t *)TTM_STREAM_REG_ADDR(40, 4);\n"
+    "    res[6] = *(volatile uint32_t *)BH_STREAM_REG(40, 4);\n"
     "    res[7] = 0xD0E;\n"
     "}\n";
 

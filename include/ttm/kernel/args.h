@@ -1,6 +1,6 @@
 /* What a kernel knows about its launch: runtime args, compile-time args and where it runs,
  * all from the kernel context the firmware fills in before calling kernel_main
- * (firmware/abi.h struct ttm_kctx; runtime args as in seed 003).
+ * (ttm/kernel/abi.h struct ttm_kctx; runtime args as in seed 003).
  */
 #ifndef TTM_KERNEL_ARGS_H
 #define TTM_KERNEL_ARGS_H

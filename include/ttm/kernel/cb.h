@@ -23,7 +23,7 @@ static inline struct ttm_cb_state *ttm_cb(uint32_t cb)
 
 static inline volatile uint32_t *ttm_cb_reg(uint32_t cb, uint32_t reg)
 {
-    return (volatile uint32_t *)(uintptr_t)TTM_STREAM_REG_ADDR(TTM_CB_STREAM(cb), reg);
+    return (volatile uint32_t *)(uintptr_t)BH_STREAM_REG(TTM_CB_STREAM(cb), reg);
 }
 
 /* Whole-word register loads: the core faults on narrower MMIO loads. */

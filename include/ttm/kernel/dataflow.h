@@ -65,7 +65,7 @@ static inline void ttm_async_write(uint32_t src_l1, uint64_t dst, uint32_t size,
 {
     struct ttm_kctx *k = ttm_kctx();
     uint32_t n = ttm_noc_write(k->noc, k->cmd_wr, src_l1, dst, size,
-                               TTM_NOC_CMD_WR | TTM_NOC_CMD_RESP_MARKED | ctrl);
+                               BH_NOC_CMD_WR | BH_NOC_CMD_RESP_MARKED | ctrl);
     k->nonposted_issued += n;
     k->acks_expected += n * acks_per_request;
 }
@@ -87,7 +87,7 @@ static inline void noc_async_write_multicast(uint32_t src_l1, uint64_t mcast_add
 static inline void noc_async_write_multicast_loopback_src(uint32_t src_l1, uint64_t mcast_addr,
                                                           uint32_t size, uint32_t num_dests)
 {
-    ttm_async_write(src_l1, mcast_addr, size, TTM_NOC_MCAST | TTM_NOC_CMD_BRCST_SRC_INCLUDE,
+    ttm_async_write(src_l1, mcast_addr, size, TTM_NOC_MCAST | BH_NOC_CMD_BRCST_SRC_INCLUDE,
                     num_dests);
 }
 
@@ -104,22 +104,22 @@ static inline void noc_inline_dw_write(uint64_t noc_addr, uint32_t value)
 /* ---- Barriers ---- */
 static inline void noc_async_read_barrier(void)      /* reads have landed in L1 */
 {
-    ttm_noc_wait_counter(my_noc(), TTM_NOC_RD_RESP_RECEIVED, ttm_kctx()->reads_issued);
+    ttm_noc_wait_counter(my_noc(), BH_NIU_MST_RD_RESP_RECEIVED, ttm_kctx()->reads_issued);
 }
 
 static inline void noc_async_write_barrier(void)     /* writes have been acknowledged */
 {
-    ttm_noc_wait_counter(my_noc(), TTM_NOC_WR_ACK_RECEIVED, ttm_kctx()->acks_expected);
+    ttm_noc_wait_counter(my_noc(), BH_NIU_MST_WR_ACK_RECEIVED, ttm_kctx()->acks_expected);
 }
 
 static inline void noc_async_writes_flushed(void)    /* source buffers may be reused */
 {
-    ttm_noc_wait_counter(my_noc(), TTM_NOC_NONPOSTED_WR_REQ_SENT, ttm_kctx()->nonposted_issued);
+    ttm_noc_wait_counter(my_noc(), BH_NIU_MST_NONPOSTED_WR_REQ_SENT, ttm_kctx()->nonposted_issued);
 }
 
 static inline void noc_async_atomic_barrier(void)    /* atomics have been answered */
 {
-    ttm_noc_wait_counter(my_noc(), TTM_NOC_ATOMIC_RESP_RECEIVED, ttm_kctx()->atomics_expected);
+    ttm_noc_wait_counter(my_noc(), BH_NIU_MST_ATOMIC_RESP_RECEIVED, ttm_kctx()->atomics_expected);
 }
 
 static inline void noc_async_full_barrier(void)

@@ -1,7 +1,7 @@
 /* Interleaved buffers: page p of a buffer lives in bank p % banks at bank-local address
  * base + (p / banks) * page_size, the same scheme for DRAM banks and for the workers' L1
  * (device-facts 1.7). The banks' NoC coordinates come from the table the host writes to
- * every worker's L1 at boot (firmware/abi.h struct ttm_bank_table); it does not change
+ * every worker's L1 at boot (ttm/kernel/abi.h struct ttm_bank_table); it does not change
  * while a kernel runs.
  */
 #ifndef TTM_KERNEL_INTERLEAVED_H

@@ -6,71 +6,40 @@
  * (`buf`, 0..3), and the request functions return how many requests they issued so the
  * caller can keep its own counter shadows for the barriers.
  *
- * Register offsets repeat src/arch/bh.h (which kernels cannot see); tests/unit/kbuild.c
- * checks that the two agree.
+ * Register offsets and bits are the chip's (../blackhole.h).
  */
 #ifndef TTM_KERNEL_NOC_H
 #define TTM_KERNEL_NOC_H
 
 #include <stdint.h>
 
+#include "../blackhole.h"
 #include "abi.h"
 
-/* ---- NIU registers (device-facts 4.1) ---- */
-#define TTM_NIU_BASE(noc) (0xFFB20000u + 0x10000u * (noc))
-#define TTM_NIU_CMDBUF_STRIDE 0x800u
-#define TTM_NOC_TARG_ADDR_LO 0x00u   /* then _MID +4, _HI (coordinates) +8 */
-#define TTM_NOC_RET_ADDR_LO 0x0Cu    /* then _MID +4, _HI +8 */
-#define TTM_NOC_CTRL 0x1Cu
-#define TTM_NOC_AT_LEN_BE 0x20u
-#define TTM_NOC_AT_LEN_BE_1 0x24u
-#define TTM_NOC_AT_DATA 0x28u
-#define TTM_NOC_BRCST_EXCLUDE 0x2Cu
-#define TTM_NOC_CMD_CTRL 0x40u       /* write 1 to fire; reads 0 when reprogrammable */
-#define TTM_NOC_ID_LOGICAL 0x148u    /* NOC_CFG(0x12): this tile's translated x | y << 6 */
-#define TTM_NOC_STATUS(i) (0x200u + 4u * (i))
-
-/* Status counters (device-facts 4.5). */
-#define TTM_NOC_ATOMIC_RESP_RECEIVED 0x0u
-#define TTM_NOC_WR_ACK_RECEIVED 0x1u
-#define TTM_NOC_RD_RESP_RECEIVED 0x2u
-#define TTM_NOC_NONPOSTED_WR_REQ_SENT 0xAu
-
-/* NOC_CTRL (device-facts 4.2). Requests use TT-Metal's virtual channels: unicast on
- * VC 1, multicast on VC 4, so they never share a channel with the dispatcher's. */
-#define TTM_NOC_CMD_RD 0u
-#define TTM_NOC_CMD_AT 1u
-#define TTM_NOC_CMD_WR 2u
-#define TTM_NOC_CMD_WR_INLINE (1u << 3)
-#define TTM_NOC_CMD_RESP_MARKED (1u << 4)   /* non-posted: count an ack / response */
-#define TTM_NOC_CMD_BRCST (1u << 5)
-#define TTM_NOC_CMD_VC_STATIC (1u << 7)
-#define TTM_NOC_CMD_PATH_RESERVE (1u << 8)
-#define TTM_NOC_CMD_STATIC_VC(vc) ((uint32_t)(vc) << 13)
-#define TTM_NOC_CMD_BRCST_SRC_INCLUDE (1u << 17)
-#define TTM_NOC_UNICAST (TTM_NOC_CMD_VC_STATIC | TTM_NOC_CMD_STATIC_VC(1))
+/* Requests use TT-Metal's virtual channels: unicast on VC 1, multicast on VC 4, so they
+ * never share a channel with the dispatcher's (NOC_CTRL bits: device-facts 4.2). */
+#define TTM_NOC_UNICAST (BH_NOC_CMD_VC_STATIC | BH_NOC_CMD_STATIC_VC(1))
 /* Multicasts reserve their path, as TT-Metal's always do (multicast_path_reserve): two
  * broadcasts crossing each other without it can deadlock the mesh, and Tenstorrent's
  * simulator refuses a multicast without it ("multicast must use path reserve"). */
 #define TTM_NOC_MCAST                                                                   \
-    (TTM_NOC_CMD_VC_STATIC | TTM_NOC_CMD_STATIC_VC(4) | TTM_NOC_CMD_BRCST | TTM_NOC_CMD_PATH_RESERVE)
+    (BH_NOC_CMD_VC_STATIC | BH_NOC_CMD_STATIC_VC(4) | BH_NOC_CMD_BRCST_PACKET |        \
+     BH_NOC_CMD_PATH_RESERVE)
 
 /* Atomic increment over all 32 bits (device-facts 4.7: opcode 1 in [15:12], IntWidth 31
  * in [6:2]; the word within the 16-byte line goes in [1:0]). */
-#define TTM_NOC_AT_INCR_FULL 0x107Cu
+#define TTM_NOC_AT_INCR_FULL (BH_NOC_AT_INS_INCR_GET << 12 | 31u << 2)
 
 /* ---- 64-bit NoC addresses (device-facts 4.3) ----
  * local address [35:0], x [41:36], y [47:42]; a multicast address adds the start corner
  * in x [53:48], y [59:54] (the end corner takes the unicast place); bit 60 selects host
  * memory behind the PCIe tile. Coordinates are translated ones. */
-#define TTM_NOC_ADDR_LOCAL_BITS 36
-#define TTM_NOC_MAX_BURST 16384u        /* bytes per request (device-facts 4.4) */
 #define TTM_NOC_XY(x, y) ((uint32_t)(x) | (uint32_t)(y) << 6)
 
 static inline uint64_t ttm_noc_addr(uint32_t x, uint32_t y, uint64_t local)
 {
-    return (uint64_t)TTM_NOC_XY(x & 0x3F, y & 0x3F) << TTM_NOC_ADDR_LOCAL_BITS |
-           (local & ((1ull << TTM_NOC_ADDR_LOCAL_BITS) - 1));
+    return (uint64_t)TTM_NOC_XY(x & 0x3F, y & 0x3F) << BH_NOC_ADDR_LOCAL_BITS |
+           (local & ((1ull << BH_NOC_ADDR_LOCAL_BITS) - 1));
 }
 
 /* The rectangle with corners (x0, y0) and (x1, y1), given in either order. Each NoC wants
@@ -85,25 +54,25 @@ static inline uint64_t ttm_noc_mcast_addr(uint32_t noc, uint32_t x0, uint32_t y0
     uint32_t start = noc ? TTM_NOC_XY(xhi, yhi) : TTM_NOC_XY(xlo, ylo);
     uint32_t end = noc ? TTM_NOC_XY(xlo, ylo) : TTM_NOC_XY(xhi, yhi);
     return ttm_noc_addr(end & 0x3F, end >> 6, local) |
-           (uint64_t)start << (TTM_NOC_ADDR_LOCAL_BITS + 12);
+           (uint64_t)start << (BH_NOC_ADDR_LOCAL_BITS + 12);
 }
 
 /* ---- NIU access ---- */
 static inline volatile uint32_t *ttm_noc_reg(uint32_t noc, uint32_t buf, uint32_t off)
 {
-    return (volatile uint32_t *)(uintptr_t)(TTM_NIU_BASE(noc) + buf * TTM_NIU_CMDBUF_STRIDE +
+    return (volatile uint32_t *)(uintptr_t)(BH_NIU_BASE(noc) + buf * BH_NIU_CMDBUF_STRIDE +
                                             off);
 }
 
 static inline uint32_t ttm_noc_counter(uint32_t noc, uint32_t idx)
 {
-    return *ttm_noc_reg(noc, 0, TTM_NOC_STATUS(idx));
+    return *ttm_noc_reg(noc, 0, BH_NOC_STATUS(idx));
 }
 
 /* This tile's translated coordinates, packed as TTM_NOC_XY. */
 static inline uint32_t ttm_noc_my_xy(uint32_t noc)
 {
-    return *ttm_noc_reg(noc, 0, TTM_NOC_ID_LOGICAL) & 0xFFFu;
+    return *ttm_noc_reg(noc, 0, BH_NOC_ID_LOGICAL) & 0xFFFu;
 }
 
 /* Orders ordinary memory accesses around the NIU's: stores into L1 that a request is
@@ -133,7 +102,7 @@ static inline void ttm_noc_wait_counter(uint32_t noc, uint32_t idx, uint32_t wan
 /* A command buffer may be reprogrammed only when NOC_CMD_CTRL reads 0 (device-facts 4.4). */
 static inline void ttm_noc_wait_ready(uint32_t noc, uint32_t buf)
 {
-    while (*ttm_noc_reg(noc, buf, TTM_NOC_CMD_CTRL))
+    while (*ttm_noc_reg(noc, buf, BH_NOC_CMD_CTRL))
         ;
 }
 
@@ -142,8 +111,8 @@ static inline void ttm_noc_wait_ready(uint32_t noc, uint32_t buf)
 static inline void ttm_noc_set_addr(uint32_t noc, uint32_t buf, uint32_t lo_reg, uint64_t addr)
 {
     *ttm_noc_reg(noc, buf, lo_reg) = (uint32_t)addr;
-    *ttm_noc_reg(noc, buf, lo_reg + 4) = (uint32_t)(addr >> 32) & 0x1000000Fu;
-    *ttm_noc_reg(noc, buf, lo_reg + 8) = (uint32_t)(addr >> TTM_NOC_ADDR_LOCAL_BITS) & 0xFFFFFFu;
+    *ttm_noc_reg(noc, buf, lo_reg + 4) = (uint32_t)(addr >> 32) & BH_NOC_MID_MASK;
+    *ttm_noc_reg(noc, buf, lo_reg + 8) = (uint32_t)(addr >> BH_NOC_ADDR_LOCAL_BITS) & 0xFFFFFFu;
 }
 
 /* A NoC address of this tile's L1. */
@@ -155,9 +124,9 @@ static inline uint64_t ttm_noc_self_addr(uint32_t noc, uint32_t l1_addr)
 
 static inline void ttm_noc_fire(uint32_t noc, uint32_t buf, uint32_t ctrl, uint32_t len_be)
 {
-    *ttm_noc_reg(noc, buf, TTM_NOC_CTRL) = ctrl;
-    *ttm_noc_reg(noc, buf, TTM_NOC_AT_LEN_BE) = len_be;
-    *ttm_noc_reg(noc, buf, TTM_NOC_CMD_CTRL) = 1;
+    *ttm_noc_reg(noc, buf, BH_NOC_CTRL) = ctrl;
+    *ttm_noc_reg(noc, buf, BH_NOC_AT_LEN_BE) = len_be;
+    *ttm_noc_reg(noc, buf, BH_NOC_CMD_CTRL) = 1;
 }
 
 /* ---- Requests. Each waits for its buffer, so callers never have to. ---- */
@@ -169,30 +138,30 @@ static inline uint32_t ttm_noc_read(uint32_t noc, uint32_t buf, uint64_t src, ui
 {
     uint32_t n = 0;
     while (size) {
-        uint32_t len = size < TTM_NOC_MAX_BURST ? size : TTM_NOC_MAX_BURST;
+        uint32_t len = size < BH_NOC_MAX_BURST ? size : BH_NOC_MAX_BURST;
         ttm_noc_wait_ready(noc, buf);
-        ttm_noc_set_addr(noc, buf, TTM_NOC_TARG_ADDR_LO, src);
-        ttm_noc_set_addr(noc, buf, TTM_NOC_RET_ADDR_LO, ttm_noc_self_addr(noc, dst));
-        ttm_noc_fire(noc, buf, TTM_NOC_CMD_RD | TTM_NOC_CMD_RESP_MARKED | TTM_NOC_UNICAST, len);
+        ttm_noc_set_addr(noc, buf, BH_NOC_TARG_ADDR_LO, src);
+        ttm_noc_set_addr(noc, buf, BH_NOC_RET_ADDR_LO, ttm_noc_self_addr(noc, dst));
+        ttm_noc_fire(noc, buf, BH_NOC_CMD_RD | BH_NOC_CMD_RESP_MARKED | TTM_NOC_UNICAST, len);
         src += len, dst += len, size -= len, n++;
     }
     return n;
 }
 
 /* Write `size` bytes of this tile's L1 at `src` to NoC address `dst` (unicast, or a
- * multicast address when ctrl has TTM_NOC_CMD_BRCST), in requests of at most 16 KiB.
- * ctrl is TTM_NOC_CMD_WR plus flags; src and dst must agree mod 16. */
+ * multicast address when ctrl has BH_NOC_CMD_BRCST_PACKET), in requests of at most 16 KiB.
+ * ctrl is BH_NOC_CMD_WR plus flags; src and dst must agree mod 16. */
 static inline uint32_t ttm_noc_write(uint32_t noc, uint32_t buf, uint32_t src, uint64_t dst,
                                      uint32_t size, uint32_t ctrl)
 {
     uint32_t n = 0;
     ttm_fence(); /* the data the core stored must reach L1 before the NIU reads it */
     while (size) {
-        uint32_t len = size < TTM_NOC_MAX_BURST ? size : TTM_NOC_MAX_BURST;
+        uint32_t len = size < BH_NOC_MAX_BURST ? size : BH_NOC_MAX_BURST;
         ttm_noc_wait_ready(noc, buf);
-        ttm_noc_set_addr(noc, buf, TTM_NOC_TARG_ADDR_LO, ttm_noc_self_addr(noc, src));
-        ttm_noc_set_addr(noc, buf, TTM_NOC_RET_ADDR_LO, dst);
-        *ttm_noc_reg(noc, buf, TTM_NOC_BRCST_EXCLUDE) = 0; /* plain rectangles only */
+        ttm_noc_set_addr(noc, buf, BH_NOC_TARG_ADDR_LO, ttm_noc_self_addr(noc, src));
+        ttm_noc_set_addr(noc, buf, BH_NOC_RET_ADDR_LO, dst);
+        *ttm_noc_reg(noc, buf, BH_NOC_BRCST_EXCLUDE) = 0; /* plain rectangles only */
         ttm_noc_fire(noc, buf, ctrl, len);
         src += len, dst += len, size -= len, n++;
     }
@@ -206,10 +175,10 @@ static inline void ttm_noc_atomic_inc(uint32_t noc, uint32_t buf, uint64_t dst, 
                                       uint32_t ret)
 {
     ttm_noc_wait_ready(noc, buf);
-    ttm_noc_set_addr(noc, buf, TTM_NOC_TARG_ADDR_LO, dst);
-    ttm_noc_set_addr(noc, buf, TTM_NOC_RET_ADDR_LO, ttm_noc_self_addr(noc, ret));
-    *ttm_noc_reg(noc, buf, TTM_NOC_AT_DATA) = incr;
-    ttm_noc_fire(noc, buf, TTM_NOC_CMD_AT | TTM_NOC_CMD_RESP_MARKED | TTM_NOC_UNICAST,
+    ttm_noc_set_addr(noc, buf, BH_NOC_TARG_ADDR_LO, dst);
+    ttm_noc_set_addr(noc, buf, BH_NOC_RET_ADDR_LO, ttm_noc_self_addr(noc, ret));
+    *ttm_noc_reg(noc, buf, BH_NOC_AT_DATA) = incr;
+    ttm_noc_fire(noc, buf, BH_NOC_CMD_AT | BH_NOC_CMD_RESP_MARKED | TTM_NOC_UNICAST,
                  TTM_NOC_AT_INCR_FULL | ((uint32_t)dst >> 2 & 3));
 }
 
@@ -226,11 +195,11 @@ static inline void ttm_noc_inline_write(uint32_t noc, uint32_t buf, uint64_t dst
 {
     uint32_t be = 0xFu << ((uint32_t)dst & 0x1C);
     ttm_noc_wait_ready(noc, buf);
-    ttm_noc_set_addr(noc, buf, TTM_NOC_TARG_ADDR_LO, dst);
-    ttm_noc_set_addr(noc, buf, TTM_NOC_RET_ADDR_LO, ttm_noc_self_addr(noc, 0));
-    *ttm_noc_reg(noc, buf, TTM_NOC_AT_DATA) = val;
+    ttm_noc_set_addr(noc, buf, BH_NOC_TARG_ADDR_LO, dst);
+    ttm_noc_set_addr(noc, buf, BH_NOC_RET_ADDR_LO, ttm_noc_self_addr(noc, 0));
+    *ttm_noc_reg(noc, buf, BH_NOC_AT_DATA) = val;
     ttm_noc_fire(noc, buf,
-                 TTM_NOC_CMD_WR | TTM_NOC_CMD_WR_INLINE | TTM_NOC_CMD_RESP_MARKED |
+                 BH_NOC_CMD_WR | BH_NOC_CMD_WR_INLINE | BH_NOC_CMD_RESP_MARKED |
                      TTM_NOC_UNICAST,
                  be);
 }

@@ -1,18 +1,20 @@
 /* The contract between the host runtime, our firmware and kernels running on a Tensix
- * worker: L1 layout, mailbox, launch message, kernel-config image and the kernel context
- * in each core's local data RAM. This header is compiled by the host (gcc/clang, x86) and
- * by the firmware and kernels (clang, rv32); every size and offset is pinned by a static
- * assertion so the two sides cannot drift apart.
+ * worker: L1 layout, mailbox, launch message, kernel-config image, the kernel context in
+ * each core's local data RAM, and the fast-dispatch command queue. This header is
+ * compiled by the host (gcc/clang, x86) and by the firmware and kernels (clang, rv32);
+ * every size and offset is pinned by a static assertion so the two sides cannot drift
+ * apart.
  *
- * Only the addresses the hardware fixes come from the chip (BRISC starts at L1 0; local
- * data RAM at 0xFFB00000, 8 KiB on BRISC/NCRISC; overlay stream registers); everything
- * else is ours.
+ * Only what the hardware fixes comes from the chip (../blackhole.h: BRISC starts at L1 0,
+ * local data RAM, overlay stream registers); everything else is ours.
  */
-#ifndef TTM_FIRMWARE_ABI_H
-#define TTM_FIRMWARE_ABI_H
+#ifndef TTM_KERNEL_ABI_H
+#define TTM_KERNEL_ABI_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "../blackhole.h"
 
 #define TTM_FW_ABI_VERSION 1u
 
@@ -27,11 +29,7 @@
 #define TTM_L1_KERNEL_CONFIG 0x10000u   /* kernel-config images of launches in flight */
 #define TTM_L1_KERNEL_CONFIG_SIZE 0x30000u
 #define TTM_L1_UNRESERVED 0x40000u      /* first byte for buffers and circular buffers */
-#define TTM_L1_END 0x180000u
-
-/* ---- Processors of a worker ---- */
-enum ttm_proc { TTM_PROC_BRISC, TTM_PROC_NCRISC, TTM_PROC_TRISC0, TTM_PROC_TRISC1,
-                TTM_PROC_TRISC2, TTM_PROCS };
+#define TTM_L1_END BH_L1_SIZE
 
 /* ---- GO message: one word; the signal is the top byte ---- */
 #define TTM_RUN_MSG_INIT 0x40u   /* host wrote it before release; firmware answers DONE */
@@ -66,13 +64,13 @@ enum ttm_proc { TTM_PROC_BRISC, TTM_PROC_NCRISC, TTM_PROC_TRISC0, TTM_PROC_TRISC
  * the mailbox ring; the firmware reads it after GO. */
 struct ttm_launch_msg {
     uint32_t kernel_config_base;          /* L1 address of this launch's config image */
-    uint16_t rta_offset[TTM_PROCS];       /* unique runtime args, from the image base */
-    uint16_t crta_offset[TTM_PROCS];      /* common runtime args */
+    uint16_t rta_offset[BH_CORES_PER_TILE];       /* unique runtime args, from the image base */
+    uint16_t crta_offset[BH_CORES_PER_TILE];      /* common runtime args */
     uint16_t local_cb_offset;             /* struct ttm_cb_config[] */
     uint16_t remote_cb_offset;            /* reserved: no remote CBs yet */
     uint16_t sem_offset;                  /* semaphores, 16 B apart */
     uint16_t pad0;
-    uint32_t kernel_text_offset[TTM_PROCS];
+    uint32_t kernel_text_offset[BH_CORES_PER_TILE];
     uint32_t local_cb_mask;               /* bit i: CB i configured */
     uint8_t enables;                      /* bit p: processor p runs a kernel */
     uint8_t mode;                         /* TTM_DISPATCH_MODE_* */
@@ -132,13 +130,12 @@ struct ttm_cb_state {
 };
 
 #define TTM_CB_STREAM(i) (8u + (i))
-#define TTM_STREAM_REG_ADDR(stream, reg) (0xFFB40000u + 0x1000u * (stream) + 4u * (reg))
-#define TTM_CB_PUSHED_REG 10u  /* STREAM_REMOTE_DEST_BUF_SIZE */
-#define TTM_CB_POPPED_REG 8u   /* STREAM_REMOTE_DEST_BUF_START */
+#define TTM_CB_PUSHED_REG BH_STREAM_REMOTE_DEST_BUF_SIZE
+#define TTM_CB_POPPED_REG BH_STREAM_REMOTE_DEST_BUF_START
 
 /* Kernel context: at the bottom of every core's local data RAM, filled by the firmware
  * before it calls the kernel. Kernels read it through TTM_KCTX (include/ttm/kernel). */
-#define TTM_KCTX_ADDR 0xFFB00000u
+#define TTM_KCTX_ADDR BH_LDM_BASE
 struct ttm_kctx {
     uint32_t rta;                 /* L1 address of this core's runtime args */
     uint32_t crta;                /* L1 address of the common runtime args */
@@ -159,8 +156,8 @@ struct ttm_kctx {
 #define TTM_KCTX ((volatile struct ttm_kctx *)TTM_KCTX_ADDR)
 
 /* NoC command buffers per processor, so BRISC and NCRISC never share one. */
-#define TTM_CMD_BUF_WR(proc) ((proc) == TTM_PROC_BRISC ? 0u : 2u)
-#define TTM_CMD_BUF_RD(proc) ((proc) == TTM_PROC_BRISC ? 1u : 3u)
+#define TTM_CMD_BUF_WR(proc) ((proc) == BH_BRISC ? 0u : 2u)
+#define TTM_CMD_BUF_RD(proc) ((proc) == BH_BRISC ? 1u : 3u)
 
 #define TTM_L1_ALIGN 16u
 #define TTM_DRAM_ALIGN 64u
@@ -208,15 +205,11 @@ struct ttm_kctx {
 #define TTM_DISPATCH_DATA_SIZE (64u << 10)
 #define TTM_SUB_QUEUE_ENTRIES 16u
 
-/* Overlay streams the dispatcher uses as counters (their SPACE_AVAILABLE register counts
- * 64ths of what is written to register 270: device-facts 6, host-facts 4.10). */
+/* Overlay streams the dispatcher uses as counters: SPACE_AVAILABLE counts, a write of
+ * TTM_STREAM_INC to SPACE_AVAILABLE_UPDATE adds one (device-facts 6, host-facts 4.10). */
 #define TTM_STREAM_DONE 48u               /* workers' DONE count */
 #define TTM_STREAM_RECORDS 49u            /* records the prefetcher has delivered */
-#define TTM_STREAM_UPDATE_REG 270u
-#define TTM_STREAM_AVAIL_REG 297u
-#define TTM_STREAM_SET_REG 10u           /* a write here also sets the count (TTSIM) */
-#define TTM_STREAM_INC 64u                /* write this to count one */
-#define TTM_STREAM_COUNT_MASK 0x1FFFFu    /* 17-bit counters */
+#define TTM_STREAM_INC (1u << BH_STREAM_SPACE_AVAILABLE_UPDATE_SHIFT)
 
 /* Configuration and state shared by the host and the dispatch firmware. The host fills
  * the configuration before releasing the cores; counters then move as commented. */
