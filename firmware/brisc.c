@@ -20,17 +20,17 @@ static void reset_cb_counters(uint32_t mask)
 
 static void serve(const volatile struct ttm_launch_msg *msg)
 {
-    MAILBOX->postcode[0] = TTM_PC_SETUP;
+    MAILBOX->postcode[BH_BRISC] = TTM_PC_SETUP;
     reset_cb_counters(msg->local_cb_mask);
     if (msg->enables & (1u << BH_NCRISC))
         MAILBOX->ncrisc_sync = TTM_SYNC_GO;
     if (msg->enables & (1u << BH_BRISC)) {
         fw_prepare_kernel(msg, BH_BRISC);
-        MAILBOX->postcode[0] = TTM_PC_KERNEL;
+        MAILBOX->postcode[BH_BRISC] = TTM_PC_KERNEL;
         fw_run_kernel(msg, BH_BRISC);
     }
     if (msg->enables & (1u << BH_NCRISC)) {
-        MAILBOX->postcode[0] = TTM_PC_WAIT_NCRISC;
+        MAILBOX->postcode[BH_BRISC] = TTM_PC_WAIT_NCRISC;
         while (MAILBOX->ncrisc_sync != TTM_SYNC_DONE)
             fw_fence();
     }
@@ -38,7 +38,7 @@ static void serve(const volatile struct ttm_launch_msg *msg)
 
 int main(void)
 {
-    MAILBOX->postcode[0] = TTM_PC_BOOT;
+    MAILBOX->postcode[BH_BRISC] = TTM_PC_BOOT;
     /* NCRISC's reset PC was set by the host; release it and wait until it is ready. */
     REG32(BH_SOFT_RESET_0) &= ~BH_RESET_NCRISC;
     while (MAILBOX->ncrisc_sync != TTM_SYNC_DONE)
@@ -48,7 +48,7 @@ int main(void)
     MAILBOX->go = TTM_GO_WORD(TTM_RUN_MSG_DONE);
     for (;;) {
         uint32_t go;
-        MAILBOX->postcode[0] = TTM_PC_IDLE;
+        MAILBOX->postcode[BH_BRISC] = TTM_PC_IDLE;
         while (TTM_GO_SIGNAL(go = MAILBOX->go) != TTM_RUN_MSG_GO)
             fw_fence();
         MAILBOX->t_prev_done = MAILBOX->t_done;

@@ -21,7 +21,7 @@ static inline void fw_prepare_kernel(const volatile struct ttm_launch_msg *msg, 
 {
     volatile struct ttm_kctx *k = TTM_KCTX;
     uint32_t base = msg->kernel_config_base;
-    unsigned noc = msg->noc[proc == BH_BRISC ? 0 : 1] & 1;
+    unsigned noc = msg->noc[proc] & 1;
     k->config_base = base;
     k->rta = base + msg->rta_offset[proc];
     k->crta = base + msg->crta_offset[proc];

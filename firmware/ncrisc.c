@@ -4,16 +4,16 @@
 
 int main(void)
 {
-    MAILBOX->postcode[1] = TTM_PC_BOOT;
+    MAILBOX->postcode[BH_NCRISC] = TTM_PC_BOOT;
     MAILBOX->ncrisc_sync = TTM_SYNC_DONE;
     for (;;) {
-        MAILBOX->postcode[1] = TTM_PC_IDLE;
+        MAILBOX->postcode[BH_NCRISC] = TTM_PC_IDLE;
         while (MAILBOX->ncrisc_sync != TTM_SYNC_GO)
             fw_fence();
         const volatile struct ttm_launch_msg *msg =
             &MAILBOX->launch[MAILBOX->launch_rd_ptr % TTM_LAUNCH_RING];
         fw_prepare_kernel(msg, BH_NCRISC);
-        MAILBOX->postcode[1] = TTM_PC_KERNEL;
+        MAILBOX->postcode[BH_NCRISC] = TTM_PC_KERNEL;
         fw_run_kernel(msg, BH_NCRISC);
         MAILBOX->ncrisc_sync = TTM_SYNC_DONE;
     }

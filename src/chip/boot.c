@@ -1,7 +1,7 @@
 /* Worker firmware boot, in the order the seeds give (seed 001 section 6; host-facts 5.3):
  * hold every core in reset while images are written, write firmware, boot jump, bank
- * table and mailboxes, set NCRISC's start address, release BRISC only, and wait for each
- * worker's DONE. BRISC releases NCRISC itself once it runs. */
+ * table and mailboxes, set the other processors' start addresses, release BRISC only,
+ * and wait for each worker's DONE. BRISC releases the others itself once it runs. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include "../load/elf.h"
 #include "../util/err.h"
 #include "chip.h"
+#include "procs.h"
 
 static int find_firmware(const char *name, struct elf_image *img)
 {
@@ -90,22 +91,38 @@ static int boot_done(void *arg)
     return 1;
 }
 
+/* Firmware images, one per processor; a processor without one stays in reset. */
 struct images {
-    struct elf_image brisc, ncrisc;
-    bool has_ncrisc;      /* else NCRISC stays in reset */
+    struct elf_image img[BH_CORES_PER_TILE];
+    bool has[BH_CORES_PER_TILE];
 };
 
-static int load_images(const char *brisc, const char *ncrisc, struct images *img)
+static int load_images(const char *const fw[BH_CORES_PER_TILE], struct images *im)
 {
-    int rc = find_firmware(brisc, &img->brisc);
-    img->has_ncrisc = ncrisc != NULL;
-    return rc || !ncrisc ? rc : find_firmware(ncrisc, &img->ncrisc);
+    if (!fw[BH_BRISC])
+        return err_set(-EINVAL, "no BRISC firmware: BRISC starts every core");
+    for (uint32_t p = 0; p < BH_CORES_PER_TILE; p++) {
+        im->has[p] = fw[p] != NULL;
+        int rc = im->has[p] ? find_firmware(fw[p], &im->img[p]) : 0;
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
-/* Hold the cores of the rectangle in reset, load everything, release BRISC. `extra`
- * (extra_len bytes at extra_addr) is more state to set up before the release. */
+static int worker_images(struct images *im)
+{
+    const char *fw[BH_CORES_PER_TILE];
+    for (uint32_t p = 0; p < BH_CORES_PER_TILE; p++)
+        fw[p] = procs[p].worker_fw;
+    return load_images(fw, im);
+}
+
+/* Hold the cores of the rectangle in reset, load everything, release BRISC: its
+ * firmware releases the others (ISA SoftReset.md: only BRISC has a fixed reset PC, 0).
+ * `extra` (extra_len bytes at extra_addr) is more state to set up before the release. */
 static int hold_and_load(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint32_t lx1,
-                         uint32_t ly1, const struct images *img, uint32_t extra_addr,
+                         uint32_t ly1, const struct images *im, uint32_t extra_addr,
                          const void *extra, size_t extra_len)
 {
     uint32_t v = BH_RESET_ALL_RISCS;
@@ -113,11 +130,11 @@ static int hold_and_load(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint
 #define ALL(addr, ptr, len) chip_write_workers(chip, lx0, ly0, lx1, ly1, addr, ptr, len)
     if ((rc = ALL(BH_SOFT_RESET_0, &v, 4)))
         return rc;
-    if ((rc = write_firmware(chip, lx0, ly0, lx1, ly1, &img->brisc, TTM_L1_FW_BRISC)) ||
-        (img->has_ncrisc &&
-         (rc = write_firmware(chip, lx0, ly0, lx1, ly1, &img->ncrisc, TTM_L1_FW_NCRISC))))
-        return rc;
-    v = encode_jal((int32_t)img->brisc.entry);
+    for (uint32_t p = 0; p < BH_CORES_PER_TILE; p++)
+        if (im->has[p] &&
+            (rc = write_firmware(chip, lx0, ly0, lx1, ly1, &im->img[p], procs[p].fw_slot)))
+            return rc;
+    v = encode_jal((int32_t)im->img[BH_BRISC].entry);
     if ((rc = ALL(TTM_L1_BOOT, &v, 4)))
         return rc;
     struct ttm_bank_table bt;
@@ -141,13 +158,30 @@ static int hold_and_load(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint
                 return rc;
         }
     }
-    v = img->has_ncrisc ? img->ncrisc.entry : 0;
-    if (img->has_ncrisc && (rc = ALL(BH_NCRISC_RESET_PC, &v, 4)))
-        return rc;
-    v = 1;
-    if (img->has_ncrisc && (rc = ALL(BH_NCRISC_RESET_PC_OVERRIDE, &v, 4)))
-        return rc;
-    v = BH_RESET_ALL_RISCS & ~BH_RESET_BRISC;
+    /* The other processors start at their images' entries: each one's reset-PC register,
+     * then each override register once, with the bits of every processor it selects
+     * (the TRISCs share one). */
+    uint32_t reg[BH_CORES_PER_TILE], bits[BH_CORES_PER_TILE];
+    unsigned n_regs = 0;
+    for (uint32_t p = 0; p < BH_CORES_PER_TILE; p++) {
+        const struct bh_core_desc *hw = bh_core_desc(p);
+        if (!im->has[p] || !hw->pc_reg)
+            continue;
+        if ((rc = ALL(hw->pc_reg, &im->img[p].entry, 4)))
+            return rc;
+        unsigned k = 0;
+        while (k < n_regs && reg[k] != hw->pc_override_reg)
+            k++;
+        if (k == n_regs) {
+            reg[n_regs] = hw->pc_override_reg;
+            bits[n_regs++] = 0;
+        }
+        bits[k] |= hw->pc_override_bit;
+    }
+    for (unsigned k = 0; k < n_regs; k++)
+        if ((rc = ALL(reg[k], &bits[k], 4)))
+            return rc;
+    v = BH_RESET_ALL_RISCS & ~bh_core_desc(BH_BRISC)->reset_bit;
     return ALL(BH_SOFT_RESET_0, &v, 4);
 #undef ALL
 }
@@ -155,7 +189,7 @@ static int hold_and_load(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint
 int chip_boot(struct ttm_chip *chip, uint32_t timeout_ms)
 {
     struct images img;
-    int rc = load_images("firmware/brisc.elf", "firmware/ncrisc.elf", &img);
+    int rc = worker_images(&img);
     if (rc)
         return rc;
     if ((rc = hold_and_load(chip, 0, 0, chip->grid_x - 1, chip->grid_y - 1, &img, 0, NULL, 0)))
@@ -176,7 +210,7 @@ int chip_reboot_workers(struct ttm_chip *chip, const uint32_t *workers, size_t n
                         uint32_t timeout_ms)
 {
     struct images img;
-    int rc = load_images("firmware/brisc.elf", "firmware/ncrisc.elf", &img);
+    int rc = worker_images(&img);
     if (rc)
         return rc;
     uint32_t *xy = calloc(n ? n : 1, sizeof *xy);
@@ -195,19 +229,20 @@ int chip_reboot_workers(struct ttm_chip *chip, const uint32_t *workers, size_t n
     return rc;
 }
 
-int chip_boot_core(struct ttm_chip *chip, uint32_t lx, uint32_t ly, const char *brisc_fw,
-                   const char *ncrisc_fw, uint32_t extra_addr, const void *extra,
-                   size_t extra_len, uint32_t timeout_ms)
+int chip_boot_core(struct ttm_chip *chip, uint32_t lx, uint32_t ly,
+                   const char *const fw[BH_CORES_PER_TILE], uint32_t extra_addr,
+                   const void *extra, size_t extra_len, uint32_t timeout_ms)
 {
     struct images img;
-    int rc = load_images(brisc_fw, ncrisc_fw, &img);
+    int rc = load_images(fw, &img);
     if (rc)
         return rc;
     if ((rc = hold_and_load(chip, lx, ly, lx, ly, &img, extra_addr, extra, extra_len)))
-        return err_wrap(rc, "booting core (%u,%u) with %s", lx, ly, brisc_fw);
+        return err_wrap(rc, "booting core (%u,%u) with %s", lx, ly, fw[BH_BRISC]);
     uint32_t xy = lx | ly << 8;
     struct boot_wait bw = {chip, &xy, 1, 0};
     rc = chip_poll(chip, boot_done, &bw, timeout_ms);
-    return rc == -ETIMEDOUT ? err_set(rc, "core (%u,%u) did not come up with %s", lx, ly, brisc_fw)
-                            : rc;
+    return rc == -ETIMEDOUT
+               ? err_set(rc, "core (%u,%u) did not come up with %s", lx, ly, fw[BH_BRISC])
+               : rc;
 }

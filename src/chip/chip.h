@@ -89,15 +89,17 @@ int chip_write_workers(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint32
  * the timeout. Returns 0, the error, or -ETIMEDOUT after timeout_ms without progress. */
 int chip_poll(struct ttm_chip *chip, int (*check)(void *arg), void *arg, uint32_t timeout_ms);
 
-/* Firmware: put the workers in reset, load our BRISC/NCRISC firmware, the bank table and
- * the mailboxes, release BRISC and wait until every worker reports DONE. */
+/* Firmware: put the workers in reset, load our worker firmware on each processor that has
+ * one (procs.h), the bank table and the mailboxes, release BRISC and wait until every
+ * worker reports DONE. */
 int chip_boot(struct ttm_chip *chip, uint32_t timeout_ms);
 /* Re-boot the given workers (index y * grid_x + x) after a hang. */
 int chip_reboot_workers(struct ttm_chip *chip, const uint32_t *workers, size_t n,
                         uint32_t timeout_ms);
 /* Boot one core (logical coordinates, which may lie past the worker grid, e.g. a reserved
- * dispatch column) with other embedded firmware; `extra` is written at extra_addr before
- * the core is released. Waits for the firmware's DONE. */
-int chip_boot_core(struct ttm_chip *chip, uint32_t lx, uint32_t ly, const char *brisc_fw,
-                   const char *ncrisc_fw, uint32_t extra_addr, const void *extra,
-                   size_t extra_len, uint32_t timeout_ms);
+ * dispatch column) with other embedded firmware, one image per processor (NULL: held in
+ * reset; BRISC needs one); `extra` is written at extra_addr before the core is released.
+ * Waits for the firmware's DONE. */
+int chip_boot_core(struct ttm_chip *chip, uint32_t lx, uint32_t ly,
+                   const char *const fw[BH_CORES_PER_TILE], uint32_t extra_addr,
+                   const void *extra, size_t extra_len, uint32_t timeout_ms);

@@ -199,7 +199,7 @@ static int emit_group(struct fast_tmpl *t, const struct ttm_device *dev,
         return rc;
     }
     /* Absolute words in kernel text: one patch per copy written above. */
-    for (int j = 0; j < 2 && rs.n; j++) {
+    for (uint32_t j = 0; j < BH_CORES_PER_TILE && rs.n; j++) {
         const struct ttm_kernel *k = g->k[j];
         for (uint32_t r = 0; k && r < k->image.n_abs_relocs; r++) {
             uint32_t at = g->text_off[j] + k->image.abs_relocs[r] - shared; /* in the payload */
@@ -501,11 +501,13 @@ static int boot_dispatch(struct ttm_device *dev)
         memcpy(ctrl->go_rect[i], &f->rects[i], 4);
     ctrl->n_workers = f->n_workers;
     uint32_t col = c->grid_x; /* the reserved column, just past the workers */
-    int rc = chip_boot_core(c, col, 1, "firmware/dispatch.elf", "firmware/dispatch_sub.elf",
-                            TTM_L1_CQ_CTRL, init, sizeof init, TIMEOUT_MS);
+    static const char *const dispatcher[BH_CORES_PER_TILE] = {
+        [BH_BRISC] = "firmware/dispatch.elf", [BH_NCRISC] = "firmware/dispatch_sub.elf"};
+    static const char *const prefetcher[BH_CORES_PER_TILE] = {
+        [BH_BRISC] = "firmware/prefetch.elf"};
+    int rc = chip_boot_core(c, col, 1, dispatcher, TTM_L1_CQ_CTRL, init, sizeof init, TIMEOUT_MS);
     if (!rc)
-        rc = chip_boot_core(c, col, 0, "firmware/prefetch.elf", NULL, TTM_L1_CQ_CTRL, init,
-                            sizeof init, TIMEOUT_MS);
+        rc = chip_boot_core(c, col, 0, prefetcher, TTM_L1_CQ_CTRL, init, sizeof init, TIMEOUT_MS);
     return rc ? err_wrap(rc, "booting the dispatch cores") : 0;
 }
 

@@ -18,7 +18,7 @@ static void core_key(const struct ttm_program *p, uint32_t i, struct group *g)
     for (uint32_t n = 0; n < p->n_kernels; n++) {
         struct ttm_kernel *k = p->kernels[n];
         if (core_set_has(&k->cores, i))
-            g->k[k->proc == BH_BRISC ? 0 : 1] = k;
+            g->k[k->proc] = k;
     }
     for (uint32_t n = 0; n < p->n_cbs; n++)
         if (core_set_has(&p->cbs[n]->cores, i))
@@ -28,12 +28,12 @@ static void core_key(const struct ttm_program *p, uint32_t i, struct group *g)
 static int layout(struct group *g)
 {
     uint32_t off = 0;
-    for (int j = 0; j < 2; j++) {
+    for (uint32_t j = 0; j < BH_CORES_PER_TILE; j++) {
         g->rta_off[j] = (uint16_t)off;
         off += g->k[j] ? 4 * g->k[j]->max_args : 0;
     }
     off = align16(off);
-    for (int j = 0; j < 2; j++) {
+    for (uint32_t j = 0; j < BH_CORES_PER_TILE; j++) {
         g->crta_off[j] = (uint16_t)off;
         off += g->k[j] ? 4 * g->k[j]->n_common : 0;
     }
@@ -48,7 +48,7 @@ static int layout(struct group *g)
     off = align16(off);
     g->sem_off = (uint16_t)off;
     off += 16 * TTM_MAX_SEMS;
-    for (int j = 0; j < 2; j++) {
+    for (uint32_t j = 0; j < BH_CORES_PER_TILE; j++) {
         off = align16(off);
         g->text_off[j] = off;
         off += g->k[j] ? g->k[j]->image.size : 0;
@@ -57,9 +57,10 @@ static int layout(struct group *g)
     if (g->size > TTM_L1_KERNEL_CONFIG_SIZE)
         return err_set(-E2BIG, "kernel-config image of %u bytes exceeds the %u reserved",
                        g->size, TTM_L1_KERNEL_CONFIG_SIZE);
-    if (g->k[0] && g->k[1] && g->k[0]->noc == g->k[1]->noc)
+    const struct ttm_kernel *b = g->k[BH_BRISC], *nc = g->k[BH_NCRISC];
+    if (b && nc && b->noc == nc->noc)
         return err_set(-EINVAL, "kernels %s and %s share a core and both use NoC %u; give "
-                                "them different NoCs", g->k[0]->name, g->k[1]->name, g->k[0]->noc);
+                                "them different NoCs", b->name, nc->name, b->noc);
     return 0;
 }
 
@@ -74,7 +75,10 @@ int plan_build(const struct ttm_device *dev, const struct ttm_program *prog, str
     for (uint32_t i = 0; i < c->n_workers; i++) {
         struct group key;
         core_key(prog, i, &key);
-        if (!key.k[0] && !key.k[1])
+        bool any = false;
+        for (uint32_t j = 0; j < BH_CORES_PER_TILE; j++)
+            any |= key.k[j] != NULL;
+        if (!any)
             continue;
         uint32_t g = 0;
         while (g < l->n_groups && (memcmp(l->groups[g].k, key.k, sizeof key.k) ||
@@ -105,7 +109,7 @@ void plan_free(struct plan *pl)
 void group_image(const struct group *g, uint32_t base, uint8_t *img)
 {
     memset(img, 0, g->size);
-    for (int j = 0; j < 2; j++) {
+    for (uint32_t j = 0; j < BH_CORES_PER_TILE; j++) {
         const struct ttm_kernel *k = g->k[j];
         if (!k)
             continue;
@@ -125,7 +129,7 @@ void group_image(const struct group *g, uint32_t base, uint8_t *img)
 void group_args(const struct group *g, uint32_t i, uint8_t *img)
 {
     memset(img, 0, g->crta_off[0]);
-    for (int j = 0; j < 2; j++)
+    for (uint32_t j = 0; j < BH_CORES_PER_TILE; j++)
         if (g->k[j] && g->k[j]->args)
             memcpy(img + g->rta_off[j], &g->k[j]->args[(size_t)i * TTM_MAX_ARGS],
                    4 * g->k[j]->n_args[i]);
@@ -136,13 +140,14 @@ void group_launch_msg(const struct ttm_program *p, const struct group *g, uint32
 {
     memset(msg, 0, sizeof *msg);
     msg->kernel_config_base = base;
-    for (int j = 0; j < 2; j++) {
+    for (uint32_t j = 0; j < BH_CORES_PER_TILE; j++) {
         msg->rta_offset[j] = g->rta_off[j];
         msg->crta_offset[j] = g->crta_off[j];
         if (g->k[j]) {
             msg->kernel_text_offset[j] = g->text_off[j] + g->k[j]->image.entry_offset;
             msg->enables |= (uint8_t)(1u << j);
-            msg->noc[j] = (uint8_t)g->k[j]->noc;
+            if (j < sizeof msg->noc) /* the data-movement processors, BRISC and NCRISC */
+                msg->noc[j] = (uint8_t)g->k[j]->noc;
         }
     }
     msg->local_cb_offset = g->cb_off;

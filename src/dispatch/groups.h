@@ -7,11 +7,11 @@
 #include "../api/internal.h"
 
 struct group {
-    struct ttm_kernel *k[2];                 /* BRISC, NCRISC kernel (or NULL) */
+    struct ttm_kernel *k[BH_CORES_PER_TILE]; /* the kernel of each processor (or NULL) */
     struct ttm_cb *cb[TTM_MAX_CBS];
     struct core_set cores;
-    uint16_t rta_off[2], crta_off[2], cb_off, sem_off;
-    uint32_t text_off[2], size, cb_mask;
+    uint16_t rta_off[BH_CORES_PER_TILE], crta_off[BH_CORES_PER_TILE], cb_off, sem_off;
+    uint32_t text_off[BH_CORES_PER_TILE], size, cb_mask;
 };
 
 struct plan {

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../chip/procs.h"
+
 static const char *postcode_name(uint32_t pc)
 {
     switch (pc) {
@@ -36,26 +38,32 @@ uint32_t hang_describe(struct ttm_chip *chip, const uint32_t *cores, uint32_t n,
 {
     size_t used = 0;
     uint32_t n_stuck = 0;
+    /* PC snapshots (ISA memory map 0xFFB13138..) only where the backend has them
+     * (ttsim does not model them and would stop the process on the read). */
+    bool have_pcs = chip->pcie.ops->caps & TTM_PCIE_CAP_PC_SNAPSHOT;
     buf[0] = 0;
     for (uint32_t k = 0; k < n; k++) {
-        uint32_t i = cores[k], go = 0, pcs[2] = {0, 0};
+        uint32_t i = cores[k], go = 0;
         struct chip_worker w = chip_worker_at(chip, i % chip->grid_x, i / chip->grid_x);
         struct ttm_mailbox mb;
         if (chip_read32(chip, w.x, w.y, TTM_L1_MAILBOX, &go) || TTM_GO_SIGNAL(go) == TTM_RUN_MSG_DONE)
             continue;
+        memset(&mb, 0, sizeof mb);
         chip_read(chip, w.x, w.y, TTM_L1_MAILBOX, &mb, offsetof(struct ttm_mailbox, launches));
-        /* PC snapshots (ISA memory map 0xFFB13138..) only where the backend has them
-         * (ttsim does not model them and would stop the process on the read). */
-        bool have_pcs = chip->pcie.ops->caps & TTM_PCIE_CAP_PC_SNAPSHOT;
-        char pc[2][24] = {"", ""};
-        for (int j = 0; have_pcs && j < 2; j++) {
-            chip_read32(chip, w.x, w.y, BH_PC_SNAPSHOT + 4 * j, &pcs[j]);
-            snprintf(pc[j], sizeof pc[j], "pc 0x%x ", pcs[j]);
+        if (n_stuck < 8) {
+            append(buf, len, &used, "%s(%u,%u):", n_stuck ? "; " : "", i % chip->grid_x,
+                   i / chip->grid_x);
+            /* Each processor our firmware runs, with its PC and what it was doing. */
+            for (uint32_t p = 0; p < BH_CORES_PER_TILE; p++) {
+                uint32_t pc = 0;
+                if (!procs[p].worker_fw)
+                    continue;
+                append(buf, len, &used, "%s %s ", p ? "," : "", bh_core_desc(p)->name);
+                if (have_pcs && !chip_read32(chip, w.x, w.y, BH_PC_SNAPSHOT + 4 * p, &pc))
+                    append(buf, len, &used, "pc 0x%x ", pc);
+                append(buf, len, &used, "%s", postcode_name(mb.postcode[p]));
+            }
         }
-        if (n_stuck < 8)
-            append(buf, len, &used, "%s(%u,%u): BRISC %s%s, NCRISC %s%s", n_stuck ? "; " : "",
-                   i % chip->grid_x, i / chip->grid_x, pc[0], postcode_name(mb.postcode[0]),
-                   pc[1], postcode_name(mb.postcode[1]));
         stuck[n_stuck++] = i;
     }
     if (n_stuck > 8)

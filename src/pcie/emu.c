@@ -9,6 +9,7 @@
 
 #include "../../emu/bhemu.h"
 #include "../util/err.h"
+#include "ttm/blackhole.h"
 #include "pcie.h"
 #include "ttm.h"
 
@@ -131,8 +132,8 @@ static int emu_take_faults(struct ttm_pcie *p, char *buf, size_t len)
     if (len)
         buf[0] = 0;
     while (bhemu_fault_pop(port->emu, &f) == 1) {
-        static const char *const core_names[] = {"BRISC", "NCRISC", "TRISC0", "TRISC1", "TRISC2"};
-        const char *who = f.core >= 0 && f.core < 5 ? core_names[f.core] : "host";
+        const char *who = f.core >= 0 && f.core < BH_CORES_PER_TILE ? bh_core_desc((uint32_t)f.core)->name
+                                                                    : "host";
         int w = snprintf(buf + used, len - used, "%s%s at (%u,%u) faulted at pc 0x%x: %s (address 0x%llx)",
                          n ? "; " : "", who, f.x, f.y, f.pc, f.what, (unsigned long long)f.addr);
         if (w > 0 && (size_t)w < len - used)

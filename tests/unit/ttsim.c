@@ -509,7 +509,7 @@ static int boot(ttm_device *dev, struct rec *r)
         TRY(chip_read(c, w.x, w.y, TTM_L1_MAILBOX, &mb, sizeof mb));
         EXPECT(TTM_GO_SIGNAL(mb.go) == TTM_RUN_MSG_DONE && mb.fw_version == TTM_FW_ABI_VERSION &&
                    mb.ncrisc_sync == TTM_SYNC_DONE && mb.logical_x == i % c->grid_x &&
-                   mb.noc_x == w.x && mb.postcode[0] == TTM_PC_IDLE && mb.postcode[1] == TTM_PC_IDLE,
+                   mb.noc_x == w.x && mb.postcode[BH_BRISC] == TTM_PC_IDLE && mb.postcode[BH_NCRISC] == TTM_PC_IDLE,
                "worker %u mailbox go 0x%x fw %u sync %u", i, mb.go, mb.fw_version, mb.ncrisc_sync);
     }
     TRY(rec_l1(r, dev, 0, 0, TTM_L1_BANK_TABLE, sizeof(struct ttm_bank_table), "bank table"));

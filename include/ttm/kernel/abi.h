@@ -16,7 +16,7 @@
 
 #include "../blackhole.h"
 
-#define TTM_FW_ABI_VERSION 1u
+#define TTM_FW_ABI_VERSION 2u
 
 /* ---- Worker L1 map ---- */
 #define TTM_L1_BOOT 0x00000u            /* BRISC's reset PC: one JAL to the firmware */
@@ -74,7 +74,7 @@ struct ttm_launch_msg {
     uint32_t local_cb_mask;               /* bit i: CB i configured */
     uint8_t enables;                      /* bit p: processor p runs a kernel */
     uint8_t mode;                         /* TTM_DISPATCH_MODE_* */
-    uint8_t noc[2];                       /* NoC index of the BRISC / NCRISC kernel */
+    uint8_t noc[2];                       /* NoC of the BRISC / NCRISC kernel (by bh_core) */
     uint32_t host_id;                     /* program id, for fault reports */
 };
 
@@ -85,12 +85,12 @@ struct ttm_mailbox {
     uint32_t fw_version;                  /* TTM_FW_ABI_VERSION once firmware booted */
     uint8_t logical_x, logical_y;         /* this worker, written by the host at boot */
     uint8_t noc_x, noc_y;                 /* translated NoC coordinates */
-    uint32_t postcode[2];                 /* last progress marker of BRISC, NCRISC */
+    uint32_t postcode[BH_CORES_PER_TILE]; /* last progress marker of each processor */
     uint32_t launches;                    /* launches completed since boot */
     uint32_t t_go;                        /* wall clock (low word) when the last GO was seen */
     uint32_t t_prev_done;                 /* wall clock when the launch before it finished */
     uint32_t t_done;                      /* wall clock when the last launch finished */
-    uint32_t pad[5];
+    uint32_t pad[2];
     struct ttm_launch_msg launch[TTM_LAUNCH_RING];
 };
 
@@ -350,7 +350,7 @@ TTM_ABI_ASSERT(offsetof(struct ttm_kctx, cb) == 64);
 TTM_ABI_ASSERT(sizeof(struct ttm_kctx) == 64 + 32 * TTM_MAX_CBS);
 /* The kernel context plus firmware data and stack must fit BRISC/NCRISC's 8 KiB. */
 TTM_ABI_ASSERT(sizeof(struct ttm_kctx) <= 0x800);
-TTM_ABI_ASSERT(offsetof(struct ttm_mailbox, t_go) == 32);
+TTM_ABI_ASSERT(offsetof(struct ttm_mailbox, t_go) == 44);
 TTM_ABI_ASSERT(sizeof(struct ttm_cq_ctrl) == 112);
 TTM_ABI_ASSERT(offsetof(struct ttm_cq_ctrl, pf_records) == 48);
 TTM_ABI_ASSERT(offsetof(struct ttm_cq_ctrl, pf_ring_freed) % 16 == 0); /* NoC atomic target */
