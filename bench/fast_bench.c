@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/internal.h"
+#include "objects.h"
 #include "ttm.h"
 
 static const char empty[] = "#include <ttm/kernel/dataflow.h>\nvoid kernel_main(void) {}\n";

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "api/internal.h"
+#include "objects.h"
 #include "ttm.h"
 
 #define LAUNCHES 200

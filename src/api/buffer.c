@@ -5,40 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../dispatch/fast.h"
+#include "../chip/banks.h"
+#include "../dispatch/dispatch.h"
 #include "../util/err.h"
-#include "internal.h"
-
-#define VIS __attribute__((visibility("default")))
-
-static uint32_t n_banks(const struct ttm_buffer *b)
-{
-    return b->type == TTM_BUFFER_DRAM ? b->dev->chip.n_dram : b->dev->chip.n_workers;
-}
-
-void buffer_span(const struct ttm_buffer *b, uint64_t offset, uint64_t size, uint32_t max,
-                 struct buffer_span *s)
-{
-    const struct ttm_chip *c = &b->dev->chip;
-    uint32_t banks = n_banks(b);
-    uint64_t page = offset / b->page_size, in_page = offset % b->page_size;
-    uint32_t bank = (uint32_t)(page % banks);
-    uint64_t n = b->page_size - in_page;
-    if (n > size)
-        n = size;
-    if (n > max)
-        n = max;
-    if (b->type == TTM_BUFFER_DRAM) {
-        s->x = c->dram_x[bank];
-        s->y = c->dram_y[bank];
-    } else {
-        struct chip_worker w = chip_worker_at(c, bank % c->grid_x, bank / c->grid_x);
-        s->x = w.x;
-        s->y = w.y;
-    }
-    s->addr = b->addr + page / banks * b->page_size + in_page;
-    s->len = (uint32_t)n;
-}
+#include "api.h"
 
 static struct chip_alloc *allocator(struct ttm_buffer *b)
 {
@@ -72,7 +42,7 @@ VIS int ttm_buffer_create_interleaved(ttm_device *dev, uint64_t size, uint32_t p
     b->type = type;
     b->size = size;
     b->page_size = page_size;
-    uint64_t pages = size / page_size, banks = n_banks(b);
+    uint64_t pages = size / page_size, banks = chip_banks(&dev->chip, type == TTM_BUFFER_DRAM);
     uint64_t per_bank = (pages + banks - 1) / banks * page_size;
     if ((rc = alloc_take(allocator(b), per_bank, align, &b->addr))) {
         free(b);
@@ -111,8 +81,8 @@ VIS uint32_t ttm_buffer_page_size(const ttm_buffer *b)
     return b ? b->page_size : 0;
 }
 
-static int check_range(const struct ttm_buffer *b, uint64_t offset, const void *host,
-                       uint64_t size)
+int api_check_range(const struct ttm_buffer *b, uint64_t offset, const void *host,
+                    uint64_t size)
 {
     int rc = b ? api_check_device(b->dev) : err_set(-EINVAL, "buffer handle is NULL");
     if (rc)
@@ -126,54 +96,19 @@ static int check_range(const struct ttm_buffer *b, uint64_t offset, const void *
     return 0;
 }
 
-/* Slow dispatch: the host moves [offset, offset + size) itself through TLB windows, one
- * run within a page at a time. */
-static int transfer(struct ttm_buffer *b, uint64_t offset, void *host, uint64_t size, bool write)
-{
-    uint8_t *p = host;
-    while (size) {
-        struct buffer_span sp;
-        buffer_span(b, offset, size, UINT32_MAX, &sp);
-        int rc = write ? chip_write(&b->dev->chip, sp.x, sp.y, sp.addr, p, sp.len)
-                       : chip_read(&b->dev->chip, sp.x, sp.y, sp.addr, p, sp.len);
-        if (rc)
-            return err_wrap(rc, "buffer %s", write ? "write" : "read");
-        p += sp.len;
-        offset += sp.len;
-        size -= sp.len;
-    }
-    return 0;
-}
-
 VIS int ttm_buffer_write(ttm_buffer *b, uint64_t offset, const void *src, uint64_t size)
 {
-    int rc = check_range(b, offset, src, size);
+    int rc = api_check_range(b, offset, src, size);
     if (rc)
         return rc;
-    return b->dev->fast ? fast_write_buffer(b, offset, src, size, 1)
-                        : transfer(b, offset, (void *)src, size, true);
+    return b->dev->dispatch->write_buffer(b, offset, src, size, 1);
 }
 
 VIS int ttm_buffer_read(ttm_buffer *b, uint64_t offset, void *dst, uint64_t size)
 {
-    int rc = check_range(b, offset, dst, size);
+    int rc = api_check_range(b, offset, dst, size);
     if (rc)
         return rc;
-    return b->dev->fast ? fast_read_buffer(b, offset, dst, size, 1)
-                        : transfer(b, offset, dst, size, false);
+    return b->dev->dispatch->read_buffer(b, offset, dst, size, 1);
 }
 
-
-VIS int ttm_enqueue_write_buffer(ttm_buffer *b, uint64_t offset, const void *src, uint64_t size,
-                                 int blocking)
-{
-    int rc = check_range(b, offset, src, size);
-    return rc ? rc : (rc = api_check_fast(b->dev)) ? rc : fast_write_buffer(b, offset, src, size, blocking);
-}
-
-VIS int ttm_enqueue_read_buffer(ttm_buffer *b, uint64_t offset, void *dst, uint64_t size,
-                                int blocking)
-{
-    int rc = check_range(b, offset, dst, size);
-    return rc ? rc : (rc = api_check_fast(b->dev)) ? rc : fast_read_buffer(b, offset, dst, size, blocking);
-}

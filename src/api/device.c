@@ -1,37 +1,14 @@
-/* Devices, versions and errors. */
+/* Devices: opening one on a backend in a dispatch mode, its description, closing it; and
+ * the handle checks every other entry point uses. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../dispatch/fast.h"
+#include "../dispatch/dispatch.h"
 #include "../util/err.h"
-#include "internal.h"
-
-#define STR2(x) #x
-#define STR(x) STR2(x)
-#define BOOT_TIMEOUT_MS 10000
-
-__attribute__((visibility("default"))) const char *ttm_version(void)
-{
-    return STR(TTM_VERSION_MAJOR) "." STR(TTM_VERSION_MINOR) "." STR(TTM_VERSION_PATCH);
-}
-
-__attribute__((visibility("default"))) uint32_t ttm_version_number(void)
-{
-    return TTM_VERSION_MAJOR << 16 | TTM_VERSION_MINOR << 8 | TTM_VERSION_PATCH;
-}
-
-__attribute__((visibility("default"))) const char *ttm_strerror(int err)
-{
-    return strerror(err < 0 ? -err : err);
-}
-
-__attribute__((visibility("default"))) const char *ttm_last_error(void)
-{
-    return err_get();
-}
+#include "api.h"
 
 int api_check_device(const struct ttm_device *dev)
 {
@@ -42,10 +19,15 @@ int api_check_device(const struct ttm_device *dev)
     return 0;
 }
 
-int api_check_fast(const struct ttm_device *dev)
+int api_check_program(const struct ttm_program *p)
+{
+    return p ? api_check_device(p->dev) : err_set(-EINVAL, "program handle is NULL");
+}
+
+int api_check_queue(const struct ttm_device *dev)
 {
     int rc = api_check_device(dev);
-    if (!rc && !dev->fast)
+    if (!rc && !dev->dispatch->enqueue_program)
         rc = err_set(-EPERM, "Mixing fast and slow dispatch is prohibited!");
     return rc;
 }
@@ -57,7 +39,7 @@ void api_device_release(struct ttm_device *dev)
 }
 
 /* Fast dispatch unless the options or TTM_SLOW_DISPATCH=1 ask for slow (seed 000). */
-static int choose_dispatch(const struct ttm_device_opts *opts, bool *fast)
+static int choose_dispatch(const struct ttm_device_opts *opts, const struct dispatch_ops **ops)
 {
     uint32_t mode = opts ? opts->dispatch : TTM_DISPATCH_DEFAULT;
     if (mode > TTM_DISPATCH_SLOW)
@@ -66,12 +48,11 @@ static int choose_dispatch(const struct ttm_device_opts *opts, bool *fast)
         const char *env = getenv("TTM_SLOW_DISPATCH");
         mode = env && *env && strcmp(env, "0") ? TTM_DISPATCH_SLOW : TTM_DISPATCH_FAST;
     }
-    *fast = mode == TTM_DISPATCH_FAST;
+    *ops = mode == TTM_DISPATCH_FAST ? &dispatch_fast_ops : &dispatch_slow_ops;
     return 0;
 }
 
-__attribute__((visibility("default"))) int
-ttm_device_create_opts(const struct ttm_device_opts *opts, ttm_device **out)
+VIS int ttm_device_create_opts(const struct ttm_device_opts *opts, ttm_device **out)
 {
     if (!out)
         return err_set(-EINVAL, "ttm_device_create: out is NULL");
@@ -89,24 +70,12 @@ ttm_device_create_opts(const struct ttm_device_opts *opts, ttm_device **out)
     if (!dev)
         return err_set(-ENOMEM, "out of memory");
     snprintf(dev->backend, sizeof dev->backend, "%s", ops->name);
-    bool fast = false;
-    int rc = choose_dispatch(opts, &fast);
+    int rc = choose_dispatch(opts, &dev->dispatch);
     if (rc || (rc = chip_open(&dev->chip, ops, opts))) {
         free(dev);
         return err_wrap(rc, "opening device (backend %s)", name);
     }
-    if (fast) {
-        /* The last column runs the dispatch firmware: take it from the workers before
-         * they are booted, so buffers, CBs and the bank tables leave it alone. */
-        if (dev->chip.grid_x < 2) {
-            chip_close(&dev->chip);
-            free(dev);
-            return err_set(-ENODEV, "fast dispatch needs two worker columns");
-        }
-        dev->chip.grid_x--;
-        dev->chip.n_workers = dev->chip.grid_x * dev->chip.grid_y;
-    }
-    if ((rc = chip_boot(&dev->chip, BOOT_TIMEOUT_MS)) || (fast && (rc = fast_open(dev)))) {
+    if ((rc = dev->dispatch->open(dev))) {
         chip_close(&dev->chip);
         free(dev);
         return err_wrap(rc, "booting device (backend %s)", name);
@@ -115,18 +84,18 @@ ttm_device_create_opts(const struct ttm_device_opts *opts, ttm_device **out)
     return 0;
 }
 
-__attribute__((visibility("default"))) int ttm_device_create(uint32_t device_id, ttm_device **out)
+VIS int ttm_device_create(uint32_t device_id, ttm_device **out)
 {
     struct ttm_device_opts opts = {.argsz = sizeof opts, .device_id = device_id};
     return ttm_device_create_opts(&opts, out);
 }
 
-__attribute__((visibility("default"))) int ttm_device_close(ttm_device *dev)
+VIS int ttm_device_close(ttm_device *dev)
 {
     int rc = api_check_device(dev);
     if (rc)
         return rc;
-    fast_close(dev);
+    dev->dispatch->close(dev);
     chip_close(&dev->chip);
     dev->closed = true;
     if (!dev->children)
@@ -134,8 +103,7 @@ __attribute__((visibility("default"))) int ttm_device_close(ttm_device *dev)
     return 0;
 }
 
-__attribute__((visibility("default"))) int ttm_device_info(ttm_device *dev,
-                                                            struct ttm_device_info *info)
+VIS int ttm_device_info(ttm_device *dev, struct ttm_device_info *info)
 {
     int rc = api_check_device(dev);
     if (rc)
@@ -153,7 +121,7 @@ __attribute__((visibility("default"))) int ttm_device_info(ttm_device *dev,
     info->dram_bank_size = c->dram_alloc.end;
     info->l1_size = TTM_L1_END;
     info->l1_unreserved = TTM_L1_UNRESERVED;
-    info->dispatch = dev->fast ? TTM_DISPATCH_FAST : TTM_DISPATCH_SLOW;
+    info->dispatch = dev->dispatch->mode;
     snprintf(info->backend, sizeof info->backend, "%s", dev->backend);
     return 0;
 }

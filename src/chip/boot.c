@@ -10,6 +10,7 @@
 #include "../build/embedded.h"
 #include "../load/elf.h"
 #include "../util/err.h"
+#include "banks.h"
 #include "chip.h"
 #include "procs.h"
 
@@ -46,21 +47,6 @@ static uint32_t encode_jal(int32_t off)
     uint32_t u = (uint32_t)off;
     return ((u >> 20 & 1) << 31) | ((u >> 1 & 0x3FF) << 21) | ((u >> 11 & 1) << 20) |
            ((u >> 12 & 0xFF) << 12) | 0x6F;
-}
-
-static int bank_table(struct ttm_chip *chip, struct ttm_bank_table *bt)
-{
-    memset(bt, 0, sizeof *bt);
-    bt->num_dram_banks = chip->n_dram;
-    bt->num_l1_banks = chip->n_workers;
-    for (uint32_t b = 0; b < chip->n_dram; b++)
-        bt->dram_xy[b] = (uint16_t)(chip->dram_y[b] << 6 | chip->dram_x[b]);
-    /* L1 bank i is worker i in row-major logical order (the order buffers use). */
-    for (uint32_t i = 0; i < chip->n_workers; i++) {
-        struct chip_worker w = chip_worker_at(chip, i % chip->grid_x, i / chip->grid_x);
-        bt->l1_xy[i] = (uint16_t)(w.y << 6 | w.x);
-    }
-    return 0;
 }
 
 /* Waiting for cores to report DONE with our firmware: the listed ones (logical x | y << 8),
@@ -138,7 +124,7 @@ static int hold_and_load(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint
     if ((rc = ALL(TTM_L1_BOOT, &v, 4)))
         return rc;
     struct ttm_bank_table bt;
-    bank_table(chip, &bt);
+    chip_bank_table(chip, &bt);
     if ((rc = ALL(TTM_L1_BANK_TABLE, &bt, sizeof bt)))
         return rc;
     struct ttm_mailbox mb;

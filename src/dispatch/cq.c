@@ -1,6 +1,7 @@
 #include "cq.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../util/err.h"
@@ -22,6 +23,39 @@ int cq_open(struct cq *q, struct ttm_chip *chip, struct chip_worker pf, struct c
      * (memory pinned for a card is resident anyway). */
     memset(q->host, 0, TTM_CQ_HOST_SIZE);
     return 0;
+}
+
+void cq_ctrl_image(const struct cq *q, const struct chip_rect *go_rects, unsigned n_go_rects,
+                   uint32_t n_workers, uint8_t block[CQ_CTRL_BLOCK])
+{
+    memset(block, 0, CQ_CTRL_BLOCK);
+    struct ttm_cq_ctrl *ctrl = (struct ttm_cq_ctrl *)block;
+    ctrl->host_lo = (uint32_t)q->host_noc;
+    ctrl->host_hi = (uint32_t)(q->host_noc >> 32);
+    ctrl->pcie_x = BH_XLAT_PCIE_X;
+    ctrl->pcie_y = BH_XLAT_PCIE_Y;
+    ctrl->prefetch_x = q->pf.x;
+    ctrl->prefetch_y = q->pf.y;
+    ctrl->dispatch_x = q->dp.x;
+    ctrl->dispatch_y = q->dp.y;
+    ctrl->n_go_rects = (uint8_t)n_go_rects;
+    for (unsigned i = 0; i < n_go_rects; i++)
+        memcpy(ctrl->go_rect[i], &go_rects[i], 4);
+    ctrl->n_workers = n_workers;
+}
+
+int cq_dispatcher_records(struct cq *q, uint32_t *records)
+{
+    return chip_read32(q->chip, q->dp.x, q->dp.y, CTRL_FIELD(dp_records), records);
+}
+
+void cq_describe(struct cq *q, char *buf, size_t len)
+{
+    struct ttm_cq_ctrl ctrl;
+    memset(&ctrl, 0, sizeof ctrl);
+    chip_read(q->chip, q->dp.x, q->dp.y, TTM_L1_CQ_CTRL, &ctrl, sizeof ctrl);
+    snprintf(buf, len, "dispatcher at record %u of %u, subordinate sent %u GOs", ctrl.dp_records,
+             q->seq, ctrl.sub_gos);
 }
 
 void cq_close(struct cq *q)

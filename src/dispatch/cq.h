@@ -1,6 +1,7 @@
 /* The host end of the command queue (ttm/kernel/abi.h "Fast dispatch"): records built in
- * place in the issue ring, announced through the prefetcher's queue, and the completion
- * ring read back. Nothing here knows what the commands mean. */
+ * place in the issue ring, announced through the prefetcher's queue, the completion ring
+ * read back, and the dispatch cores' control block, which no other file reads or writes.
+ * Nothing here knows what the commands mean. */
 #pragma once
 
 #include <stdint.h>
@@ -27,6 +28,16 @@ struct cq {
 
 /* Allocate the host memory of the queue; the caller boots the dispatch cores. */
 int cq_open(struct cq *q, struct ttm_chip *chip, struct chip_worker pf, struct chip_worker dp);
+
+/* The dispatch cores' L1 from the control block to the scratch area, as the firmware
+ * must find it at boot: the configuration below, counters at 0, empty queues. */
+#define CQ_CTRL_BLOCK (TTM_L1_CQ_SCRATCH - TTM_L1_CQ_CTRL)
+void cq_ctrl_image(const struct cq *q, const struct chip_rect *go_rects, unsigned n_go_rects,
+                   uint32_t n_workers, uint8_t block[CQ_CTRL_BLOCK]);
+/* Records the dispatcher has executed. */
+int cq_dispatcher_records(struct cq *q, uint32_t *records);
+/* Where the dispatcher and its subordinate are, in a sentence, for hang reports. */
+void cq_describe(struct cq *q, char *buf, size_t len);
 void cq_close(struct cq *q);
 /* Forget all queue state (after the dispatch cores were re-booted). */
 void cq_reset(struct cq *q);

@@ -1,34 +1,99 @@
-/* Fast dispatch: programs, buffer transfers and events go through the command queue to
- * our prefetcher and dispatcher firmware (seeds 000, 001, 002, 004). */
+/* Fast dispatch, host side (seeds 000, 001, 002, 004): the state its files share.
+ *
+ *   fast.c             open, close, and the ops table (dispatch.h)
+ *   fast_boot.c        booting the prefetcher and dispatcher cores
+ *   fast_stream.c      a program's command stream: built once, cached, patched per launch
+ *   fast_launch.c      enqueueing a launch: kernel-config ring regions and launch slots
+ *   fast_transfer.c    buffer writes and reads through the queue
+ *   fast_completion.c  what comes back: events, read data, refusals
+ *   fast_wait.c        waiting on the queue; events and finish
+ *   fast_recover.c     reporting a hang or a refusal, and resetting
+ *   cq.c               the queue itself: records, prefetch queue, completion ring, and the
+ *                      dispatch cores' control block
+ *
+ * The last logical column of workers runs the dispatch firmware: the prefetcher on its
+ * first core, the dispatcher on its second.
+ */
 #pragma once
 
 #include <stdint.h>
 
-struct ttm_device;
-struct ttm_program;
-struct ttm_buffer;
+#include "../objects.h"
+#include "cq.h"
+#include "dispatch.h"
 
-/* The last logical column of workers runs the dispatch firmware: the prefetcher on its
- * first core, the dispatcher on its second. fast_open boots them (workers already run
- * their firmware) and sets up the queue. */
-int fast_open(struct ttm_device *dev);
-void fast_close(struct ttm_device *dev);
+struct inflight {
+    uint32_t cfg_start;        /* start of its config region (free-running bytes) */
+    uint32_t done;             /* DONE count once it has finished */
+};
 
+struct pending_read {
+    uint32_t id;
+    uint8_t *dst;
+    uint32_t len;
+};
+
+struct fast {
+    struct cq q;
+    uint32_t n_workers;
+    struct chip_rect rects[CHIP_MAX_RECTS]; /* all workers, for GO multicasts */
+    unsigned n_rects;
+    uint32_t launches;         /* launches enqueued since boot */
+    uint32_t done_target;      /* DONE count once every enqueued launch has finished */
+    uint32_t cfg_wr;           /* kernel-config ring bytes handed out */
+    struct inflight inflight[TTM_LAUNCH_SLOTS];
+    uint64_t next_event, events_done;
+    uint32_t next_read;
+    struct pending_read *reads;  /* FIFO, in id order */
+    uint32_t reads_head, reads_len, reads_cap;
+    int error;                   /* set by a refused record */
+    char error_msg[160];
+};
+
+/* fast_boot.c: load and start the dispatch firmware with a fresh control block. */
+int fast_boot(struct ttm_device *dev);
+
+/* fast_stream.c */
+/* The program's command stream, rebuilt when the program changed since it was built. */
+int fast_stream_get(struct ttm_device *dev, struct ttm_program *prog,
+                    const struct fast_stream **out);
+/* Kernel-config ring bytes a launch of the stream needs. */
+uint32_t fast_stream_region(const struct fast_stream *s);
+/* Copy the stream into the queue for one launch: its config region at L1 `region`, launch
+ * slot `slot`, first waiting for DONE count `wait_for`, GO once the count is `go_after`. */
+int fast_stream_emit(struct fast *f, const struct fast_stream *s, uint32_t region,
+                     uint32_t slot, uint32_t wait_for, uint32_t go_after);
+void fast_args_changed(struct ttm_program *prog, uint32_t core);
+void fast_program_free(struct ttm_program *prog);
+
+/* fast_launch.c */
 int fast_enqueue_program(struct ttm_device *dev, struct ttm_program *prog);
+/* A WAIT command: what follows sees every launch enqueued before it finished. */
+int fast_emit_wait_all(struct fast *f);
+
+/* fast_transfer.c */
 int fast_write_buffer(struct ttm_buffer *buf, uint64_t offset, const void *src, uint64_t size,
                       int blocking);
 int fast_read_buffer(struct ttm_buffer *buf, uint64_t offset, void *dst, uint64_t size,
                      int blocking);
+
+/* fast_completion.c */
+/* Take in what the dispatcher has published; returns how many entries, or an error. */
+int fast_drain(struct fast *f);
+/* Expect read answer `id`: its data goes to dst. */
+int fast_expect_read(struct fast *f, uint32_t id, uint8_t *dst, uint32_t len);
+
+/* fast_wait.c */
+/* Flush the queue and wait until done(f, arg); a hang or refusal is recovered from. */
+int fast_wait(struct ttm_device *dev, int (*done)(const struct fast *f, uint64_t arg),
+              uint64_t arg, uint32_t timeout_ms);
+int fast_reads_done(const struct fast *f, uint64_t unused);
 int fast_record_event(struct ttm_device *dev, uint64_t *event);
 int fast_event_wait(struct ttm_device *dev, uint64_t event, uint32_t timeout_ms);
 int fast_event_query(struct ttm_device *dev, uint64_t event);
 int fast_finish(struct ttm_device *dev, uint32_t timeout_ms);
 
-/* A program changed: its cached command stream is rebuilt at the next enqueue. */
-void fast_program_changed(struct ttm_program *prog);
-/* Core `core`'s runtime args changed: patch them into the cached stream. */
-void fast_args_changed(struct ttm_program *prog, uint32_t core);
-void fast_program_free(struct ttm_program *prog);
-
-/* For tests: submit one record holding these commands as they are. */
-int fast_submit_raw(struct ttm_device *dev, const void *cmds, uint32_t len, uint16_t n_cmds);
+/* fast_recover.c: after a timeout (-ETIMEDOUT) or a refused record (-EPROTO): describe
+ * what is stuck, reboot workers and dispatch cores, forget what was queued. Returns rc
+ * with the description in err_get(), or the reset's own error. */
+int fast_recover(struct ttm_device *dev, int rc, uint32_t timeout_ms);

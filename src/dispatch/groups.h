@@ -4,7 +4,7 @@
  * 16-byte aligned) and are written together by multicast. Used by slow and fast dispatch. */
 #pragma once
 
-#include "../api/internal.h"
+#include "../objects.h"
 
 struct group {
     struct ttm_kernel *k[BH_CORES_PER_TILE]; /* the kernel of each processor (or NULL) */

@@ -1,5 +1,6 @@
 /* Slow dispatch: the host writes each core's kernel-config image, launch message and GO
- * through TLB windows and polls GO for DONE (seed 003 "Mailboxes"; host-facts 5.4).
+ * through TLB windows and polls GO for DONE (seed 003 "Mailboxes"; host-facts 5.4), and
+ * moves buffer data itself.
  *
  * Cores that run the same kernels with the same circular buffers form a kernel group and
  * share one image layout; everything but the unique runtime args is identical within a
@@ -7,11 +8,14 @@
  * written at every launch, which also resets their .data and .bss.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../chip/banks.h"
 #include "../util/err.h"
+#include "dispatch.h"
 #include "groups.h"
 #include "hang.h"
 
@@ -104,7 +108,7 @@ static int report_hang(struct launch *l, uint32_t timeout_ms)
     return rc ? rc : -ETIMEDOUT;
 }
 
-int slow_launch(struct ttm_device *dev, struct ttm_program *prog, uint32_t timeout_ms)
+static int slow_launch(struct ttm_device *dev, struct ttm_program *prog, uint32_t timeout_ms)
 {
     struct launch l = {.dev = dev, .prog = prog};
     struct ttm_chip *c = &dev->chip;
@@ -122,3 +126,57 @@ int slow_launch(struct ttm_device *dev, struct ttm_program *prog, uint32_t timeo
     plan_free(&l.plan);
     return rc;
 }
+
+/* The host moves [offset, offset + size) itself through TLB windows, one run within a
+ * page at a time. */
+static int transfer(struct ttm_buffer *b, uint64_t offset, void *host, uint64_t size, bool write)
+{
+    struct ttm_chip *c = &b->dev->chip;
+    bool dram = b->type == TTM_BUFFER_DRAM;
+    uint8_t *p = host;
+    while (size) {
+        struct bank_span sp;
+        chip_bank_span(c, dram, b->addr, b->page_size, offset, size, UINT32_MAX, &sp);
+        int rc = write ? chip_write(c, sp.x, sp.y, sp.addr, p, sp.len)
+                       : chip_read(c, sp.x, sp.y, sp.addr, p, sp.len);
+        if (rc)
+            return err_wrap(rc, "buffer %s", write ? "write" : "read");
+        p += sp.len;
+        offset += sp.len;
+        size -= sp.len;
+    }
+    return 0;
+}
+
+static int slow_write_buffer(struct ttm_buffer *b, uint64_t offset, const void *src,
+                             uint64_t size, int blocking)
+{
+    (void)blocking; /* always: there is no queue to leave it in */
+    return transfer(b, offset, (void *)src, size, true);
+}
+
+static int slow_read_buffer(struct ttm_buffer *b, uint64_t offset, void *dst, uint64_t size,
+                            int blocking)
+{
+    (void)blocking;
+    return transfer(b, offset, dst, size, false);
+}
+
+static int slow_open(struct ttm_device *dev)
+{
+    return chip_boot(&dev->chip, DISPATCH_TIMEOUT_MS);
+}
+
+static void slow_close(struct ttm_device *dev)
+{
+    (void)dev;
+}
+
+const struct dispatch_ops dispatch_slow_ops = {
+    .mode = TTM_DISPATCH_SLOW,
+    .open = slow_open,
+    .close = slow_close,
+    .launch = slow_launch,
+    .write_buffer = slow_write_buffer,
+    .read_buffer = slow_read_buffer,
+};

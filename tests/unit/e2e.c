@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api/internal.h"
+#include "objects.h"
 #include "test.h"
 #include "ttm.h"
 

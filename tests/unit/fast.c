@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/internal.h"
-#include "dispatch/fast.h"
+#include "objects.h"
+#include "dispatch/dispatch.h"
 #include "test.h"
 #include "ttm.h"
 

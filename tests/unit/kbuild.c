@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "ttm/kernel/abi.h"
-#include "api/internal.h"
+#include "objects.h"
 #include "build/embedded.h"
 #include "build/hash.h"
 #include "build/kbuild.h"

@@ -35,7 +35,7 @@
 #include "../../examples/add1_kernels.h"
 #include "../rv32/crosscheck_algo.h"
 #include "../rv32/rvtest.h"
-#include "api/internal.h"
+#include "objects.h"
 #include "test.h"
 #include "ttm.h"
 

@@ -1,24 +1,31 @@
-/* The objects behind the public handles. A device owns its chip; buffers and programs
- * point at their device and stay valid handles after it closes (every call on them then
- * fails with -ENODEV); the device's memory goes when it is closed and its last child is
- * destroyed. */
+/* The objects behind the public handles (include/ttm.h): devices, buffers, programs with
+ * their kernels and circular buffers. src/api/ creates and checks them; src/dispatch/ runs
+ * them on the chip.
+ *
+ * Lifetime: a device owns its chip; buffers and programs point at their device and stay
+ * valid handles after it closes (every call on them then fails with -ENODEV); the
+ * device's memory goes when it is closed and its last child is destroyed. */
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "../chip/chip.h"
-#include "../load/xip.h"
+#include "chip/chip.h"
+#include "load/xip.h"
 #include "ttm.h"
 
 #define TTM_MAX_ARGS 256u          /* runtime args per kernel per core */
 #define TTM_MAX_KERNELS 16u
 #define TTM_MAX_PROGRAM_CBS 64u
 
+struct dispatch_ops;
 struct fast;
+struct fast_stream;
 
 struct ttm_device {
     struct ttm_chip chip;
+    const struct dispatch_ops *dispatch;  /* slow or fast, chosen at open */
     struct fast *fast;          /* fast dispatch state; NULL in slow dispatch */
     char backend[16];
     bool closed;
@@ -39,9 +46,27 @@ struct core_set {
     uint64_t bits[(TTM_MAX_L1_BANKS + 63) / 64];
 };
 
+static inline bool core_set_has(const struct core_set *s, uint32_t i)
+{
+    return s->bits[i / 64] >> (i % 64) & 1;
+}
+
+static inline void core_set_add(struct core_set *s, uint32_t i)
+{
+    s->bits[i / 64] |= 1ull << (i % 64);
+}
+
+static inline bool core_set_overlaps(const struct core_set *a, const struct core_set *b)
+{
+    for (size_t i = 0; i < sizeof a->bits / sizeof a->bits[0]; i++)
+        if (a->bits[i] & b->bits[i])
+            return true;
+    return false;
+}
+
 struct ttm_kernel {
     struct ttm_program *prog;
-    uint32_t proc;              /* enum ttm_proc */
+    uint32_t proc;              /* enum bh_core */
     uint32_t noc;
     struct core_set cores;
     struct xip_image image;
@@ -60,43 +85,12 @@ struct ttm_cb {
     uint64_t addr;              /* L1 address on every core of the set */
 };
 
-struct fast_tmpl;
-
 struct ttm_program {
     struct ttm_device *dev;
     uint32_t id;
     uint32_t version;           /* bumped by every change to kernels, CBs, common args */
-    struct fast_tmpl *tmpl;     /* cached fast-dispatch command stream */
+    struct fast_stream *stream; /* fast dispatch's cached command stream, or NULL */
     uint32_t n_kernels, n_cbs;
     struct ttm_kernel *kernels[TTM_MAX_KERNELS];
     struct ttm_cb *cbs[TTM_MAX_PROGRAM_CBS];
 };
-
-/* Shared checks. */
-int api_check_device(const struct ttm_device *dev);
-/* The device is open and in fast dispatch (seed 000: the modes do not mix). */
-int api_check_fast(const struct ttm_device *dev);
-int api_core_set(const struct ttm_device *dev, const struct ttm_core_range *ranges, size_t n,
-                 struct core_set *out);
-static inline bool core_set_has(const struct core_set *s, uint32_t i)
-{
-    return s->bits[i / 64] >> (i % 64) & 1;
-}
-static inline void core_set_add(struct core_set *s, uint32_t i)
-{
-    s->bits[i / 64] |= 1ull << (i % 64);
-}
-void api_device_release(struct ttm_device *dev);   /* a child went away */
-
-/* A run of a buffer's bytes within one page: where [offset, offset + min(size, max))
- * begins, at most to the end of its page (interleaving: page p in bank p % banks). */
-struct buffer_span {
-    uint32_t x, y;              /* the bank's translated NoC coordinates */
-    uint64_t addr;              /* bank-local address */
-    uint32_t len;
-};
-void buffer_span(const struct ttm_buffer *b, uint64_t offset, uint64_t size, uint32_t max,
-                 struct buffer_span *s);
-
-/* src/dispatch/slow.c */
-int slow_launch(struct ttm_device *dev, struct ttm_program *prog, uint32_t timeout_ms);

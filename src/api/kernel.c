@@ -1,0 +1,225 @@
+/* Kernels of a program: compiled from a file or a string, loaded, and given runtime
+ * args per core and common to all its cores. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../build/kbuild.h"
+#include "../dispatch/dispatch.h"
+#include "../load/elf.h"
+#include "../util/err.h"
+#include "api.h"
+
+void api_kernel_free(struct ttm_kernel *k)
+{
+    xip_free(&k->image);
+    free(k->n_args);
+    free(k->args);
+    free(k);
+}
+
+static int read_source(const char *path, char **src, size_t *len)
+{
+    char root[PATH_MAX];
+    api_root_dir(root, sizeof root);
+    return kbuild_read_file(path, root[0] ? root : NULL, src, len);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && !strcmp(s + a - b, suffix);
+}
+
+static int create_kernel(ttm_program *p, const char *source, size_t len, const char *name,
+                         int is_cpp, const struct ttm_core_range *ranges, size_t n_ranges,
+                         const struct ttm_kernel_opts *opts, ttm_kernel **out)
+{
+    int rc;
+    if (!opts || opts->argsz != sizeof *opts || opts->flags)
+        return err_set(-EINVAL, "kernel options: argsz must be %zu and flags 0",
+                       sizeof *opts);
+    if (opts->processor > TTM_RISCV_1 || opts->noc > 1)
+        return err_set(-EINVAL, "kernel %s: processor %u / NoC %u out of range", name,
+                       opts->processor, opts->noc);
+    if (opts->n_compile_args && !opts->compile_args)
+        return err_set(-EINVAL, "kernel %s: compile_args is NULL", name);
+    struct core_set cores;
+    if ((rc = api_core_set(p->dev, ranges, n_ranges, &cores)))
+        return err_wrap(rc, "kernel %s", name);
+    uint32_t proc = opts->processor == TTM_RISCV_0 ? BH_BRISC : BH_NCRISC;
+    for (uint32_t i = 0; i < p->n_kernels; i++)
+        if (p->kernels[i]->proc == proc && core_set_overlaps(&p->kernels[i]->cores, &cores))
+            return err_set(-EEXIST, "kernel %s: another kernel of this program already runs on "
+                                    "RISCV_%u of some of these cores", name, opts->processor);
+    if (p->n_kernels == TTM_MAX_KERNELS)
+        return err_set(-ENOSPC, "a program has at most %u kernels", TTM_MAX_KERNELS);
+
+    struct kbuild_req req = {
+        .source = source,
+        .source_len = len,
+        .is_cpp = is_cpp,
+        .display_name = name,
+        .processor = proc,
+        .compile_args = opts->compile_args,
+        .n_compile_args = opts->n_compile_args,
+        .defines = opts->defines,
+    };
+    uint8_t *elf = NULL;
+    size_t elf_size = 0;
+    if ((rc = kbuild_compile(&req, &elf, &elf_size)))
+        return rc;
+    struct ttm_kernel *k = calloc(1, sizeof *k);
+    struct elf_image img;
+    if (!k) {
+        free(elf);
+        return err_set(-ENOMEM, "out of memory");
+    }
+    if ((rc = elf_parse(elf, elf_size, &img)) || (rc = xip_pack(&img, &k->image))) {
+        free(elf);
+        free(k);
+        return err_wrap(rc, "kernel %s", name);
+    }
+    free(elf);
+    k->n_args = calloc(p->dev->chip.n_workers, sizeof *k->n_args);
+    if (!k->n_args) {
+        api_kernel_free(k);
+        return err_set(-ENOMEM, "out of memory");
+    }
+    k->prog = p;
+    k->proc = proc;
+    k->noc = opts->noc;
+    k->cores = cores;
+    snprintf(k->name, sizeof k->name, "%s", name);
+    p->kernels[p->n_kernels++] = k;
+    p->version++;
+    if (out)
+        *out = k;
+    return 0;
+}
+
+static int create_from_file(ttm_program *p, const char *path, const struct ttm_core_range *ranges,
+                            size_t n_ranges, const struct ttm_kernel_opts *opts, ttm_kernel **out)
+{
+    int rc = api_check_program(p);
+    if (rc)
+        return rc;
+    if (!path)
+        return err_set(-EINVAL, "kernel path is NULL");
+    char *src;
+    size_t len;
+    if ((rc = read_source(path, &src, &len)))
+        return rc;
+    int is_cpp = ends_with(path, ".cpp") || ends_with(path, ".cc") || ends_with(path, ".cxx");
+    rc = create_kernel(p, src, len, path, is_cpp, ranges, n_ranges, opts, out);
+    free(src);
+    return rc;
+}
+
+static int create_from_string(ttm_program *p, const char *source,
+                              const struct ttm_core_range *ranges, size_t n_ranges,
+                              const struct ttm_kernel_opts *opts, ttm_kernel **out)
+{
+    int rc = api_check_program(p);
+    if (rc)
+        return rc;
+    if (!source)
+        return err_set(-EINVAL, "kernel source is NULL");
+    return create_kernel(p, source, strlen(source), "<string>", 0, ranges, n_ranges, opts, out);
+}
+
+VIS int ttm_kernel_create_dataflow(ttm_program *p, const char *path,
+                                   const struct ttm_core_range *ranges, size_t n_ranges,
+                                   const struct ttm_kernel_opts *opts, ttm_kernel **out)
+{
+    return create_from_file(p, path, ranges, n_ranges, opts, out);
+}
+
+VIS int ttm_kernel_create_dataflow_from_string(ttm_program *p, const char *source,
+                                               const struct ttm_core_range *ranges,
+                                               size_t n_ranges, const struct ttm_kernel_opts *opts,
+                                               ttm_kernel **out)
+{
+    return create_from_string(p, source, ranges, n_ranges, opts, out);
+}
+
+/* Compute kernels run on the TRISCs and drive the Tensix coprocessor, which neither our
+ * firmware nor the emulator models yet. */
+static int no_compute(ttm_program *p)
+{
+    int rc = api_check_program(p);
+    return rc ? rc
+              : err_set(-ENOTSUP, "compute kernels need the Tensix coprocessor, which is not "
+                                  "supported yet; use dataflow kernels");
+}
+
+VIS int ttm_kernel_create_compute(ttm_program *p, const char *path,
+                                  const struct ttm_core_range *ranges, size_t n_ranges,
+                                  const struct ttm_kernel_opts *opts, ttm_kernel **out)
+{
+    (void)path, (void)ranges, (void)n_ranges, (void)opts, (void)out;
+    return no_compute(p);
+}
+
+VIS int ttm_kernel_create_compute_from_string(ttm_program *p, const char *source,
+                                              const struct ttm_core_range *ranges,
+                                              size_t n_ranges, const struct ttm_kernel_opts *opts,
+                                              ttm_kernel **out)
+{
+    (void)source, (void)ranges, (void)n_ranges, (void)opts, (void)out;
+    return no_compute(p);
+}
+
+static int check_kernel(ttm_program *p, ttm_kernel *k)
+{
+    int rc = api_check_program(p);
+    if (rc)
+        return rc;
+    if (!k || k->prog != p)
+        return err_set(-EINVAL, "kernel handle does not belong to this program");
+    return 0;
+}
+
+VIS int ttm_set_runtime_args(ttm_program *p, ttm_kernel *k, uint32_t x, uint32_t y,
+                             const uint32_t *args, size_t n_args)
+{
+    int rc = check_kernel(p, k);
+    if (rc)
+        return rc;
+    const struct ttm_chip *c = &p->dev->chip;
+    if (x >= c->grid_x || y >= c->grid_y || !core_set_has(&k->cores, y * c->grid_x + x))
+        return err_set(-EINVAL, "kernel %s does not run on core (%u,%u)", k->name, x, y);
+    if (n_args > TTM_MAX_ARGS || (n_args && !args))
+        return err_set(-EINVAL, "%zu runtime args: at most %u, and args must not be NULL",
+                       n_args, TTM_MAX_ARGS);
+    if (!k->args && !(k->args = calloc((size_t)c->n_workers * TTM_MAX_ARGS, sizeof *k->args)))
+        return err_set(-ENOMEM, "out of memory");
+    uint32_t core = y * c->grid_x + x;
+    memcpy(&k->args[(size_t)core * TTM_MAX_ARGS], args, n_args * sizeof *args);
+    k->n_args[core] = (uint16_t)n_args;
+    if (n_args > k->max_args) {
+        k->max_args = (uint32_t)n_args; /* a new image layout */
+        p->version++;
+    } else if (p->dev->dispatch->args_changed) {
+        p->dev->dispatch->args_changed(p, core);
+    }
+    return 0;
+}
+
+VIS int ttm_set_common_runtime_args(ttm_program *p, ttm_kernel *k, const uint32_t *args,
+                                    size_t n_args)
+{
+    int rc = check_kernel(p, k);
+    if (rc)
+        return rc;
+    if (n_args > TTM_MAX_ARGS || (n_args && !args))
+        return err_set(-EINVAL, "%zu common runtime args: at most %u, and args must not be NULL",
+                       n_args, TTM_MAX_ARGS);
+    memcpy(k->common, args, n_args * sizeof *args);
+    k->n_common = (uint32_t)n_args;
+    p->version++;
+    return 0;
+}
+

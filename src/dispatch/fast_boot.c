@@ -1,0 +1,31 @@
+/* Booting the dispatch cores: the dispatcher (BRISC) and its subordinate (NCRISC) on the
+ * reserved column's second core, the prefetcher (BRISC) on its first, each with the
+ * control block the firmware expects (seed 001 section 6: images and control block in
+ * place before release). */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "../util/err.h"
+#include "fast.h"
+
+int fast_boot(struct ttm_device *dev)
+{
+    static const char *const dispatcher[BH_CORES_PER_TILE] = {
+        [BH_BRISC] = "firmware/dispatch.elf", [BH_NCRISC] = "firmware/dispatch_sub.elf"};
+    static const char *const prefetcher[BH_CORES_PER_TILE] = {
+        [BH_BRISC] = "firmware/prefetch.elf"};
+    struct fast *f = dev->fast;
+    struct ttm_chip *c = &dev->chip;
+    uint8_t *block = malloc(CQ_CTRL_BLOCK);
+    if (!block)
+        return err_set(-ENOMEM, "out of memory");
+    cq_ctrl_image(&f->q, f->rects, f->n_rects, f->n_workers, block);
+    uint32_t col = c->grid_x; /* the reserved column, just past the workers */
+    int rc = chip_boot_core(c, col, 1, dispatcher, TTM_L1_CQ_CTRL, block, CQ_CTRL_BLOCK,
+                            DISPATCH_TIMEOUT_MS);
+    if (!rc)
+        rc = chip_boot_core(c, col, 0, prefetcher, TTM_L1_CQ_CTRL, block, CQ_CTRL_BLOCK,
+                            DISPATCH_TIMEOUT_MS);
+    free(block);
+    return rc ? err_wrap(rc, "booting the dispatch cores") : 0;
+}
