@@ -46,12 +46,14 @@ int chip_open(struct ttm_chip *chip, const struct ttm_pcie_ops *ops,
     alloc_init(&chip->l1_alloc, TTM_L1_UNRESERVED, TTM_L1_END);
     return 0;
 fail:
+    chip_tlb_release(chip);
     ops->close(&chip->pcie);
     return rc;
 }
 
 void chip_close(struct ttm_chip *chip)
 {
+    chip_tlb_release(chip);
     alloc_fini(&chip->dram_alloc);
     alloc_fini(&chip->l1_alloc);
     chip->pcie.ops->close(&chip->pcie);

@@ -11,12 +11,13 @@
 #include "../pcie/pcie.h"
 #include "alloc.h"
 
-/* Windows 0..200 are ours; tt-kmd keeps the topmost 2 MiB window (201) for its own NoC
- * accesses (host-facts 1.4). */
+/* At most this many 2 MiB windows are taken from the backend (all but the one tt-kmd
+ * keeps for itself, host-facts 1.4). */
 #define CHIP_TLB_WINDOWS (BH_TLB_2M_COUNT - 1)
 
 struct tlb_window {
-    bool valid;
+    uint32_t id;              /* the backend's window id */
+    bool valid;               /* points at the target below */
     bool mcast;
     uint8_t x0, y0, x1, y1;   /* unicast: (x1, y1); multicast: the rectangle */
     uint64_t base;            /* 2 MiB-aligned local address */
@@ -30,6 +31,7 @@ struct chip_worker {
 struct ttm_chip {
     struct ttm_pcie pcie;
     struct tlb_window win[CHIP_TLB_WINDOWS];
+    unsigned n_win;                    /* windows taken from the backend */
     uint64_t tlb_clock;
     unsigned tlb_last;                 /* the window used last */
     uint64_t bar_bytes_written;
@@ -56,6 +58,9 @@ static inline struct chip_worker chip_worker_at(const struct ttm_chip *chip, uin
     struct chip_worker w = {chip->col_x[lx], (uint8_t)(BH_TENSIX_Y0 + ly)};
     return w;
 }
+
+/* Give every TLB window back to the backend (chip_close does). */
+void chip_tlb_release(struct ttm_chip *chip);
 
 /* Host NoC access through TLB windows (translated coordinates). Accesses are split at
  * window boundaries; a multicast goes to every Tensix tile in the rectangle. */

@@ -1,42 +1,13 @@
 /* TLB windows: the host reaches a tile by pointing one of BAR0's 2 MiB windows at it
- * (host-facts 2.3-2.4). Windows are kept programmed and reused, least recently used ones
- * retargeted; a config register is written as three 32-bit words, the only access size
- * Tenstorrent's simulator accepts for them. */
+ * (host-facts 2.3-2.4). Window ids come from the backend (on a card, tt-kmd hands them
+ * out, and other processes may hold some); the chip takes them as it needs them, up to
+ * CHIP_TLB_WINDOWS, keeps them pointed where they were last used, and retargets the least
+ * recently used one when none points where an access goes and no more can be had. */
 #include <errno.h>
 #include <string.h>
 
 #include "../util/err.h"
 #include "chip.h"
-
-/* Ordering field: 1 = strict, full AXI ordering (UMD tlb.hpp; KMD's own window uses it). */
-#define TLB_ORDERING_STRICT 1u
-
-static void put_bits(uint32_t w[3], unsigned pos, unsigned width, uint64_t v)
-{
-    for (unsigned i = 0; i < width; i++, pos++)
-        if (v >> i & 1)
-            w[pos / 32] |= 1u << (pos % 32);
-}
-
-static int program(struct ttm_chip *chip, unsigned id, const struct tlb_window *t)
-{
-    const struct bh_tlb_layout *l = bh_tlb_layout(0);
-    uint32_t w[3] = {0, 0, 0};
-    put_bits(w, 0, l->addr_bits, t->base >> 21);
-    put_bits(w, l->x_end, 6, t->x1);
-    put_bits(w, l->y_end, 6, t->y1);
-    put_bits(w, l->x_start, 6, t->mcast ? t->x0 : 0);
-    put_bits(w, l->y_start, 6, t->mcast ? t->y0 : 0);
-    put_bits(w, l->mcast, 1, t->mcast);
-    put_bits(w, l->ordering, 2, TLB_ORDERING_STRICT);
-    for (unsigned i = 0; i < 3; i++) {
-        int rc = chip->pcie.ops->bar_write(&chip->pcie, 0, BH_TLB_CFG_BASE + BH_TLB_CFG_ENTRY * id + 4 * i,
-                                           &w[i], 4);
-        if (rc)
-            return err_set(rc, "cannot program TLB window %u", id);
-    }
-    return 0;
-}
 
 static bool window_is(const struct tlb_window *t, const struct tlb_window *want)
 {
@@ -44,39 +15,65 @@ static bool window_is(const struct tlb_window *t, const struct tlb_window *want)
            t->y1 == want->y1 && (!t->mcast || (t->x0 == want->x0 && t->y0 == want->y0));
 }
 
-/* The window covering `base` of the given target, programming one if needed. The last
- * window used is tried first: hot paths (queue doorbells, polls) hit the same one. */
-static int window_for(struct ttm_chip *chip, const struct tlb_window *want, unsigned *id)
+static int configure(struct ttm_chip *chip, struct tlb_window *t)
 {
-    unsigned victim = 0;
-    uint64_t oldest = UINT64_MAX;
-    if (window_is(&chip->win[chip->tlb_last], want)) {
-        chip->win[chip->tlb_last].last_use = ++chip->tlb_clock;
-        *id = chip->tlb_last;
+    struct pcie_tlb_cfg cfg = {
+        .addr = t->base,
+        .x_end = t->x1,
+        .y_end = t->y1,
+        .x_start = t->mcast ? t->x0 : 0,
+        .y_start = t->mcast ? t->y0 : 0,
+        .mcast = t->mcast,
+        .ordering = BH_TLB_ORDERING_STRICT,
+    };
+    int rc = chip->pcie.ops->tlb_configure(&chip->pcie, t->id, &cfg);
+    return rc ? err_wrap(rc, "cannot program TLB window %u", t->id) : 0;
+}
+
+/* The window covering `base` of the given target, pointing one there if needed. The
+ * last window used is tried first: hot paths (queue doorbells, polls) hit the same one. */
+static int window_for(struct ttm_chip *chip, const struct tlb_window *want, struct tlb_window **out)
+{
+    struct tlb_window *last = &chip->win[chip->tlb_last];
+    if (chip->n_win && window_is(last, want)) {
+        last->last_use = ++chip->tlb_clock;
+        *out = last;
         return 0;
     }
-    for (unsigned i = 0; i < CHIP_TLB_WINDOWS; i++) {
+    unsigned victim = 0;
+    for (unsigned i = 0; i < chip->n_win; i++) {
         struct tlb_window *t = &chip->win[i];
         if (window_is(t, want)) {
             t->last_use = ++chip->tlb_clock;
-            *id = chip->tlb_last = i;
+            chip->tlb_last = i;
+            *out = t;
             return 0;
         }
-        uint64_t age = t->valid ? t->last_use : 0;
-        if (age < oldest) {
-            oldest = age;
+        if (t->last_use < chip->win[victim].last_use)
             victim = i;
-        }
     }
-    int rc = program(chip, victim, want);
-    if (rc) {
-        chip->win[victim].valid = false;
+    uint32_t id;
+    int rc = -ENOSPC;
+    if (chip->n_win < CHIP_TLB_WINDOWS &&
+        !(rc = chip->pcie.ops->tlb_alloc(&chip->pcie, BH_TLB_2M_SIZE, &id))) {
+        victim = chip->n_win++;
+        chip->win[victim].id = id;
+    } else if (!chip->n_win) {
+        return err_wrap(rc, "no TLB window to reach the chip through");
+    }
+    struct tlb_window *t = &chip->win[victim];
+    uint32_t keep = t->id;
+    *t = *want;
+    t->id = keep;
+    t->valid = true;
+    t->last_use = ++chip->tlb_clock;
+    if ((rc = configure(chip, t))) {
+        t->valid = false; /* points nowhere known: the first to be retargeted */
+        t->last_use = 0;
         return rc;
     }
-    chip->win[victim] = *want;
-    chip->win[victim].valid = true;
-    chip->win[victim].last_use = ++chip->tlb_clock;
-    *id = chip->tlb_last = victim;
+    chip->tlb_last = victim;
+    *out = t;
     return 0;
 }
 
@@ -87,16 +84,15 @@ static int access(struct ttm_chip *chip, struct tlb_window want, uint64_t addr, 
         want.base = addr & ~(BH_TLB_2M_SIZE - 1);
         uint64_t off = addr - want.base;
         size_t n = len < BH_TLB_2M_SIZE - off ? len : (size_t)(BH_TLB_2M_SIZE - off);
-        unsigned id;
-        int rc = window_for(chip, &want, &id);
+        struct tlb_window *t = NULL;
+        int rc = window_for(chip, &want, &t);
         if (rc)
             return rc;
-        uint64_t bar_off = id * BH_TLB_2M_SIZE + off;
         if (write) {
-            rc = chip->pcie.ops->bar_write(&chip->pcie, 0, bar_off, buf, n);
+            rc = chip->pcie.ops->tlb_write(&chip->pcie, t->id, off, buf, n);
             chip->bar_bytes_written += n;
         } else {
-            rc = chip->pcie.ops->bar_read(&chip->pcie, 0, bar_off, buf, n);
+            rc = chip->pcie.ops->tlb_read(&chip->pcie, t->id, off, buf, n);
         }
         if (rc)
             return err_set(rc, "NoC %s of %zu bytes at (%u,%u) 0x%llx failed",
@@ -107,6 +103,13 @@ static int access(struct ttm_chip *chip, struct tlb_window want, uint64_t addr, 
         len -= n;
     }
     return 0;
+}
+
+void chip_tlb_release(struct ttm_chip *chip)
+{
+    for (unsigned i = 0; i < chip->n_win; i++)
+        chip->pcie.ops->tlb_free(&chip->pcie, chip->win[i].id);
+    chip->n_win = 0;
 }
 
 int chip_read(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr, void *dst,

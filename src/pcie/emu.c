@@ -1,32 +1,44 @@
 /* The emulator backend: our chip model in-process. BAR accesses go straight into it, host
- * memory the device can reach is ordinary memory registered with the model, and waiting
- * clocks the model. */
+ * memory the device can reach is ordinary memory the model reaches through its host-memory
+ * callbacks, and waiting clocks the model. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "../../emu/bhemu.h"
 #include "../util/err.h"
-#include "ttm/blackhole.h"
-#include "pcie.h"
+#include "model.h"
 #include "ttm.h"
 
-/* Host memory handed to the device is placed at increasing offsets of the PCIe tile's
- * host window, as tt-kmd does for pinned pages (host-facts section 3). */
-#define HOST_WINDOW_BIT (1ull << 60)
-
-#define MAX_HOST_ALLOCS 16 /* the model's limit on registered host regions */
-
 struct emu_port {
+    struct model_port model;   /* first: the shared model ops find it at priv */
     bhemu *emu;
-    uint64_t next_host;   /* next free offset in the device's host window */
-    struct {
-        void *host;
-        uint64_t addr;
-    } allocs[MAX_HOST_ALLOCS];
 };
+
+/* The device reaching host memory: only the regions handed out, each within bounds. */
+static int host_access(void *ctx, uint64_t offset, void *buf, size_t len, int write)
+{
+    const struct model_host_region *r = model_host_find(ctx, offset, len);
+    if (!r)
+        return -EFAULT;
+    uint8_t *mem = (uint8_t *)r->host + (offset - r->offset);
+    if (write)
+        memcpy(mem, buf, len);
+    else
+        memcpy(buf, mem, len);
+    return 0;
+}
+
+static int host_read(void *ctx, uint64_t offset, void *dst, size_t len)
+{
+    return host_access(ctx, offset, dst, len, 0);
+}
+
+static int host_write(void *ctx, uint64_t offset, const void *src, size_t len)
+{
+    return host_access(ctx, offset, (void *)src, len, 1);
+}
 
 static int emu_open(struct ttm_pcie *p, const struct ttm_device_opts *opts)
 {
@@ -49,6 +61,9 @@ static int emu_open(struct ttm_pcie *p, const struct ttm_device_opts *opts)
         return err_set(rc, "backend emu: invalid harvesting for this board (columns 0x%x, "
                            "DRAM banks 0x%x)", cfg.tensix_cols_off, cfg.dram_banks_off);
     }
+    model_init(&port->model);
+    struct bhemu_host_mem_ops host = {host_read, host_write, &port->model};
+    bhemu_set_host_mem_ops(port->emu, &host);
     p->priv = port;
     return 0;
 }
@@ -84,37 +99,14 @@ static int emu_bar_write(struct ttm_pcie *p, unsigned bar, uint64_t offset, cons
 static int emu_host_mem_alloc(struct ttm_pcie *p, size_t len, void **host, uint64_t *noc_addr)
 {
     struct emu_port *port = p->priv;
-    void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mem == MAP_FAILED)
-        return err_set(-ENOMEM, "backend emu: cannot allocate %zu bytes of host memory", len);
-    int rc = bhemu_map_host_region(port->emu, port->next_host, mem, len);
-    if (rc) {
-        munmap(mem, len);
-        return err_set(rc, "backend emu: cannot map host memory for the device");
-    }
-    for (unsigned i = 0; i < MAX_HOST_ALLOCS; i++) {
-        if (!port->allocs[i].host) {
-            port->allocs[i].host = mem;
-            port->allocs[i].addr = port->next_host;
-            break;
-        }
-    }
-    *host = mem;
-    *noc_addr = HOST_WINDOW_BIT | port->next_host;
-    port->next_host += (len + 0xFFFFF) & ~(uint64_t)0xFFFFF; /* keep regions 1 MiB apart */
-    return 0;
+    uint64_t offset;
+    return model_host_alloc(&port->model, "emu", len, host, &offset, noc_addr);
 }
 
 static void emu_host_mem_free(struct ttm_pcie *p, void *host, size_t len)
 {
     struct emu_port *port = p->priv;
-    for (unsigned i = 0; i < MAX_HOST_ALLOCS; i++) {
-        if (port->allocs[i].host == host) {
-            bhemu_unmap_host_region(port->emu, port->allocs[i].addr);
-            port->allocs[i].host = NULL;
-        }
-    }
-    munmap(host, len);
+    model_host_free(&port->model, host, len);
 }
 
 static int emu_advance(struct ttm_pcie *p, uint64_t cycles)
@@ -132,8 +124,9 @@ static int emu_take_faults(struct ttm_pcie *p, char *buf, size_t len)
     if (len)
         buf[0] = 0;
     while (bhemu_fault_pop(port->emu, &f) == 1) {
-        const char *who = f.core >= 0 && f.core < BH_CORES_PER_TILE ? bh_core_desc((uint32_t)f.core)->name
-                                                                    : "host";
+        const char *who = f.core >= 0 && f.core < BH_CORES_PER_TILE
+                              ? bh_core_desc((uint32_t)f.core)->name
+                              : "host";
         int w = snprintf(buf + used, len - used, "%s%s at (%u,%u) faulted at pc 0x%x: %s (address 0x%llx)",
                          n ? "; " : "", who, f.x, f.y, f.pc, f.what, (unsigned long long)f.addr);
         if (w > 0 && (size_t)w < len - used)
@@ -151,6 +144,11 @@ const struct ttm_pcie_ops pcie_emu_ops = {
     .config_read32 = emu_config_read32,
     .bar_read = emu_bar_read,
     .bar_write = emu_bar_write,
+    .tlb_alloc = model_tlb_alloc,
+    .tlb_free = model_tlb_free,
+    .tlb_configure = model_tlb_configure,
+    .tlb_read = model_tlb_read,
+    .tlb_write = model_tlb_write,
     .host_mem_alloc = emu_host_mem_alloc,
     .host_mem_free = emu_host_mem_free,
     .advance = emu_advance,

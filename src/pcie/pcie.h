@@ -1,7 +1,8 @@
-/* The seam between the runtime and a device: one PCIe port. Everything above it (TLB
- * windows, NoC access, firmware boot, loading, dispatch) is the same code for a card, for
- * Tenstorrent's simulator and for our emulator; only how a BAR access reaches the device,
- * how host memory is made visible to it and how a waiting host lets time pass differ. */
+/* The seam between the runtime and a device: one PCIe port. Everything above it (which
+ * tile a TLB window points at, NoC access, firmware boot, loading, dispatch) is the same
+ * code for a card, for Tenstorrent's simulator and for our emulator; only how a BAR
+ * access reaches the device, who owns the TLB window ids (on a card, tt-kmd), how host
+ * memory is made visible to it and how a waiting host lets time pass differ. */
 #pragma once
 
 #include <stddef.h>
@@ -9,6 +10,18 @@
 
 struct ttm_device_opts;
 struct ttm_pcie;
+
+/* Where a TLB window points (the fields of tt-kmd's CONFIGURE_TLB, host-facts 1.3-1.4,
+ * 2.3): a unicast window reaches tile (x_end, y_end); a multicast one the rectangle from
+ * (x_start, y_start). */
+struct pcie_tlb_cfg {
+    uint64_t addr;             /* tile-local address of the window's first byte, aligned
+                                * to the window size */
+    uint8_t x_end, y_end, x_start, y_start;
+    uint8_t noc;               /* 0 or 1 */
+    uint8_t mcast;
+    uint8_t ordering;          /* BH_TLB_ORDERING_* */
+};
 
 /* Optional abilities of a backend (struct ttm_pcie_ops caps). */
 #define TTM_PCIE_CAP_PC_SNAPSHOT 0x1u  /* the Tensix PC snapshot registers (BH_PC_SNAPSHOT)
@@ -21,9 +34,19 @@ struct ttm_pcie_ops {
     int (*open)(struct ttm_pcie *p, const struct ttm_device_opts *opts);
     void (*close)(struct ttm_pcie *p);
     int (*config_read32)(struct ttm_pcie *p, uint32_t offset, uint32_t *val);
-    /* BAR accesses; offsets are within the BAR. Reads of nothing fill all-ones. */
+    /* BAR accesses (registers); offsets are within the BAR. Reads of nothing fill
+     * all-ones. */
     int (*bar_read)(struct ttm_pcie *p, unsigned bar, uint64_t offset, void *dst, size_t len);
     int (*bar_write)(struct ttm_pcie *p, unsigned bar, uint64_t offset, const void *src,
+                     size_t len);
+    /* TLB windows: a window of `size` bytes whose id the backend chooses (on a card the
+     * driver hands them out, and other processes may hold some: -ENOSPC when none is
+     * left), pointed at a target, and accessed at offsets within it. */
+    int (*tlb_alloc)(struct ttm_pcie *p, uint64_t size, uint32_t *id);
+    void (*tlb_free)(struct ttm_pcie *p, uint32_t id);
+    int (*tlb_configure)(struct ttm_pcie *p, uint32_t id, const struct pcie_tlb_cfg *cfg);
+    int (*tlb_read)(struct ttm_pcie *p, uint32_t id, uint64_t off, void *dst, size_t len);
+    int (*tlb_write)(struct ttm_pcie *p, uint32_t id, uint64_t off, const void *src,
                      size_t len);
     /* Host memory the device can reach: *host is the CPU view, *noc_addr the address a
      * NoC request to the PCIe tile uses (bit 60 set). Page-aligned, zeroed. */

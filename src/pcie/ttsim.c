@@ -17,7 +17,7 @@
  *   a TLB window then reaches is the chip layer's business. Tests run ttsim work in a
  *   forked child (tests/unit/ttsim.c).
  * - Its DMA callbacks carry no context pointer, so the host regions the device may reach
- *   live in a small static registry (at most TTSIM_HOST_REGIONS at a time).
+ *   live in the singleton's model_port (model.h: at most MODEL_HOST_REGIONS at a time).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -29,7 +29,7 @@
 
 #include "ttm/blackhole.h"
 #include "../util/err.h"
-#include "pcie.h"
+#include "model.h"
 #include "ttm.h"
 
 /* ---- The library's C API (libttsim_api.md, "API reference") ---- */
@@ -71,21 +71,10 @@ static const struct {
 /* ttsim's clock argument is 32-bit too. */
 #define MAX_CLOCK 0x40000000u
 
-/* The device's host window: a NoC address with bit 60 set reaches the PCIe tile, whose
- * outbound path hands the DMA callbacks the offset below bit 58 when its outbound iATU
- * is not programmed (ttsim tile.cpp translate_pci_dma_addr: windows 4-7 go through the
- * iATU, identity for an unconfigured one). Regions are placed 1 MiB apart from 1 MiB up,
- * so a stray offset 0 reaches nothing. */
-#define HOST_WINDOW_BIT (1ull << 60)
-#define HOST_WINDOW_SIZE (1ull << 58)
-#define HOST_REGION_ALIGN 0x100000ull
-#define TTSIM_HOST_REGIONS 16
-
-struct host_region {
-    void *host;
-    uint64_t paddr;
-    size_t len;
-};
+/* Host memory (model.h): a NoC address with bit 60 set reaches the PCIe tile, whose
+ * outbound path hands the DMA callbacks the offset below bit 58 when its outbound iATU is
+ * not programmed (ttsim tile.cpp translate_pci_dma_addr: windows 4-7 go through the iATU,
+ * identity for an unconfigured one). */
 
 /* Device accesses to host memory that no region covered, kept for take_faults. */
 #define DMA_FAULTS 8
@@ -93,6 +82,7 @@ struct host_region {
 /* The singleton. Static because the simulator is one per process and its DMA callbacks
  * have no context pointer. */
 static struct {
+    struct model_port model;   /* first: the shared model ops find it at priv */
     void *lib;
     char path[1024];
     struct ttsim_api api;
@@ -100,24 +90,11 @@ static struct {
     bool open;             /* a device holds it */
     char broken[1400];     /* set when the loaded library turned out unusable */
     uint64_t bar0, bar4;   /* physical bases from config space */
-    struct host_region regions[TTSIM_HOST_REGIONS];
-    uint64_t next_paddr;
     unsigned n_dma_faults;
     char dma_faults[DMA_FAULTS][96];
 } sim;
 
 /* ---- DMA: the simulated chip reading and writing host memory ---- */
-
-static struct host_region *region_for(uint64_t paddr, uint32_t size)
-{
-    for (unsigned i = 0; i < TTSIM_HOST_REGIONS; i++) {
-        struct host_region *r = &sim.regions[i];
-        if (r->host && paddr >= r->paddr && paddr - r->paddr <= r->len &&
-            size <= r->len - (paddr - r->paddr))
-            return r;
-    }
-    return NULL;
-}
 
 static void dma_fault(const char *what, uint64_t paddr, uint32_t size)
 {
@@ -131,9 +108,9 @@ static void dma_fault(const char *what, uint64_t paddr, uint32_t size)
 /* A read nothing answers returns all-ones, as a PCIe completion with an error would. */
 static void dma_read(uint64_t paddr, void *dst, uint32_t size)
 {
-    struct host_region *r = region_for(paddr, size);
+    const struct model_host_region *r = model_host_find(&sim.model, paddr, size);
     if (r) {
-        memcpy(dst, (uint8_t *)r->host + (paddr - r->paddr), size);
+        memcpy(dst, (uint8_t *)r->host + (paddr - r->offset), size);
         return;
     }
     memset(dst, 0xFF, size);
@@ -142,9 +119,9 @@ static void dma_read(uint64_t paddr, void *dst, uint32_t size)
 
 static void dma_write(uint64_t paddr, const void *src, uint32_t size)
 {
-    struct host_region *r = region_for(paddr, size);
+    const struct model_host_region *r = model_host_find(&sim.model, paddr, size);
     if (r)
-        memcpy((uint8_t *)r->host + (paddr - r->paddr), src, size);
+        memcpy((uint8_t *)r->host + (paddr - r->offset), src, size);
     else
         dma_fault("write", paddr, size);
 }
@@ -185,7 +162,7 @@ static int start_simulator(void)
     sim.api.set_dma_callbacks(dma_read, dma_write);
     sim.api.init();
     sim.running = true;
-    sim.next_paddr = HOST_REGION_ALIGN;
+    model_init(&sim.model);
     uint32_t id = sim.api.config_rd32(0, 0);
     if ((id & 0xFFFF) != BH_PCI_VENDOR || id >> 16 != BH_PCI_DEVICE) {
         snprintf(sim.broken, sizeof sim.broken,
@@ -239,8 +216,7 @@ static int ttsim_open(struct ttm_pcie *p, const struct ttm_device_opts *opts)
  * regions still registered are dropped from the registry (their memory is the owner's). */
 static void ttsim_close(struct ttm_pcie *p)
 {
-    for (unsigned i = 0; i < TTSIM_HOST_REGIONS; i++)
-        sim.regions[i].host = NULL;
+    model_forget(&sim.model);
     sim.open = false;
     p->priv = NULL;
 }
@@ -342,34 +318,14 @@ static int ttsim_bar_write(struct ttm_pcie *p, unsigned bar, uint64_t offset, co
 static int ttsim_host_mem_alloc(struct ttm_pcie *p, size_t len, void **host, uint64_t *noc_addr)
 {
     (void)p;
-    struct host_region *slot = NULL;
-    for (unsigned i = 0; i < TTSIM_HOST_REGIONS && !slot; i++)
-        if (!sim.regions[i].host)
-            slot = &sim.regions[i];
-    if (!slot)
-        return err_set(-ENOSPC, "backend ttsim: at most %u host regions at a time",
-                       TTSIM_HOST_REGIONS);
-    uint64_t span = (len + HOST_REGION_ALIGN - 1) & ~(HOST_REGION_ALIGN - 1);
-    if (!len || span > HOST_WINDOW_SIZE - HOST_REGION_ALIGN - sim.next_paddr)
-        return err_set(-EINVAL, "backend ttsim: cannot place %zu bytes of host memory", len);
-    void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mem == MAP_FAILED)
-        return err_set(-ENOMEM, "backend ttsim: cannot allocate %zu bytes of host memory", len);
-    *slot = (struct host_region){mem, sim.next_paddr, len};
-    *host = mem;
-    *noc_addr = HOST_WINDOW_BIT | sim.next_paddr;
-    /* Offsets are never reused, so a late device access to a freed region faults. */
-    sim.next_paddr += span + HOST_REGION_ALIGN;
-    return 0;
+    uint64_t offset;
+    return model_host_alloc(&sim.model, "ttsim", len, host, &offset, noc_addr);
 }
 
 static void ttsim_host_mem_free(struct ttm_pcie *p, void *host, size_t len)
 {
     (void)p;
-    for (unsigned i = 0; i < TTSIM_HOST_REGIONS; i++)
-        if (sim.regions[i].host == host)
-            sim.regions[i].host = NULL;
-    munmap(host, len);
+    model_host_free(&sim.model, host, len);
 }
 
 static int ttsim_advance(struct ttm_pcie *p, uint64_t cycles)
@@ -410,6 +366,11 @@ const struct ttm_pcie_ops pcie_ttsim_ops = {
     .config_read32 = ttsim_config_read32,
     .bar_read = ttsim_bar_read,
     .bar_write = ttsim_bar_write,
+    .tlb_alloc = model_tlb_alloc,
+    .tlb_free = model_tlb_free,
+    .tlb_configure = model_tlb_configure,
+    .tlb_read = model_tlb_read,
+    .tlb_write = model_tlb_write,
     .host_mem_alloc = ttsim_host_mem_alloc,
     .host_mem_free = ttsim_host_mem_free,
     .advance = ttsim_advance,

@@ -30,9 +30,9 @@ TEST(tlb_window_encoding_matches_the_register_layout)
     CHECK_EQ(chip_write(&c, 3, 7, 0x123450, &v, 4), 0);
     /* Find the window that was used and decode its config words. */
     int id = -1;
-    for (int i = 0; i < CHIP_TLB_WINDOWS; i++)
+    for (unsigned i = 0; i < c.n_win; i++)
         if (c.win[i].valid && c.win[i].x1 == 3 && c.win[i].y1 == 7)
-            id = i;
+            id = (int)c.win[i].id;
     CHECK(id >= 0);
     uint32_t w[3];
     for (int i = 0; i < 3; i++)
@@ -64,10 +64,44 @@ TEST(tlb_windows_are_reused_and_retargeted)
         CHECK_EQ(v, i + 1);
     }
     unsigned valid = 0;
-    for (int i = 0; i < CHIP_TLB_WINDOWS; i++)
+    for (unsigned i = 0; i < c.n_win; i++)
         valid += c.win[i].valid;
+    CHECK_EQ(c.n_win, CHIP_TLB_WINDOWS);
     CHECK_EQ(valid, CHIP_TLB_WINDOWS);
     chip_close(&c);
+}
+
+/* A backend that hands out only a few windows, as a card's driver does when other
+ * processes hold the rest. */
+static unsigned windows_left;
+static int scarce_tlb_alloc(struct ttm_pcie *p, uint64_t size, uint32_t *id)
+{
+    if (!windows_left)
+        return -ENOSPC;
+    windows_left--;
+    return pcie_backend("emu")->tlb_alloc(p, size, id);
+}
+
+TEST(few_tlb_windows_are_enough)
+{
+    struct ttm_pcie_ops scarce = *pcie_backend("emu");
+    scarce.tlb_alloc = scarce_tlb_alloc;
+    struct ttm_device_opts o = {.argsz = sizeof o, .emu_board = TTM_BOARD_P150A};
+    struct ttm_chip c;
+    windows_left = 2;
+    CHECK_EQ(chip_open(&c, &scarce, &o), 0);
+    for (uint64_t i = 0; i < 20; i++)
+        CHECK_EQ(chip_write32(&c, c.dram_x[0], c.dram_y[0], i * BH_TLB_2M_SIZE, (uint32_t)i + 7), 0);
+    for (uint64_t i = 0; i < 20; i++) {
+        uint32_t v;
+        CHECK_EQ(chip_read32(&c, c.dram_x[0], c.dram_y[0], i * BH_TLB_2M_SIZE, &v), 0);
+        CHECK_EQ(v, i + 7);
+    }
+    CHECK_EQ(c.n_win, 2);
+    chip_close(&c);
+    /* With none at all the chip cannot be reached, and says so. */
+    windows_left = 0;
+    CHECK_EQ(chip_open(&c, &scarce, &o), -ENOSPC);
 }
 
 TEST(access_spanning_windows_and_multicast)
