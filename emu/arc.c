@@ -125,7 +125,7 @@ static void telemetry_build(struct arc_tile *arc, const struct bhemu_config *cfg
     arc->scratch[ARC_SCRATCH_INDEX(BH_ARC_TELEMETRY_TABLE_PTR)] = ARC_TELEM_TABLE;
 }
 
-int arc_create(struct bhemu *emu)
+int bhe_arc_create(struct bhemu *emu)
 {
     struct arc_tile *arc = &emu->arc;
     memset(arc, 0, sizeof *arc);
@@ -137,7 +137,7 @@ int arc_create(struct bhemu *emu)
     return 0;
 }
 
-void arc_destroy(struct bhemu *emu)
+void bhe_arc_destroy(struct bhemu *emu)
 {
     free(emu->arc.csm);
     emu->arc.csm = NULL;
@@ -194,14 +194,17 @@ static int arc_niu_access(uint64_t addr, void *buf, size_t len, bool write)
     if (len != 4 || (!noc && addr != ARC_NIU0_BASE + BH_NOC_NODE_ID))
         return -EFAULT;
     if (!write) {
-        uint32_t id = niu_node_id(BH_ARC_X, BH_ARC_Y, noc);
+        uint32_t id = bhe_niu_node_id(BH_ARC_X, BH_ARC_Y, noc);
         memcpy(buf, &id, 4);
     }
     return 0;
 }
 
-int arc_access(struct bhemu *emu, uint64_t addr, void *buf, size_t len, bool write)
+int bhe_arc_access(void *chip, uint64_t addr, void *buf, size_t len, bool write,
+                   const struct emu_src *src)
 {
+    struct bhemu *emu = chip;
+    (void)src;
     if (arc_within(addr, len, BH_ARC_CSM_BASE, BH_ARC_CSM_SIZE))
         return csm_access(emu, addr, buf, len, write);
     if (arc_within(addr, len, BH_ARC_RESET_UNIT, ARC_RESET_UNIT_SIZE))

@@ -10,13 +10,7 @@
 
 #include "emu.h"
 
-int dram_create(struct dram_bank *b)
-{
-    b->mem = NULL;
-    return 0;
-}
-
-void dram_destroy(struct dram_bank *b)
+void bhe_dram_destroy(struct dram_bank *b)
 {
     if (b->mem)
         munmap(b->mem, BH_DRAM_BANK_SIZE);
@@ -33,8 +27,11 @@ static int dram_reserve(struct dram_bank *b)
     return 0;
 }
 
-int dram_access(struct dram_bank *b, uint64_t addr, void *buf, size_t len, bool write)
+int bhe_dram_access(void *bank, uint64_t addr, void *buf, size_t len, bool write,
+                    const struct emu_src *src)
 {
+    struct dram_bank *b = bank;
+    (void)src;
     /* NoC local address = byte offset into the bank (host-facts 2.8). */
     if (addr > BH_DRAM_BANK_SIZE || len > BH_DRAM_BANK_SIZE - addr)
         return -EFAULT;

@@ -1,28 +1,87 @@
 /* Internal structures of the chip model. Nothing here is global: every piece of state is
- * reachable from one struct bhemu, so several chips can live in one process. */
+ * reachable from one struct bhemu, so several chips can live in one process. Every
+ * function with external linkage is named bhe_*, so none can clash with an embedder's.
+ *
+ * How the files call each other (a file calls only those to its right):
+ *
+ *   chip.c     creation, the node registry, inspection   -> tensix, dram, arc, host, niu
+ *   sched.c    the clock: runs units in a fixed order     -> rv32, park
+ *   rv32.c     the RISC-V interpreter                     -> tensix, rv32_decode, park, fault
+ *   tensix.c   a Tensix tile's address space (a table of register ranges)
+ *                                                         -> niu, rv32_decode, park, fault
+ *   niu.c      NIU registers and the requests they fire   -> noc, tensix, fault
+ *   noc.c      transfers between nodes, through the node registry   -> fault
+ *   pcie.c     config space, BARs, TLB windows            -> noc, arc, niu, fault
+ *   arc.c      the ARC tile                               -> niu (NOC_NODE_ID)
+ *   fault.c    the fault queue                            -> park
+ *   host.c, dram.c, park.c, rv32_decode.c                    call nothing
+ *
+ * The one cycle is tensix.c <-> niu.c, and it is the chip's own recursion: a core's store
+ * to an NIU register (tensix -> niu) fires a request whose answer lands in the same
+ * tile's L1 (niu -> tensix), where it may wake a core parked on it. Requests to other
+ * nodes go through the registry (noc.c), a table of access functions filled by chip.c.
+ */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ttm/blackhole.h"
 #include "bhemu.h"
+#include "ttm/blackhole.h"
 
 #define EMU_MAX_TENSIX (BH_TENSIX_COLS * BH_TENSIX_ROWS)
 #define EMU_PAGE_SHIFT 12
 #define EMU_L1_PAGES (BH_L1_SIZE >> EMU_PAGE_SHIFT)
+#define EMU_DEC_SLOTS (1u << (EMU_PAGE_SHIFT - 2))   /* decode-cache slots per page */
 #define EMU_FAULT_QUEUE 256
 #define EMU_HOST_REGIONS 16
-#define EMU_PROBE_LOADS 8
+#define EMU_WATCH 8           /* locations a parked unit can wait on */
 
-/* Cycles between switches from one runnable core to the next while several run. Smaller
- * gives finer interleaving of cores that talk to each other, larger less overhead. */
+/* Cycles between switches from one runnable unit to the next while several run. Smaller
+ * gives finer interleaving of units that talk to each other, larger less overhead. */
 #define EMU_QUANTUM 64
 
 /* Approximate NoC cost model (device-facts 4.x: 64-byte flits, one flit per cycle). */
 #define EMU_NOC_LATENCY 64
 #define EMU_NOC_BYTES_PER_CYCLE 64
+
+/* ---- Units: what the clock steps ---- */
+
+/* The kinds of unit a tile has; the scheduler runs each through its kind's run function
+ * (sched.c). The Tensix coprocessor will be the second kind. */
+enum unit_kind { UNIT_RISCV };
+
+/* Why a unit's run ended before its budget did. */
+enum unit_stop {
+    UNIT_RAN,      /* the budget is used up */
+    UNIT_PARK,     /* it waits on its watch locations: nothing it does changes until one
+                    * of them is written */
+    UNIT_HALT,     /* a fault or a side effect (its own reset) stopped it */
+};
+
+/* Locations a parked unit can watch: an L1 byte address, a core's local RAM, a stream
+ * register of the tile. */
+#define EMU_LOC_L1(a) ((uint32_t)(a))
+#define EMU_LOC_LDM(core, off) (0x10000000u | ((uint32_t)(core) << 16) | (uint32_t)(off))
+#define EMU_LOC_STREAM(off) (0x20000000u | (uint32_t)(off))
+#define EMU_LOC_NONE 0xFFFFFFFFu   /* a register whose value changes by itself */
+
+struct emu_unit {
+    uint8_t kind;            /* enum unit_kind */
+    uint8_t state;           /* enum bhemu_core_state */
+    uint8_t index;           /* within the tile: enum bh_core for the RISC-V cores */
+    uint8_t in_runq;
+    uint8_t stop;            /* set by a side effect (fault, own reset) to end the run */
+    uint8_t n_watch;
+    uint32_t order;          /* place in the fixed order units run in within a quantum */
+    uint32_t pc;
+    uint32_t stall;          /* extra cycles charged by side effects (NoC requests) */
+    uint64_t time;           /* its clock; runs ahead of the chip by at most a quantum */
+    int64_t run_done;        /* cycles into the current run at the last slow access */
+    struct tensix_tile *tile;
+    uint32_t watch[EMU_WATCH];  /* EMU_LOC_* words, while parked or being probed */
+};
 
 /* ---- RISC-V core ---- */
 
@@ -37,36 +96,33 @@ struct rv_insn {
 enum probe_state { PROBE_IDLE, PROBE_ARMED, PROBE_RECORDING };
 
 struct rv_core {
+    struct emu_unit u;       /* first: a core is a unit */
     uint32_t x[33];
-    uint32_t pc;
-    uint8_t state;      /* enum bhemu_core_state */
-    uint8_t id;         /* enum bh_core */
-    uint8_t stop;       /* set by an MMIO side effect to leave the interpreter loop */
-    uint8_t in_runq;
-    uint32_t stall;          /* extra cycles charged by MMIO side effects (NoC requests) */
-    int64_t run_done;        /* cycles into the current run at the last slow access */
     uint32_t ldm_size;
     uint8_t *ldm;
-    struct tensix_tile *tile;
-    uint64_t time;      /* this core's clock; runs ahead of the chip by at most a quantum */
     uint64_t instret;
     uint32_t csr_cfg0;       /* 0x7C0, the one CSR modelled (rv32.c) */
-    uint32_t global_index;   /* order in which cores run within a quantum */
 
-    /* Spin detection (see sched.c): state of the probe and the loads of one iteration. */
+    /* Spin detection (rv32.c): the probe records the loads of one loop iteration in
+     * u.watch. */
     uint8_t probe;
-    uint8_t probe_nloads;
     uint8_t probe_retries;
     uint8_t probe_others;    /* backward jumps elsewhere since the snapshot */
     uint32_t probe_pc;
     uint32_t probe_regs[32];
-    uint32_t probe_loads[EMU_PROBE_LOADS];   /* watch locations (see emu_loc_*) */
 };
 
-/* Locations a parked core can watch: L1 byte address, a core's local RAM, stream regs. */
-#define EMU_LOC_L1(a) ((uint32_t)(a))
-#define EMU_LOC_LDM(core, off) (0x10000000u | ((uint32_t)(core) << 16) | (uint32_t)(off))
-#define EMU_LOC_STREAM(off) (0x20000000u | (uint32_t)(off))
+/* A core released from reset starts at `pc` with cleared registers (ISA SoftReset.md). */
+static inline void bhe_rv_reset(struct rv_core *c, uint32_t pc)
+{
+    for (unsigned i = 0; i < 33; i++)
+        c->x[i] = 0;
+    c->u.pc = pc;
+    c->u.stop = 0;
+    c->u.stall = 0;
+    c->instret = 0;
+    c->probe = PROBE_IDLE;
+}
 
 /* ---- NIU ---- */
 struct niu {
@@ -81,16 +137,17 @@ struct tensix_tile {
     uint8_t x, y;          /* translated coordinates (what the NoC routes on) */
     uint8_t px, py;        /* NOC0 physical coordinates */
     uint16_t index;
-    uint8_t parked;        /* bit c: core c parked */
+    uint8_t parked;        /* bit u.index: that unit is parked */
     uint8_t *mem;          /* one lazily-backed mapping: L1, then the five local RAMs */
     uint8_t *l1;
     struct rv_insn *dec[EMU_L1_PAGES];  /* decoded instructions per L1 page, lazily */
     struct rv_core core[BH_CORES_PER_TILE];
+    struct emu_unit *units[BH_CORES_PER_TILE];  /* what the clock steps on this tile */
+    unsigned n_units;
     uint32_t soft_reset, disable_reset;
     uint32_t trisc_reset_pc[3], trisc_pc_override;
     uint32_t ncrisc_reset_pc, ncrisc_pc_override;
     uint32_t wall_clock_hi_at;
-    uint32_t dbg_regs[0x100];          /* plain storage for the debug registers we accept */
     struct niu niu[2];
     uint32_t stream_src[BH_STREAMS], stream_start[BH_STREAMS], stream_size[BH_STREAMS];
     uint32_t stream_avail[BH_STREAMS];
@@ -108,22 +165,49 @@ struct arc_tile {
     uint32_t reset_unit[0x400];   /* plain storage for the rest of the reset unit */
 };
 
-enum route_kind { ROUTE_NONE, ROUTE_TENSIX, ROUTE_DRAM, ROUTE_PCIE, ROUTE_ARC, ROUTE_HARVESTED };
-
-struct route {
-    uint8_t kind;   /* enum route_kind */
-    uint16_t index; /* tensix tile index or DRAM bank index */
-};
-
 struct host_region {
     uint64_t addr, len;
     uint8_t *mem;
 };
 
+/* Who makes a memory access: a unit (for fault reports, wake-ups and time) or the
+ * host/NoC. */
+struct emu_src {
+    struct tensix_tile *tile; /* NULL for the PCIe tile (host) */
+    struct emu_unit *unit;    /* NULL for NoC-delivered or host accesses */
+    bool include_self;        /* a multicast from `tile` also lands on `tile` */
+};
+
+static inline struct emu_src bhe_unit_src(struct emu_unit *u)
+{
+    struct emu_src s = {u->tile, u, false};
+    return s;
+}
+
+/* ---- Nodes: what answers at each NoC coordinate ---- */
+
+enum node_kind { NODE_NONE, NODE_TENSIX, NODE_DRAM, NODE_PCIE, NODE_ARC, NODE_HARVESTED };
+
+/* One endpoint of the NoC. `access` serves an access of len bytes at the node-local
+ * address addr, made by src; it returns 0 or -EFAULT (nothing answers there). The NoC and
+ * the inspection calls reach every node through this one function. */
+struct emu_node {
+    uint8_t kind;            /* enum node_kind */
+    void *ctx;               /* the tile, bank or chip */
+    int (*access)(void *ctx, uint64_t addr, void *buf, size_t len, bool write,
+                  const struct emu_src *src);
+};
+
+/* "Nothing", every Tensix and DRAM-port coordinate (enabled or harvested), PCIe, ARC. */
+#define EMU_MAX_NODES (1 + EMU_MAX_TENSIX + BH_DRAM_BANKS * BH_DRAM_PORTS + 2)
+_Static_assert(EMU_MAX_NODES <= 256, "route[][] holds node indices in a byte");
+
 struct bhemu {
     struct bhemu_config cfg;
     uint64_t now;
-    struct route route[64][64];   /* by translated (x, y) */
+    uint8_t route[64][64];        /* by translated (x, y): index into nodes, 0 = none */
+    struct emu_node nodes[EMU_MAX_NODES];
+    unsigned n_nodes;
     unsigned n_tensix;
     struct tensix_tile *tensix;   /* n_tensix tiles, enabled ones only */
     struct dram_bank dram[BH_DRAM_BANKS];  /* indexed by physical bank */
@@ -134,13 +218,14 @@ struct bhemu {
     struct bhemu_host_mem_ops host_ops;
     struct host_region host_regions[EMU_HOST_REGIONS];
 
-    /* runnable cores in global order; cores woken during a quantum wait in pending */
-    struct rv_core **runq;
+    /* runnable units in their fixed order; units made runnable during a quantum wait in
+     * pending */
+    struct emu_unit **runq;
     unsigned runq_len;
-    struct rv_core **pending;
+    struct emu_unit **pending;
     unsigned pending_len;
-    unsigned n_cores;
-    struct rv_core *running;      /* the core inside rv_run, if any */
+    unsigned n_units;
+    struct emu_unit *running;     /* the unit inside its run function, if any */
 
     uint8_t *xfer;                /* staging buffer for one NoC request */
 
@@ -149,93 +234,97 @@ struct bhemu {
     struct bhemu_stats st;
 };
 
-/* Who makes a memory access: a core (for fault reports and wake-ups) or the host/NoC. */
-struct emu_src {
-    struct tensix_tile *tile; /* NULL for the PCIe tile (host) */
-    struct rv_core *core;     /* NULL for NoC-delivered or host accesses */
-    bool include_self;        /* a multicast from `tile` also lands on `tile` */
-};
-
-static inline struct emu_src emu_core_src(struct rv_core *c)
+static inline const struct emu_node *bhe_node(const struct bhemu *emu, uint32_t x, uint32_t y)
 {
-    struct emu_src s = {c->tile, c, false};
-    return s;
+    return &emu->nodes[x < 64 && y < 64 ? emu->route[x][y] : 0];
 }
 
-static inline struct emu_src emu_host_src(void)
-{
-    struct emu_src s = {NULL, NULL, false};
-    return s;
-}
-
-/* chip.c */
-void emu_fault(struct bhemu *emu, uint32_t cause, const struct emu_src *src, uint64_t addr,
-               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-const struct route *emu_route(const struct bhemu *emu, uint32_t x, uint32_t y);
-
-/* sched.c */
-/* The present for whoever is acting: the running core's own clock, else the chip's. */
-static inline uint64_t emu_time(const struct bhemu *emu)
+/* The present for whoever is acting: the running unit's own clock, else the chip's. */
+static inline uint64_t bhe_time(const struct bhemu *emu)
 {
     return emu->running ? emu->running->time + (uint64_t)emu->running->run_done : emu->now;
 }
-void sched_make_runnable(struct rv_core *c);
-void sched_wake(struct tensix_tile *t, uint32_t loc, uint32_t len);
-void sched_park(struct rv_core *c);
-void sched_stop(struct rv_core *c, uint8_t state);
-static inline void sched_note_write(struct tensix_tile *t, uint32_t loc, uint32_t len)
+
+/* The present as the maker of an access sees it. */
+static inline uint64_t bhe_src_time(const struct bhemu *emu, const struct emu_src *src)
+{
+    if (src && src->unit)
+        return src->unit->time + (uint64_t)src->unit->run_done;
+    return emu->now;
+}
+
+/* fault.c: record a fault against src; the unit that made it stops until reset. */
+void bhe_fault(struct bhemu *emu, uint32_t cause, const struct emu_src *src, uint64_t addr,
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* park.c: unit states. A unit that becomes runnable joins the run queue at the next
+ * quantum; a parked one costs nothing until a write reaches one of its watch locations. */
+void bhe_make_runnable(struct emu_unit *u);
+void bhe_park(struct emu_unit *u);
+void bhe_stop(struct emu_unit *u, uint8_t state);
+void bhe_wake(struct tensix_tile *t, uint32_t loc, uint32_t len);
+static inline void bhe_note_write(struct tensix_tile *t, uint32_t loc, uint32_t len)
 {
     if (t->parked)
-        sched_wake(t, loc, len);
+        bhe_wake(t, loc, len);
 }
 
 /* rv32.c */
-int64_t rv_run(struct rv_core *c, int64_t budget);
-void rv_reset(struct rv_core *c, uint32_t pc);
-void rv_invalidate(struct tensix_tile *t, uint32_t addr, uint32_t len);
+int64_t bhe_rv_run(struct rv_core *c, int64_t budget, enum unit_stop *why);
 
-/* tensix.c: the tile's address space as seen by its cores and by the NoC. */
-int tensix_create(struct bhemu *emu, struct tensix_tile *t);
-void tensix_destroy(struct tensix_tile *t);
-/* MMIO word access from a core (addr outside L1 and the core's own LDM). Returns false and
- * records a fault when nothing answers. *volatile_read tells the spin detector the value
- * changes with time. */
-bool tensix_mmio_load(struct rv_core *c, uint32_t addr, uint32_t *val, bool *volatile_read);
-bool tensix_mmio_store(struct rv_core *c, uint32_t addr, uint32_t val);
-/* Access from outside the tile (NoC, host backdoor). MMIO must be one aligned word. */
-int tensix_access(struct tensix_tile *t, uint64_t addr, void *buf, size_t len, bool write,
-                  const struct emu_src *src);
+/* rv32_decode.c: the per-tile decode cache. */
+struct rv_insn *bhe_rv_decode_page(struct tensix_tile *t, uint32_t pc);
+void bhe_rv_invalidate(struct tensix_tile *t, uint32_t addr, uint32_t len);
 
-/* noc.c */
-/* NIU register access at offset `off` of NIU `noc` (0 or 1) of tile t; a command fired by
- * a store to NOC_CMD_CTRL runs to completion before the store returns. */
-bool niu_load(struct tensix_tile *t, unsigned noc, uint32_t off, uint32_t *val,
-              bool *volatile_read);
-bool niu_store(struct tensix_tile *t, unsigned noc, uint32_t off, uint32_t val,
-               const struct emu_src *src);
-void niu_init(struct niu *n);
+/* tensix.c: a Tensix tile's address space as its cores and the NoC see it. */
+int bhe_tensix_create(struct bhemu *emu, struct tensix_tile *t);
+void bhe_tensix_destroy(struct tensix_tile *t);
+/* A register word of the tile (an address outside L1 and the core's own local RAM).
+ * A load also says where a parked unit would watch for the value to change (*watch, an
+ * EMU_LOC_* word, EMU_LOC_NONE when the value changes by itself). Returns false and
+ * records a fault when nothing answers. */
+bool bhe_tensix_reg_load(struct tensix_tile *t, uint32_t addr, uint32_t *val, uint32_t *watch,
+                         const struct emu_src *src);
+bool bhe_tensix_reg_store(struct tensix_tile *t, uint32_t addr, uint32_t val,
+                          const struct emu_src *src);
+/* Node access (struct emu_node): L1 any size, registers one aligned word. */
+int bhe_tensix_access(void *tile, uint64_t addr, void *buf, size_t len, bool write,
+                      const struct emu_src *src);
+
+/* niu.c: NIU `noc` (0 or 1) of tile t; a command fired by a store to NOC_CMD_CTRL runs to
+ * completion before the store returns. Offsets are within the NIU. */
+bool bhe_niu_load(struct tensix_tile *t, unsigned noc, uint32_t off, uint32_t *val);
+bool bhe_niu_store(struct tensix_tile *t, unsigned noc, uint32_t off, uint32_t val,
+                   const struct emu_src *src);
+void bhe_niu_init(struct niu *n);
 /* NOC_NODE_ID of a tile at NOC0 coordinates (px, py) as seen on NIU `noc`. */
-uint32_t niu_node_id(uint32_t px, uint32_t py, unsigned noc);
-/* One NoC transfer between any two endpoints, addressed by translated coordinates.
+uint32_t bhe_niu_node_id(uint32_t px, uint32_t py, unsigned noc);
+
+/* noc.c: one NoC transfer between any two nodes, addressed by translated coordinates.
  * Returns 0 or -EFAULT (fault recorded against src). */
-int noc_read(struct bhemu *emu, uint32_t x, uint32_t y, uint64_t addr, void *dst, size_t len,
-             const struct emu_src *src);
-int noc_write(struct bhemu *emu, uint32_t x, uint32_t y, uint64_t addr, const void *data,
-              size_t len, const struct emu_src *src);
-int noc_mcast_write(struct bhemu *emu, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1,
-                    uint64_t addr, const void *data, size_t len, const struct emu_src *src,
-                    unsigned *n_dests);
-uint64_t noc_cost(size_t bytes);
+int bhe_noc_read(struct bhemu *emu, uint32_t x, uint32_t y, uint64_t addr, void *dst,
+                 size_t len, const struct emu_src *src);
+int bhe_noc_write(struct bhemu *emu, uint32_t x, uint32_t y, uint64_t addr, const void *data,
+                  size_t len, const struct emu_src *src);
+/* An atomic increment of the word at addr: *old gets its value before. */
+int bhe_noc_atomic_inc(struct bhemu *emu, uint32_t x, uint32_t y, uint64_t addr, uint32_t add,
+                       uint32_t *old, const struct emu_src *src);
+int bhe_noc_mcast_write(struct bhemu *emu, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1,
+                        uint64_t addr, const void *data, size_t len, const struct emu_src *src,
+                        unsigned *n_dests);
+uint64_t bhe_noc_cost(size_t bytes);
 
 /* dram.c */
-int dram_create(struct dram_bank *b);
-void dram_destroy(struct dram_bank *b);
-int dram_access(struct dram_bank *b, uint64_t addr, void *buf, size_t len, bool write);
+void bhe_dram_destroy(struct dram_bank *b);
+int bhe_dram_access(void *bank, uint64_t addr, void *buf, size_t len, bool write,
+                    const struct emu_src *src);
 
 /* arc.c */
-int arc_create(struct bhemu *emu);
-void arc_destroy(struct bhemu *emu);
-int arc_access(struct bhemu *emu, uint64_t addr, void *buf, size_t len, bool write);
+int bhe_arc_create(struct bhemu *emu);
+void bhe_arc_destroy(struct bhemu *emu);
+int bhe_arc_access(void *emu, uint64_t addr, void *buf, size_t len, bool write,
+                   const struct emu_src *src);
 
-/* pcie.c */
-int pcie_host_access(struct bhemu *emu, uint64_t addr, void *buf, size_t len, bool write);
+/* host.c: host memory behind the PCIe tile (NoC address bit 60). */
+int bhe_host_access(void *emu, uint64_t addr, void *buf, size_t len, bool write,
+                    const struct emu_src *src);

@@ -1,47 +1,12 @@
-/* The NoC: NIU registers of the Tensix tiles and the transfers they start.
- *
- * Requests complete synchronously when NOC_CMD_CTRL is written, with every counter updated
- * at once, which satisfies any barrier that compares counters (device-facts 4.5). The
- * rules below follow the hardware description (ISA NoC/MemoryMap.md, NoC/Counters.md) and,
- * where the hardware leaves room, Tenstorrent's simulator: requests it refuses (inline
- * writes to L1, misaligned source/destination pairs, atomics other than an increment,
- * multicasts without path reserve, NOC_CTRL bits it does not model, the byte-enable
- * register NOC_AT_LEN_BE_1) fault here too, so firmware that passes on the model passes
- * on ttsim (tests/unit/ttsim.c runs the same programs on both).
- */
+/* The NoC: transfers between nodes, addressed by translated coordinates. Every node is
+ * reached through the chip's registry (struct emu_node, chip.c), the same table the
+ * inspection calls use. A transfer costs a latency plus one cycle per 64-byte flit. */
 #include <errno.h>
 #include <string.h>
 
 #include "emu.h"
 
-#define REG(off) ((off) / 4)
-
-/* Columns and rows of non-Tensix tiles opted out of broadcasts at reset (TTSIM sim.h:
- * NOC0 columns 0, 8, 9 and rows 0, 1). */
-#define ROUTER_CFG_1_RESET 0x301u
-#define ROUTER_CFG_3_RESET 0x003u
-#define NIU_CFG_0_TRANSLATE (1u << 14)
-
-void niu_init(struct niu *n)
-{
-    memset(n, 0, sizeof *n);
-    n->cfg[0] = NIU_CFG_0_TRANSLATE; /* ARC firmware enables translation before boot */
-    n->cfg[2] = ROUTER_CFG_1_RESET;
-    n->cfg[4] = ROUTER_CFG_3_RESET;
-}
-
-uint32_t niu_node_id(uint32_t px, uint32_t py, unsigned noc)
-{
-    /* NOC1 runs the other way round; its coordinates mirror NOC0's (device-facts 1.4). */
-    if (noc) {
-        px = BH_GRID_X - 1 - px;
-        py = BH_GRID_Y - 1 - py;
-    }
-    return px | py << 6 | (uint32_t)BH_GRID_X << 12 | (uint32_t)BH_GRID_Y << 19 |
-           (noc ? 0u : 1u) << 28;
-}
-
-uint64_t noc_cost(size_t bytes)
+uint64_t bhe_noc_cost(size_t bytes)
 {
     return EMU_NOC_LATENCY + (bytes + EMU_NOC_BYTES_PER_CYCLE - 1) / EMU_NOC_BYTES_PER_CYCLE;
 }
@@ -51,57 +16,59 @@ static uint32_t fault_cause(const struct emu_src *src)
     return src->tile ? BHEMU_FAULT_NOC : BHEMU_FAULT_HOST;
 }
 
-/* One access at a single endpoint. Faults are recorded against src. */
+/* One access at a single node. Faults are recorded against src. */
 static int endpoint(struct bhemu *emu, uint32_t x, uint32_t y, uint64_t addr, void *buf,
                     size_t len, bool write, const struct emu_src *src)
 {
-    const struct route *r = emu_route(emu, x, y);
-    int rc;
-    switch (r->kind) {
-    case ROUTE_TENSIX: rc = tensix_access(&emu->tensix[r->index], addr, buf, len, write, src); break;
-    case ROUTE_DRAM: rc = dram_access(&emu->dram[r->index], addr, buf, len, write); break;
-    case ROUTE_PCIE: rc = pcie_host_access(emu, addr, buf, len, write); break;
-    case ROUTE_ARC: rc = arc_access(emu, addr, buf, len, write); break;
-    case ROUTE_HARVESTED:
-        emu_fault(emu, fault_cause(src), src, addr, "NoC %s to harvested tile (%u,%u)",
-                  write ? "write" : "read", x, y);
-        return -EFAULT;
-    default:
-        emu_fault(emu, fault_cause(src), src, addr, "NoC %s to absent tile (%u,%u)",
-                  write ? "write" : "read", x, y);
+    const struct emu_node *n = bhe_node(emu, x, y);
+    if (!n->access) {
+        bhe_fault(emu, fault_cause(src), src, addr, "NoC %s to %s tile (%u,%u)",
+                  write ? "write" : "read", n->kind == NODE_HARVESTED ? "harvested" : "absent",
+                  x, y);
         return -EFAULT;
     }
-    if (rc)
-        emu_fault(emu, fault_cause(src), src, addr,
-                  "NoC %s of %zu bytes at tile (%u,%u) reached nothing", write ? "write" : "read",
-                  len, x, y);
-    return rc ? -EFAULT : 0;
+    if (!n->access(n->ctx, addr, buf, len, write, src))
+        return 0;
+    bhe_fault(emu, fault_cause(src), src, addr, "NoC %s of %zu bytes at tile (%u,%u) reached nothing",
+              write ? "write" : "read", len, x, y);
+    return -EFAULT;
 }
 
 static void account(struct bhemu *emu, size_t len)
 {
     emu->st.noc_requests++;
     emu->st.noc_bytes += len;
-    emu->st.noc_cycles += noc_cost(len);
+    emu->st.noc_cycles += bhe_noc_cost(len);
 }
 
-int noc_read(struct bhemu *emu, uint32_t x, uint32_t y, uint64_t addr, void *dst, size_t len,
-             const struct emu_src *src)
+int bhe_noc_read(struct bhemu *emu, uint32_t x, uint32_t y, uint64_t addr, void *dst, size_t len,
+                 const struct emu_src *src)
 {
     account(emu, len);
     return endpoint(emu, x, y, addr, dst, len, false, src);
 }
 
-int noc_write(struct bhemu *emu, uint32_t x, uint32_t y, uint64_t addr, const void *data,
-              size_t len, const struct emu_src *src)
+int bhe_noc_write(struct bhemu *emu, uint32_t x, uint32_t y, uint64_t addr, const void *data,
+                  size_t len, const struct emu_src *src)
 {
     account(emu, len);
     return endpoint(emu, x, y, addr, (void *)data, len, true, src);
 }
 
-int noc_mcast_write(struct bhemu *emu, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1,
-                    uint64_t addr, const void *data, size_t len, const struct emu_src *src,
-                    unsigned *n_dests)
+/* One request: the read-modify-write happens at the target. */
+int bhe_noc_atomic_inc(struct bhemu *emu, uint32_t x, uint32_t y, uint64_t addr, uint32_t add,
+                       uint32_t *old, const struct emu_src *src)
+{
+    account(emu, 4);
+    if (endpoint(emu, x, y, addr, old, 4, false, src))
+        return -EFAULT;
+    uint32_t nv = *old + add;
+    return endpoint(emu, x, y, addr, &nv, 4, true, src);
+}
+
+int bhe_noc_mcast_write(struct bhemu *emu, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1,
+                        uint64_t addr, const void *data, size_t len, const struct emu_src *src,
+                        unsigned *n_dests)
 {
     uint32_t xa = x0 < x1 ? x0 : x1, xb = x0 < x1 ? x1 : x0;
     uint32_t ya = y0 < y1 ? y0 : y1, yb = y0 < y1 ? y1 : y0;
@@ -112,14 +79,11 @@ int noc_mcast_write(struct bhemu *emu, uint32_t x0, uint32_t y0, uint32_t x1, ui
      * out (ISA NoC/MemoryMap.md; device-facts 1.3). */
     for (uint32_t y = ya; y <= yb && y < 64; y++) {
         for (uint32_t x = xa; x <= xb && x < 64; x++) {
-            const struct route *r = emu_route(emu, x, y);
-            if (r->kind != ROUTE_TENSIX)
+            const struct emu_node *node = bhe_node(emu, x, y);
+            if (node->kind != NODE_TENSIX || (node->ctx == src->tile && !src->include_self))
                 continue;
-            struct tensix_tile *t = &emu->tensix[r->index];
-            if (t == src->tile && !src->include_self)
-                continue;
-            if (tensix_access(t, addr, (void *)data, len, true, src)) {
-                emu_fault(emu, fault_cause(src), src, addr,
+            if (node->access(node->ctx, addr, (void *)data, len, true, src)) {
+                bhe_fault(emu, fault_cause(src), src, addr,
                           "multicast write of %zu bytes to (%u,%u) reached nothing", len, x, y);
                 rc = -EFAULT;
                 break;
@@ -130,327 +94,4 @@ int noc_mcast_write(struct bhemu *emu, uint32_t x0, uint32_t y0, uint32_t x1, ui
     if (n_dests)
         *n_dests = n;
     return rc;
-}
-
-/* ---- NIU registers ---- */
-
-static uint64_t reg_addr(const uint32_t *r, uint32_t lo, uint32_t mid)
-{
-    /* MID carries address bits 35:32 and, in bit 28, bit 60 (the PCIe host window). */
-    uint32_t m = r[REG(mid)];
-    return r[REG(lo)] | (uint64_t)(m & 0xF) << 32 | (uint64_t)(m >> 28 & 1) << 60;
-}
-
-struct niu_cmd {
-    struct tensix_tile *t;
-    struct niu *n;
-    unsigned noc;
-    const uint32_t *r;
-    uint32_t ctrl, len;
-    uint64_t targ, ret;
-    uint32_t tx, ty, rx, ry, sx, sy;
-    const struct emu_src *src;
-};
-
-static void charge(const struct niu_cmd *c, uint64_t cycles)
-{
-    if (c->src->core)
-        c->src->core->stall += (uint32_t)cycles;
-}
-
-static bool cmd_fault(const struct niu_cmd *c, uint64_t addr, const char *what)
-{
-    emu_fault(c->t->emu, BHEMU_FAULT_NOC, c->src, addr, "NoC%u: %s", c->noc, what);
-    return false;
-}
-
-static bool is_self(const struct niu_cmd *c, uint32_t x, uint32_t y)
-{
-    return x == c->t->x && y == c->t->y;
-}
-
-/* Read: TARG (remote) -> RET (this tile's L1). */
-static bool cmd_read(const struct niu_cmd *c)
-{
-    struct bhemu *emu = c->t->emu;
-    if (!c->len || c->len > BH_NOC_MAX_BURST)
-        return cmd_fault(c, c->targ, "read length out of range");
-    if (!is_self(c, c->rx, c->ry) || c->ret + c->len > BH_L1_SIZE)
-        return cmd_fault(c, c->ret, "read must land in this tile's L1");
-    const struct route *r = emu_route(emu, c->tx, c->ty);
-    unsigned align = r->kind == ROUTE_DRAM ? 64 : 16;
-    if (c->targ < BH_L1_SIZE || r->kind == ROUTE_DRAM) {
-        if ((c->targ ^ c->ret) & (align - 1))
-            return cmd_fault(c, c->targ, "read source and destination alignment differ");
-    } else if (r->kind == ROUTE_TENSIX && c->len > 4 - (c->ret & 3)) {
-        return cmd_fault(c, c->targ, "register read longer than a word");
-    }
-    if (noc_read(emu, c->tx, c->ty, c->targ, emu->xfer, c->len, c->src))
-        return false;
-    tensix_access(c->t, c->ret, emu->xfer, c->len, true, c->src);
-    c->n->status[BH_NIU_MST_RD_REQ_SENT]++;
-    c->n->status[BH_NIU_MST_RD_RESP_RECEIVED]++;
-    charge(c, noc_cost(c->len));
-    return true;
-}
-
-static void count_write(const struct niu_cmd *c, unsigned acks)
-{
-    if (c->ctrl & BH_NOC_CMD_RESP_MARKED) {
-        c->n->status[BH_NIU_MST_NONPOSTED_WR_REQ_SENT]++;
-        c->n->status[BH_NIU_MST_WR_ACK_RECEIVED] += acks; /* one per destination */
-    } else {
-        c->n->status[BH_NIU_MST_POSTED_WR_REQ_SENT]++;
-    }
-}
-
-/* Inline write: AT_DATA -> TARG. Blackhole cannot do this safely to L1 (ISA
- * NoC/MemoryMap.md), so only register targets are accepted. */
-static bool cmd_inline(const struct niu_cmd *c)
-{
-    if (c->targ < BH_L1_SIZE)
-        return cmd_fault(c, c->targ, "inline write to L1 is unsafe on Blackhole");
-    /* The return coordinates name the issuing tile, as for an atomic: TT-Metal sends
-     * inline writes from a command buffer whose RET registers hold its own coordinates,
-     * and ttsim refuses any other ("inline write: dst_tile_id"). */
-    if (!is_self(c, c->rx, c->ry))
-        return cmd_fault(c, c->targ, "inline write whose return address is not this tile");
-    if (c->targ & 3)
-        return cmd_fault(c, c->targ, "misaligned inline write");
-    uint32_t v = c->r[REG(BH_NOC_AT_DATA)];
-    if (noc_write(c->t->emu, c->tx, c->ty, c->targ, &v, 4, c->src))
-        return false;
-    count_write(c, 1);
-    charge(c, 1);
-    return true;
-}
-
-/* Write: this tile's L1 at TARG -> RET, one tile or a rectangle. */
-static bool cmd_write(const struct niu_cmd *c)
-{
-    struct bhemu *emu = c->t->emu;
-    if (c->ctrl & BH_NOC_CMD_WR_BE)
-        return cmd_fault(c, c->targ, "byte-enable writes are not modelled");
-    if (!c->len || c->len > BH_NOC_MAX_BURST)
-        return cmd_fault(c, c->targ, "write length out of range");
-    if (c->targ + c->len > BH_L1_SIZE)
-        return cmd_fault(c, c->targ, "write source must be this tile's L1");
-    if ((c->targ ^ c->ret) & 15)
-        return cmd_fault(c, c->ret, "write source and destination alignment differ");
-    bool to_tensix = (c->ctrl & BH_NOC_CMD_BRCST_PACKET) ||
-                     emu_route(emu, c->rx, c->ry)->kind == ROUTE_TENSIX;
-    if (to_tensix && c->ret >= BH_L1_SIZE && c->len != 4)
-        return cmd_fault(c, c->ret, "register write must be one word");
-    /* Stage the source: a loopback or multicast may land on the bytes it reads from. */
-    uint8_t *data = emu->xfer;
-    memcpy(data, c->t->l1 + c->targ, c->len);
-    unsigned acks = 1;
-    if (c->ctrl & BH_NOC_CMD_BRCST_PACKET) {
-        /* Rectangle corners must be ordered the way each NoC travels: NOC0 start <= end,
-         * NOC1 start >= end (its coordinates are mirrored); wrapping spans are not
-         * modelled. */
-        bool ok = c->noc ? (c->sx >= c->rx && c->sy >= c->ry) : (c->sx <= c->rx && c->sy <= c->ry);
-        if (!ok)
-            return cmd_fault(c, c->ret, "multicast rectangle corners out of order");
-        struct emu_src s = *c->src;
-        s.include_self = (c->ctrl & BH_NOC_CMD_BRCST_SRC_INCLUDE) != 0;
-        if (noc_mcast_write(emu, c->sx, c->sy, c->rx, c->ry, c->ret, data, c->len, &s, &acks))
-            return false;
-    } else if (noc_write(emu, c->rx, c->ry, c->ret, data, c->len, c->src)) {
-        return false;
-    }
-    count_write(c, acks);
-    charge(c, (c->len + EMU_NOC_BYTES_PER_CYCLE - 1) / EMU_NOC_BYTES_PER_CYCLE);
-    return true;
-}
-
-/* Atomic increment: word at TARG += AT_DATA; the old value goes to RET in this tile
- * (ISAWH NoC/Atomics.md). Only INCR_GET over a whole word is modelled. */
-static bool cmd_atomic(const struct niu_cmd *c)
-{
-    struct bhemu *emu = c->t->emu;
-    uint32_t opcode = c->len >> 12 & 0xF;
-    if (c->ctrl & BH_NOC_CMD_BRCST_PACKET)
-        return cmd_fault(c, c->targ, "multicast atomics are not modelled");
-    if (opcode != BH_NOC_AT_INS_INCR_GET)
-        return cmd_fault(c, c->targ, "atomic opcode not modelled (only INCR_GET)");
-    /* The hardware also takes a narrower wrap width and a word index within the 16-byte
-     * line (AT_LEN_BE[6:2], [1:0]); Tenstorrent's simulator models only the full 32-bit
-     * increment of a line's first word (AT_LEN_BE exactly 0x107C, target 16-byte
-     * aligned) and stops on anything else, so that is all the model accepts. */
-    if (c->len != (BH_NOC_AT_INS_INCR_GET << 12 | 31u << 2))
-        return cmd_fault(c, c->targ, "atomic other than a 32-bit increment (AT_LEN_BE 0x107C)");
-    if (c->targ & 15)
-        return cmd_fault(c, c->targ, "atomic target not the first word of a 16-byte line");
-    if (emu_route(emu, c->tx, c->ty)->kind != ROUTE_TENSIX || c->targ >= BH_L1_SIZE)
-        return cmd_fault(c, c->targ, "atomics work on Tensix L1 only");
-    if (!is_self(c, c->rx, c->ry) || c->ret + 4 > BH_L1_SIZE || (c->ret & 3))
-        return cmd_fault(c, c->ret, "atomic result must land in this tile's L1");
-    uint32_t old, add = c->r[REG(BH_NOC_AT_DATA)];
-    account(emu, 4); /* one request: the read-modify-write happens at the target */
-    if (endpoint(emu, c->tx, c->ty, c->targ, &old, 4, false, c->src))
-        return false;
-    uint32_t nv = old + add;
-    if (endpoint(emu, c->tx, c->ty, c->targ, &nv, 4, true, c->src))
-        return false;
-    /* The old value comes back to RET even for a posted atomic (TTSIM does the same). */
-    tensix_access(c->t, c->ret, &old, 4, true, c->src);
-    if (c->ctrl & BH_NOC_CMD_RESP_MARKED) {
-        c->n->status[BH_NIU_MST_NONPOSTED_ATOMIC_SENT]++;
-        c->n->status[BH_NIU_MST_ATOMIC_RESP_RECEIVED]++;
-    } else {
-        c->n->status[BH_NIU_MST_POSTED_ATOMIC_SENT]++;
-    }
-    charge(c, noc_cost(4));
-    return true;
-}
-
-/* NOC_CTRL combinations Tenstorrent's simulator refuses (ttsim tile.cpp noc_cmd_ctrl),
- * none of which TT-Metal issues: a multicast must reserve its path (TT-Metal's
- * multicast_path_reserve; crossing broadcasts without it can deadlock), may only write
- * (no atomics, reads or inline writes), and a unicast must not reserve a path or include
- * its source; reads are non-posted. Returns why, or NULL. */
-static const char *ctrl_refused(uint32_t ctrl)
-{
-    uint32_t type = ctrl & BH_NOC_CMD_TYPE_MASK;
-    if (ctrl & (1u << 9 | 7u << 10 | 1u << 16 | 0x1FFu << 18 | 0xFu << 27 | 1u << 31))
-        return "NOC_CTRL bits not modelled (ttsim refuses them)";
-    if (ctrl & BH_NOC_CMD_BRCST_PACKET) {
-        if (type != BH_NOC_CMD_WR || (ctrl & BH_NOC_CMD_WR_INLINE))
-            return "multicast other than a plain write";
-        if (!(ctrl & BH_NOC_CMD_PATH_RESERVE))
-            return "multicast without path reserve (NOC_CMD_PATH_RESERVE)";
-        return NULL;
-    }
-    if (ctrl & (BH_NOC_CMD_PATH_RESERVE | BH_NOC_CMD_BRCST_SRC_INCLUDE))
-        return "unicast with path reserve or source include";
-    if (type == BH_NOC_CMD_RD && !(ctrl & BH_NOC_CMD_RESP_MARKED))
-        return "posted read";
-    return NULL;
-}
-
-static void niu_exec(struct tensix_tile *t, unsigned noc, unsigned cb, const struct emu_src *src)
-{
-    struct niu *n = &t->niu[noc];
-    const uint32_t *r = n->cmd[cb];
-    uint32_t ret_hi = r[REG(BH_NOC_RET_ADDR_HI)];
-    struct niu_cmd c = {
-        .t = t,
-        .n = n,
-        .noc = noc,
-        .r = r,
-        .ctrl = r[REG(BH_NOC_CTRL)],
-        .len = r[REG(BH_NOC_AT_LEN_BE)],
-        .targ = reg_addr(r, BH_NOC_TARG_ADDR_LO, BH_NOC_TARG_ADDR_MID),
-        .ret = reg_addr(r, BH_NOC_RET_ADDR_LO, BH_NOC_RET_ADDR_MID),
-        .tx = r[REG(BH_NOC_TARG_ADDR_HI)] & 0x3F,
-        .ty = r[REG(BH_NOC_TARG_ADDR_HI)] >> 6 & 0x3F,
-        .rx = ret_hi & 0x3F,
-        .ry = ret_hi >> 6 & 0x3F,
-        .sx = ret_hi >> 12 & 0x3F,
-        .sy = ret_hi >> 18 & 0x3F,
-        .src = src,
-    };
-    n->status[BH_NIU_MST_CMD_ACCEPTED]++;
-    const char *refused = ctrl_refused(c.ctrl);
-    if (refused) {
-        cmd_fault(&c, c.targ, refused);
-        return;
-    }
-    switch (c.ctrl & BH_NOC_CMD_TYPE_MASK) {
-    case BH_NOC_CMD_RD: cmd_read(&c); break;
-    case BH_NOC_CMD_AT: cmd_atomic(&c); break;
-    case BH_NOC_CMD_WR:
-        if (c.ctrl & BH_NOC_CMD_WR_INLINE)
-            cmd_inline(&c);
-        else
-            cmd_write(&c);
-        break;
-    default: cmd_fault(&c, c.targ, "reserved request type"); break;
-    }
-}
-
-bool niu_load(struct tensix_tile *t, unsigned noc, uint32_t off, uint32_t *val,
-              bool *volatile_read)
-{
-    struct niu *n = &t->niu[noc];
-    (void)volatile_read; /* requests finish at issue, so no counter moves while polled */
-    if (off < BH_NIU_CMDBUFS * BH_NIU_CMDBUF_STRIDE) {
-        unsigned cb = off / BH_NIU_CMDBUF_STRIDE;
-        uint32_t o = off % BH_NIU_CMDBUF_STRIDE;
-        if (o <= BH_NOC_BRCST_EXCLUDE && !(o & 3)) {
-            *val = n->cmd[cb][REG(o)];
-            return true;
-        }
-        switch (o) {
-        case BH_NOC_CMD_CTRL: *val = 0; return true; /* always ready: requests are synchronous */
-        case BH_NOC_NODE_ID: *val = niu_node_id(t->px, t->py, noc); return true;
-        case BH_NOC_ENDPOINT_ID: *val = 0x0100; return true; /* Tensix (host-facts 2.5) */
-        }
-        if (cb)
-            return false;
-        if (o == BH_NOC_ID_LOGICAL) {
-            *val = t->x | (uint32_t)t->y << 6; /* translated coordinates (device-facts 1.5) */
-            return true;
-        }
-        if (o >= BH_NOC_CFG(0) && o < BH_NOC_CFG(0x20)) {
-            *val = n->cfg[(o - BH_NOC_CFG(0)) / 4];
-            return true;
-        }
-        if (o >= BH_NOC_STATUS(0) && o < BH_NOC_STATUS(0x40)) {
-            *val = n->status[(o - BH_NOC_STATUS(0)) / 4];
-            return true;
-        }
-    }
-    return false;
-}
-
-bool niu_store(struct tensix_tile *t, unsigned noc, uint32_t off, uint32_t val,
-               const struct emu_src *src)
-{
-    struct niu *n = &t->niu[noc];
-    if (off >= BH_NIU_CMDBUFS * BH_NIU_CMDBUF_STRIDE)
-        return false;
-    unsigned cb = off / BH_NIU_CMDBUF_STRIDE;
-    uint32_t o = off % BH_NIU_CMDBUF_STRIDE;
-    /* Values ttsim refuses (ttsim tile.cpp noc_regs_wr32) fault here too: the high byte
-     * enables NOC_AT_LEN_BE_1 (inline writes to registers ignore byte enables, and L1
-     * takes no inline writes), a broadcast exclusion (not modelled: it would be ignored
-     * silently), packet tags other than the transaction id, a fire other than 1. The
-     * store reports the fault itself, so it claims to have been handled. */
-    const char *refused = NULL;
-    if (o == BH_NOC_AT_LEN_BE_1)
-        refused = "NOC_AT_LEN_BE_1 is not modelled (ttsim refuses it)";
-    else if (o == BH_NOC_BRCST_EXCLUDE && val)
-        refused = "broadcast exclusion is not modelled";
-    else if (o == BH_NOC_PACKET_TAG && (val & ~(0xFu << 10)))
-        refused = "packet tag bits other than the transaction id";
-    else if (o == BH_NOC_CMD_CTRL && val != 1)
-        refused = "NOC_CMD_CTRL takes only 1";
-    else if (o == BH_NOC_CLEAR_OUTSTANDING_REQ_CNT && val != 0xFFFF)
-        refused = "clearing some transaction ids only";
-    if (refused) {
-        emu_fault(t->emu, BHEMU_FAULT_STORE, src, BH_NIU0_BASE + noc * BH_NIU_SIZE + off,
-                  "NoC%u: %s", noc, refused);
-        return true;
-    }
-    if (o <= BH_NOC_BRCST_EXCLUDE && !(o & 3)) {
-        n->cmd[cb][REG(o)] = val;
-        return true;
-    }
-    if (o == BH_NOC_CMD_CTRL) {
-        niu_exec(t, noc, cb, src);
-        return true;
-    }
-    if (o == BH_NOC_CLEAR_OUTSTANDING_REQ_CNT) {
-        for (unsigned i = 0; i < 16; i++)
-            if (val >> i & 1)
-                n->status[BH_NIU_MST_REQS_OUTSTANDING_ID0 + i] = 0;
-        return true;
-    }
-    if (!cb && o >= BH_NOC_CFG(0) && o < BH_NOC_CFG(0x20) && o != BH_NOC_ID_LOGICAL) {
-        n->cfg[(o - BH_NOC_CFG(0)) / 4] = val;
-        return true;
-    }
-    return false;
 }

@@ -1,6 +1,6 @@
-/* The chip's PCIe port: config space, the BAR0/BAR4 address decoding a host sees, the TLB
- * windows that turn BAR accesses into NoC requests from the PCIe tile, and the host memory
- * the device reaches through that tile (host-facts 2.2-2.4, 3). */
+/* The chip's PCIe port as a host sees it: config space, the BAR0/BAR4 address decoding,
+ * and the TLB windows that turn BAR accesses into NoC requests from the PCIe tile
+ * (host-facts 2.2-2.4). The device's way back to host memory is host.c. */
 #include <errno.h>
 #include <string.h>
 
@@ -28,10 +28,7 @@
 #define TLB_STRIDE_END (TLB_CFG_END + 4u * TLB_STRIDE_REGS)
 #define PCIE_NIU_SIZE 0x100000u
 
-/* The device's host window is [0, 2^58) behind address bit 60 (host-facts 3). */
-#define HOST_WINDOW_SIZE (1ull << 58)
-
-static const struct emu_src host_src = {.tile = NULL, .core = NULL};
+static const struct emu_src host_src = {.tile = NULL, .unit = NULL};
 
 uint32_t bhemu_pci_config_read32(bhemu *emu, uint32_t offset)
 {
@@ -121,11 +118,11 @@ static int window_access(struct bhemu *emu, unsigned id, uint64_t off, void *buf
         unsigned n_dests;
         if (!write)
             return -EINVAL;
-        return noc_mcast_write(emu, t.x0, t.y0, t.x, t.y, addr, buf, len, &host_src, &n_dests);
+        return bhe_noc_mcast_write(emu, t.x0, t.y0, t.x, t.y, addr, buf, len, &host_src, &n_dests);
     }
     if (write)
-        return noc_write(emu, t.x, t.y, addr, buf, len, &host_src);
-    return noc_read(emu, t.x, t.y, addr, buf, len, &host_src);
+        return bhe_noc_write(emu, t.x, t.y, addr, buf, len, &host_src);
+    return bhe_noc_read(emu, t.x, t.y, addr, buf, len, &host_src);
 }
 
 /* ---- BAR0 registers ---- */
@@ -169,7 +166,7 @@ static int pcie_niu_access(struct bhemu *emu, uint64_t off, void *buf, size_t le
     if (len != 4 || reg % 4)
         return -EINVAL;
     if (reg == BH_NOC_NODE_ID)
-        val = niu_node_id(BH_PCIE_NOC0_X, BH_PCIE_NOC0_Y, noc);
+        val = bhe_niu_node_id(BH_PCIE_NOC0_X, BH_PCIE_NOC0_Y, noc);
     else if (reg - BH_NOC_CFG(0) < sizeof n->cfg)
         val = n->cfg[(reg - BH_NOC_CFG(0)) / 4];
     else if (reg - BH_NOC_STATUS(0) < sizeof n->status)
@@ -185,9 +182,9 @@ static int pcie_niu_access(struct bhemu *emu, uint64_t off, void *buf, size_t le
 static int arc_apb_access(struct bhemu *emu, uint64_t off, void *buf, size_t len, bool write)
 {
     uint64_t addr = BH_ARC_NOC_BASE + off;
-    int rc = arc_access(emu, addr, buf, len, write);
+    int rc = bhe_arc_access(emu, addr, buf, len, write, &host_src);
     if (rc == -EFAULT)
-        emu_fault(emu, BHEMU_FAULT_HOST, &host_src, addr, "host %s of %zu bytes at ARC 0x%llx",
+        bhe_fault(emu, BHEMU_FAULT_HOST, &host_src, addr, "host %s of %zu bytes at ARC 0x%llx",
                   write ? "write" : "read", len, (unsigned long long)addr);
     return rc;
 }
@@ -258,125 +255,4 @@ int bhemu_bar_write(bhemu *emu, unsigned bar, uint64_t offset, const void *src, 
     emu->st.bar_writes++;
     emu->st.bar_bytes += len;
     return bar_access(emu, bar, offset, (void *)src, len, true);
-}
-
-/* ---- Host memory behind the PCIe tile ---- */
-
-void bhemu_set_host_mem_ops(bhemu *emu, const struct bhemu_host_mem_ops *ops)
-{
-    if (ops)
-        emu->host_ops = *ops;
-    else
-        memset(&emu->host_ops, 0, sizeof emu->host_ops);
-}
-
-static bool regions_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-    return a < b + blen && b < a + alen;
-}
-
-int bhemu_map_host_region(bhemu *emu, uint64_t addr, void *mem, size_t len)
-{
-    struct host_region *free_slot = NULL;
-    if (!mem || !len || addr >= HOST_WINDOW_SIZE || len > HOST_WINDOW_SIZE - addr)
-        return -EINVAL;
-    for (unsigned i = 0; i < EMU_HOST_REGIONS; i++) {
-        struct host_region *r = &emu->host_regions[i];
-        if (!r->len) {
-            if (!free_slot)
-                free_slot = r;
-        } else if (regions_overlap(addr, len, r->addr, r->len)) {
-            return -EINVAL;
-        }
-    }
-    if (!free_slot)
-        return -ENOSPC;
-    *free_slot = (struct host_region){addr, len, mem};
-    return 0;
-}
-
-int bhemu_unmap_host_region(bhemu *emu, uint64_t addr)
-{
-    for (unsigned i = 0; i < EMU_HOST_REGIONS; i++) {
-        struct host_region *r = &emu->host_regions[i];
-        if (r->len && r->addr == addr) {
-            *r = (struct host_region){0, 0, NULL};
-            return 0;
-        }
-    }
-    return -EINVAL;
-}
-
-static const struct host_region *region_at(const struct bhemu *emu, uint64_t addr)
-{
-    for (unsigned i = 0; i < EMU_HOST_REGIONS; i++) {
-        const struct host_region *r = &emu->host_regions[i];
-        if (r->len && addr - r->addr < r->len)
-            return r;
-    }
-    return NULL;
-}
-
-/* Start of the first region above addr, or the end of the host window. */
-static uint64_t next_region(const struct bhemu *emu, uint64_t addr)
-{
-    uint64_t next = HOST_WINDOW_SIZE;
-    for (unsigned i = 0; i < EMU_HOST_REGIONS; i++) {
-        const struct host_region *r = &emu->host_regions[i];
-        if (r->len && r->addr > addr && r->addr < next)
-            next = r->addr;
-    }
-    return next;
-}
-
-static int host_callback(struct bhemu *emu, uint64_t addr, void *buf, size_t len, bool write)
-{
-    const struct bhemu_host_mem_ops *ops = &emu->host_ops;
-    int rc = -EFAULT;
-    if (write && ops->write)
-        rc = ops->write(ops->ctx, addr, buf, len);
-    else if (!write && ops->read)
-        rc = ops->read(ops->ctx, addr, buf, len);
-    return rc ? -EFAULT : 0;
-}
-
-/* Serve the part of [addr, addr + len) that one region, or the callbacks, cover;
- * *done says how many bytes that was. */
-static int host_chunk(struct bhemu *emu, uint64_t addr, uint8_t *buf, size_t len, bool write,
-                      size_t *done)
-{
-    const struct host_region *r = region_at(emu, addr);
-    if (!r) {
-        uint64_t gap = next_region(emu, addr) - addr;
-        *done = len < gap ? len : (size_t)gap;
-        return host_callback(emu, addr, buf, *done, write);
-    }
-    uint64_t left = r->addr + r->len - addr;
-    *done = len < left ? len : (size_t)left;
-    if (write)
-        memcpy(r->mem + (addr - r->addr), buf, *done);
-    else
-        memcpy(buf, r->mem + (addr - r->addr), *done);
-    return 0;
-}
-
-int pcie_host_access(struct bhemu *emu, uint64_t addr, void *buf, size_t len, bool write)
-{
-    /* Bit 60 selects host memory; the low 58 bits are the offset into it (host-facts 3). */
-    if (!(addr & BH_NOC_PCIE_HOST_BIT))
-        return -EFAULT;
-    uint64_t host = addr & (HOST_WINDOW_SIZE - 1);
-    if (len > HOST_WINDOW_SIZE - host)
-        return -EFAULT;
-    uint8_t *p = buf;
-    while (len) {
-        size_t done;
-        int rc = host_chunk(emu, host, p, len, write, &done);
-        if (rc)
-            return rc;
-        host += done;
-        p += done;
-        len -= done;
-    }
-    return 0;
 }

@@ -4,8 +4,9 @@
  * fetch only from L1: ISA BabyRISCV/README.md), and the loop dispatches through a table
  * of label addresses, one indirect jump per instruction. Every write into L1 that lands
  * on a page holding decoded code resets the affected slots, so code written by the host,
- * the NoC or a core is always seen. One instruction costs one cycle; NoC requests add the
- * cost noc.c charges through core->stall.
+ * the NoC or a core is always seen (rv32_decode.c). One instruction costs one cycle; NoC
+ * requests add the cost niu.c charges through the unit's stall. A run ends when its
+ * budget is used, when the core should park, or when it stopped; it says which.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,57 +16,24 @@
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
-#define SLOTS_PER_PAGE (1u << (EMU_PAGE_SHIFT - 2))
-
-static struct rv_insn *dec_page(struct tensix_tile *t, uint32_t pc)
-{
-    struct rv_insn *p = calloc(SLOTS_PER_PAGE, sizeof *p);
-    t->dec[pc >> EMU_PAGE_SHIFT] = p;
-    return p;
-}
-
-void rv_invalidate(struct tensix_tile *t, uint32_t addr, uint32_t len)
-{
-    if (addr >= BH_L1_SIZE || !len)
-        return;
-    uint32_t end = addr + len > BH_L1_SIZE ? BH_L1_SIZE : addr + len;
-    for (uint32_t a = addr & ~3u; a < end; a += 4) {
-        struct rv_insn *p = t->dec[a >> EMU_PAGE_SHIFT];
-        if (!p) {
-            a = (a | ((1u << EMU_PAGE_SHIFT) - 1)) - 3; /* skip to the next page */
-            continue;
-        }
-        p[(a >> 2) & (SLOTS_PER_PAGE - 1)].op = RV_OP_DECODE;
-    }
-}
-
-void rv_reset(struct rv_core *c, uint32_t pc)
-{
-    memset(c->x, 0, sizeof c->x);
-    c->pc = pc;
-    c->instret = 0;
-    c->probe = PROBE_IDLE;
-    c->stop = 0;
-    c->stall = 0;
-}
 
 /* ---- spin detection (the scheduler parks what this finds) ----
  * A probe is armed at the start of every run. At the first taken backward branch it
- * snapshots the registers; it then records the locations the loop loads. When the same
- * backward branch is reached again with identical registers and no store, CSR access or
- * time-dependent load happened in between, the next iteration can only differ if one of
- * the recorded locations changes: the core is parked on them. */
+ * snapshots the registers; it then records the locations the loop loads, as the unit's
+ * watch list. When the same backward branch is reached again with identical registers and
+ * no store, CSR access or time-dependent load happened in between, the next iteration can
+ * only differ if one of the recorded locations changes: the run ends asking to park. */
 static void probe_load(struct rv_core *c, uint32_t loc)
 {
     loc &= ~3u;
-    for (unsigned i = 0; i < c->probe_nloads; i++)
-        if (c->probe_loads[i] == loc)
+    for (unsigned i = 0; i < c->u.n_watch; i++)
+        if (c->u.watch[i] == loc)
             return;
-    if (c->probe_nloads == EMU_PROBE_LOADS) {
+    if (c->u.n_watch == EMU_WATCH) {
         c->probe = PROBE_IDLE;
         return;
     }
-    c->probe_loads[c->probe_nloads++] = loc;
+    c->u.watch[c->u.n_watch++] = loc;
 }
 
 /* A store, CSR access or time-dependent load makes the iteration being recorded impure:
@@ -80,7 +48,7 @@ static void probe_snapshot(struct rv_core *c, uint32_t target)
 {
     c->probe = PROBE_RECORDING;
     c->probe_pc = target;
-    c->probe_nloads = 0;
+    c->u.n_watch = 0;
     c->probe_others = 0;
     memcpy(c->probe_regs, c->x, sizeof c->probe_regs);
 }
@@ -113,50 +81,48 @@ static bool probe_backedge(struct rv_core *c, uint32_t target)
     return false;
 }
 
-/* ---- slow memory paths: local data RAM, MMIO, faults ---- */
+/* ---- slow memory paths: local data RAM, registers, faults ---- */
 static bool misaligned(struct rv_core *c, uint32_t a, unsigned size, bool store)
 {
     if (!(a & (size - 1)))
         return false;
-    struct emu_src src = emu_core_src(c);
-    emu_fault(c->tile->emu, BHEMU_FAULT_MISALIGNED, &src, a, "misaligned %u-byte %s", size,
+    struct emu_src src = bhe_unit_src(&c->u);
+    bhe_fault(c->u.tile->emu, BHEMU_FAULT_MISALIGNED, &src, a, "misaligned %u-byte %s", size,
               store ? "store" : "load");
     return true;
+}
+
+/* Registers take whole words only: the core faults on narrower accesses. */
+static bool reg_size(struct rv_core *c, uint32_t a, unsigned size, bool store)
+{
+    if (size == 4)
+        return true;
+    struct emu_src src = bhe_unit_src(&c->u);
+    bhe_fault(c->u.tile->emu, store ? BHEMU_FAULT_STORE : BHEMU_FAULT_LOAD, &src, a,
+              "%u-byte %s MMIO", size, store ? "store to" : "load from");
+    return false;
 }
 
 static bool load_slow(struct rv_core *c, uint32_t a, unsigned size, uint32_t *v)
 {
     if (misaligned(c, a, size, false))
         return false;
-    uint32_t off = a - BH_LDM_BASE;
+    uint32_t off = a - BH_LDM_BASE, watch;
     if (off < c->ldm_size) {
         *v = 0;
         memcpy(v, c->ldm + off, size);
-        if (c->probe == PROBE_RECORDING)
-            probe_load(c, EMU_LOC_LDM(c->id, off));
-        return true;
+        watch = EMU_LOC_LDM(c->u.index, off);
+    } else {
+        struct emu_src src = bhe_unit_src(&c->u);
+        if (!reg_size(c, a, size, false) || !bhe_tensix_reg_load(c->u.tile, a, v, &watch, &src))
+            return false;
     }
-    bool volatile_read = false;
-    uint32_t word;
-    if (size != 4) {
-        struct emu_src src = emu_core_src(c);
-        emu_fault(c->tile->emu, BHEMU_FAULT_LOAD, &src, a, "%u-byte load from MMIO", size);
-        return false;
-    }
-    if (!tensix_mmio_load(c, a, &word, &volatile_read))
-        return false;
     if (c->probe == PROBE_RECORDING) {
-        if (volatile_read)
-            probe_disturb(c);
-        else if (a - BH_STREAM_BASE < BH_STREAMS * BH_STREAM_STRIDE)
-            probe_load(c, EMU_LOC_STREAM(a - BH_STREAM_BASE));
-        else if (a - BH_LDM_ALIAS_BASE < BH_CORES_PER_TILE * BH_LDM_ALIAS_STRIDE)
-            probe_load(c, EMU_LOC_LDM((a - BH_LDM_ALIAS_BASE) / BH_LDM_ALIAS_STRIDE,
-                                      (a - BH_LDM_ALIAS_BASE) % BH_LDM_ALIAS_STRIDE));
+        if (watch == EMU_LOC_NONE)
+            probe_disturb(c); /* a value that changes by itself: do not park on it */
         else
-            probe_disturb(c); /* other registers: do not park on them */
+            probe_load(c, watch);
     }
-    *v = word;
     return true;
 }
 
@@ -167,15 +133,11 @@ static bool store_slow(struct rv_core *c, uint32_t a, unsigned size, uint32_t v)
     uint32_t off = a - BH_LDM_BASE;
     if (off < c->ldm_size) {
         memcpy(c->ldm + off, &v, size);
-        sched_note_write(c->tile, EMU_LOC_LDM(c->id, off), size);
+        bhe_note_write(c->u.tile, EMU_LOC_LDM(c->u.index, off), size);
         return true;
     }
-    if (size != 4) {
-        struct emu_src src = emu_core_src(c);
-        emu_fault(c->tile->emu, BHEMU_FAULT_STORE, &src, a, "%u-byte store to MMIO", size);
-        return false;
-    }
-    return tensix_mmio_store(c, a, v);
+    struct emu_src src = bhe_unit_src(&c->u);
+    return reg_size(c, a, size, true) && bhe_tensix_reg_store(c->u.tile, a, v, &src);
 }
 
 /* Atomic read-modify-write on L1 (Zaamo; the cores' atomics work on L1 only). */
@@ -185,8 +147,8 @@ static bool amo_addr(struct rv_core *c, uint32_t a)
         return false;
     if (a < BH_L1_SIZE)
         return true;
-    struct emu_src src = emu_core_src(c);
-    emu_fault(c->tile->emu, BHEMU_FAULT_STORE, &src, a, "atomic outside L1");
+    struct emu_src src = bhe_unit_src(&c->u);
+    bhe_fault(c->u.tile->emu, BHEMU_FAULT_STORE, &src, a, "atomic outside L1");
     return false;
 }
 
@@ -223,15 +185,15 @@ static inline uint32_t rd32(const uint8_t *p)
     return v;
 }
 
-int64_t rv_run(struct rv_core *c, int64_t budget)
+int64_t bhe_rv_run(struct rv_core *c, int64_t budget, enum unit_stop *why)
 {
 #define RV_OP_LABEL(name) &&L_##name,
     static const void *const labels[RV_OP_COUNT] = {RV_OPS(RV_OP_LABEL)};
 #undef RV_OP_LABEL
-    struct tensix_tile *t = c->tile;
+    struct tensix_tile *t = c->u.tile;
     uint8_t *const l1 = t->l1;
     uint32_t *const x = c->x;
-    uint32_t pc = c->pc;
+    uint32_t pc = c->u.pc;
     int64_t left = budget, stalls = 0;
     struct rv_insn *ins;
     uint32_t target;
@@ -244,9 +206,9 @@ int64_t rv_run(struct rv_core *c, int64_t budget)
         if (unlikely(pc >= BH_L1_SIZE || (pc & 3)))                                     \
             goto fetch_fault;                                                           \
         ins = t->dec[pc >> EMU_PAGE_SHIFT];                                             \
-        if (unlikely(!ins) && !(ins = dec_page(t, pc)))                                 \
+        if (unlikely(!ins) && !(ins = bhe_rv_decode_page(t, pc)))                       \
             goto fetch_fault;                                                           \
-        ins += (pc >> 2) & (SLOTS_PER_PAGE - 1);                                        \
+        ins += (pc >> 2) & (EMU_DEC_SLOTS - 1);                                        \
     } while (0)
 #define DISPATCH() goto *labels[ins->op]
 #define NEXT()                                                                          \
@@ -301,8 +263,8 @@ int64_t rv_run(struct rv_core *c, int64_t budget)
             if (unlikely(c->probe == PROBE_RECORDING))                                  \
                 probe_load(c, EMU_LOC_L1(a));                                           \
         } else {                                                                        \
-            c->pc = pc;                                                                 \
-            c->run_done = budget - left;                                                \
+            c->u.pc = pc;                                                                 \
+            c->u.run_done = budget - left;                                                \
             if (!load_slow(c, a, sizeof(type), &v))                                     \
                 goto stopped;                                                           \
             v = conv((type)v);                                                          \
@@ -318,22 +280,22 @@ int64_t rv_run(struct rv_core *c, int64_t budget)
         if (likely(a < BH_L1_SIZE && !(a & (sizeof(type) - 1)))) {                      \
             memcpy(l1 + a, &v, sizeof v);                                               \
             if (t->dec[a >> EMU_PAGE_SHIFT])                                            \
-                rv_invalidate(t, a, sizeof v);                                          \
+                bhe_rv_invalidate(t, a, sizeof v);                                      \
             if (unlikely(t->parked)) {                                                  \
-                c->run_done = budget - left;                                            \
-                sched_wake(t, EMU_LOC_L1(a), sizeof v);                                 \
+                c->u.run_done = budget - left;                                          \
+                bhe_wake(t, EMU_LOC_L1(a), sizeof v);                                   \
             }                                                                           \
         } else {                                                                        \
-            c->pc = pc;                                                                 \
-            c->run_done = budget - left;                                                \
+            c->u.pc = pc;                                                                 \
+            c->u.run_done = budget - left;                                                \
             if (!store_slow(c, a, sizeof v, v))                                         \
                 goto stopped;                                                           \
-            if (c->stall) {                                                             \
-                left -= c->stall;                                                       \
-                stalls += c->stall;                                                     \
-                c->stall = 0;                                                           \
+            if (c->u.stall) {                                                           \
+                left -= c->u.stall;                                                     \
+                stalls += c->u.stall;                                                   \
+                c->u.stall = 0;                                                         \
             }                                                                           \
-            if (c->stop)                                                                \
+            if (c->u.stop)                                                              \
                 goto stopped;                                                           \
         }                                                                               \
         NEXT();                                                                         \
@@ -341,7 +303,7 @@ int64_t rv_run(struct rv_core *c, int64_t budget)
 #define AMO(name, expr)                                                                 \
     L_##name : {                                                                        \
         uint32_t a = RS1, old, src = RS2;                                               \
-        c->pc = pc;                                                                     \
+        c->u.pc = pc;                                                                     \
         probe_disturb(c);                                                               \
         if (!amo_addr(c, a))                                                            \
             goto stopped;                                                               \
@@ -349,10 +311,10 @@ int64_t rv_run(struct rv_core *c, int64_t budget)
         uint32_t nv = (expr);                                                           \
         memcpy(l1 + a, &nv, 4);                                                         \
         if (t->dec[a >> EMU_PAGE_SHIFT])                                                \
-            rv_invalidate(t, a, 4);                                                     \
+            bhe_rv_invalidate(t, a, 4);                                                 \
         if (unlikely(t->parked)) {                                                      \
-            c->run_done = budget - left;                                                \
-            sched_wake(t, EMU_LOC_L1(a), 4);                                            \
+            c->u.run_done = budget - left;                                              \
+            bhe_wake(t, EMU_LOC_L1(a), 4);                                              \
         }                                                                               \
         RD = old;                                                                       \
         NEXT();                                                                         \
@@ -377,7 +339,7 @@ int64_t rv_run(struct rv_core *c, int64_t budget)
     DISPATCH();
 
 L_DECODE:
-    rv_decode(rd32(l1 + pc), ins);
+    bhe_rv_decode(rd32(l1 + pc), ins);
     DISPATCH();
 L_ILLEGAL:
     goto illegal;
@@ -445,9 +407,9 @@ L_FENCE:
     NEXT(); /* memory is coherent in the model: L0 caches are not modelled */
 L_ECALL:
 L_EBREAK: {
-    struct emu_src src = emu_core_src(c);
-    c->pc = pc;
-    emu_fault(t->emu, BHEMU_FAULT_ECALL, &src, pc, "%s",
+    struct emu_src src = bhe_unit_src(&c->u);
+    c->u.pc = pc;
+    bhe_fault(t->emu, BHEMU_FAULT_ECALL, &src, pc, "%s",
               ins->op == RV_OP_ECALL ? "ecall" : "ebreak");
     goto stopped;
 }
@@ -514,39 +476,42 @@ L_ORCB: {
     AMO(AMOMAXU, old > src ? old : src)
 
 illegal: {
-    struct emu_src src = emu_core_src(c);
+    struct emu_src src = bhe_unit_src(&c->u);
     uint32_t w = rd32(l1 + pc);
-    c->pc = pc;
-    const char *why = "";
+    c->u.pc = pc;
+    const char *reason = "";
     if ((w & 0x7F) == 0x0F)
-        why = (w >> 12 & 7) == 1 ? " (fence.i: the cores lack Zifencei)"
+        reason = (w >> 12 & 7) == 1 ? " (fence.i: the cores lack Zifencei)"
                                  : " (a fence form ttsim does not run)";
     else if ((w & 0x7F) == 0x73 && (w >> 12 & 3))
-        why = " (a CSR access ttsim does not run: cfg0 bits 1, 3, 18, 24 by csrr, csrw, "
+        reason = " (a CSR access ttsim does not run: cfg0 bits 1, 3, 18, 24 by csrr, csrw, "
               "csrs, csrc, csrwi)";
-    emu_fault(t->emu, BHEMU_FAULT_ILLEGAL_INSN, &src, pc, "illegal instruction 0x%08x%s", w, why);
+    bhe_fault(t->emu, BHEMU_FAULT_ILLEGAL_INSN, &src, pc, "illegal instruction 0x%08x%s", w,
+              reason);
     goto stopped;
 }
 fetch_fault: {
-    struct emu_src src = emu_core_src(c);
-    c->pc = pc;
-    emu_fault(t->emu, BHEMU_FAULT_FETCH, &src, pc, "%s",
+    struct emu_src src = bhe_unit_src(&c->u);
+    c->u.pc = pc;
+    bhe_fault(t->emu, BHEMU_FAULT_FETCH, &src, pc, "%s",
               pc & 3 ? "misaligned instruction fetch" : "instruction fetch outside L1");
     goto stopped;
 }
 park:
-    c->pc = pc;
+    c->u.pc = pc;
     c->instret += (uint64_t)(budget - left - stalls);
-    sched_park(c);
+    *why = UNIT_PARK;
     return budget - left;
 stopped:
     /* A fault or an MMIO side effect (e.g. the core reset itself) ended the run; the
      * fault path already saved the PC. */
-    c->stop = 0;
+    c->u.stop = 0;
     c->instret += (uint64_t)(budget - left - stalls);
+    *why = UNIT_HALT;
     return budget - left;
 out:
-    c->pc = pc;
+    c->u.pc = pc;
     c->instret += (uint64_t)(budget - left - stalls);
+    *why = UNIT_RAN;
     return budget - left;
 }

@@ -1,14 +1,13 @@
-/* Decoder: one 32-bit word to one struct rv_insn. Encodings from the RISC-V unprivileged
+/* Decoder: one 32-bit word to one struct rv_insn, and the per-tile cache of decoded
+ * instructions. Encodings from the RISC-V unprivileged
  * specification (RV32I chapter 2, M chapter 7, A chapter 8, Zicsr chapter 9) and the
  * bit-manipulation specification v1.0 (Zba, Zbb). */
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "emu.h"
 #include "rv32_ops.h"
 
-#define RV_OP_NAME(name) #name,
-const char *const rv_op_names[RV_OP_COUNT] = {RV_OPS(RV_OP_NAME)};
-#undef RV_OP_NAME
 
 static int32_t imm_i(uint32_t w) { return (int32_t)w >> 20; }
 static int32_t imm_s(uint32_t w) { return ((int32_t)(w & 0xFE000000u) >> 20) | ((w >> 7) & 0x1F); }
@@ -150,7 +149,7 @@ static bool fence_ok(uint32_t w)
     return mode == 0x033 || mode == 0x023 || mode == 0x031 || mode == 0x0FF;
 }
 
-void rv_decode(uint32_t w, struct rv_insn *out)
+void bhe_rv_decode(uint32_t w, struct rv_insn *out)
 {
     uint32_t f3 = (w >> 12) & 7;
     uint32_t rd = (w >> 7) & 0x1F;
@@ -182,4 +181,32 @@ void rv_decode(uint32_t w, struct rv_insn *out)
     }
     if (out->op == RV_OP_ILLEGAL)
         out->imm = (int32_t)w; /* keep the word for the fault report */
+}
+
+/* ---- The decode cache: one slot per L1 word, a page of slots allocated when code on
+ * it first runs (cores fetch only from L1: ISA BabyRISCV/README.md). ---- */
+
+
+struct rv_insn *bhe_rv_decode_page(struct tensix_tile *t, uint32_t pc)
+{
+    struct rv_insn *p = calloc(EMU_DEC_SLOTS, sizeof *p);
+    t->dec[pc >> EMU_PAGE_SHIFT] = p;
+    return p;
+}
+
+/* Every write into L1 that lands on a page holding decoded code resets the slots it
+ * covers, so code written by the host, the NoC or a core is always seen. */
+void bhe_rv_invalidate(struct tensix_tile *t, uint32_t addr, uint32_t len)
+{
+    if (addr >= BH_L1_SIZE || !len)
+        return;
+    uint32_t end = addr + len > BH_L1_SIZE ? BH_L1_SIZE : addr + len;
+    for (uint32_t a = addr & ~3u; a < end; a += 4) {
+        struct rv_insn *p = t->dec[a >> EMU_PAGE_SHIFT];
+        if (!p) {
+            a = (a | ((1u << EMU_PAGE_SHIFT) - 1)) - 3; /* skip to the next page */
+            continue;
+        }
+        p[(a >> 2) & (EMU_DEC_SLOTS - 1)].op = RV_OP_DECODE;
+    }
 }

@@ -1,7 +1,7 @@
 /* The instruction list of the Tensix tile's RISC-V cores: RV32I, M, Zicsr, Zba, Zbb and
  * Zaamo (ISA BabyRISCV/README.md; no C extension, no LR/SC). One X-macro entry per
- * operation generates the decoded-op enum, the names used in fault reports and the
- * interpreter's dispatch table. DECODE (0) marks a slot not decoded yet. */
+ * operation generates the decoded-op enum and the interpreter's dispatch table. DECODE
+ * (0) marks a slot not decoded yet. */
 #pragma once
 
 #define RV_OPS(X)                                                                       \
@@ -26,5 +26,4 @@ enum rv_op { RV_OPS(RV_OP_ENUM) RV_OP_COUNT };
 
 /* Decode one instruction word into *out (op ILLEGAL when it is not one of ours). */
 struct rv_insn;
-void rv_decode(uint32_t word, struct rv_insn *out);
-extern const char *const rv_op_names[RV_OP_COUNT];
+void bhe_rv_decode(uint32_t word, struct rv_insn *out);

@@ -1,7 +1,9 @@
 /* A Tensix tile's address space: L1, the five cores' local data RAMs and the registers
  * the model implements (ISA TensixTile/BabyRISCV/README.md memory map, TTSIM register
- * tables). Registers outside that set fault rather than read as zero, so firmware that
- * leans on an unmodelled register is caught here instead of on a card. */
+ * tables), registered as a table of address ranges. The table serves accesses from the
+ * tile's cores and from the NoC alike, and says for each register where a parked unit
+ * watches for its value to change. Registers outside it fault rather than read as zero,
+ * so firmware that leans on an unmodelled register is caught here instead of on a card. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +14,7 @@
 #define LDM_TOTAL (2 * BH_LDM_SIZE_DM + 3 * BH_LDM_SIZE_T)
 #define TILE_MAP_SIZE (BH_L1_SIZE + LDM_TOTAL)
 
-int tensix_create(struct bhemu *emu, struct tensix_tile *t)
+int bhe_tensix_create(struct bhemu *emu, struct tensix_tile *t)
 {
     /* L1 and the local RAMs are one reservation backed page by page as they are touched,
      * so an idle chip costs a few pages per tile. */
@@ -27,21 +29,23 @@ int tensix_create(struct bhemu *emu, struct tensix_tile *t)
     uint8_t *ldm = t->mem + BH_L1_SIZE;
     for (unsigned i = 0; i < BH_CORES_PER_TILE; i++) {
         struct rv_core *c = &t->core[i];
-        c->id = (uint8_t)i;
-        c->tile = t;
+        c->u.kind = UNIT_RISCV;
+        c->u.index = (uint8_t)i;
+        c->u.tile = t;
+        c->u.state = BHEMU_CORE_RESET;
+        c->u.order = t->index * BH_CORES_PER_TILE + i;
         c->ldm = ldm;
         c->ldm_size = bh_core_desc(i)->ldm_size;
-        c->state = BHEMU_CORE_RESET;
-        c->global_index = t->index * BH_CORES_PER_TILE + i;
         ldm += c->ldm_size;
+        t->units[t->n_units++] = &c->u;
     }
     t->soft_reset = BH_RESET_ALL_RISCS;
-    niu_init(&t->niu[0]);
-    niu_init(&t->niu[1]);
+    bhe_niu_init(&t->niu[0]);
+    bhe_niu_init(&t->niu[1]);
     return 0;
 }
 
-void tensix_destroy(struct tensix_tile *t)
+void bhe_tensix_destroy(struct tensix_tile *t)
 {
     for (unsigned p = 0; p < EMU_L1_PAGES; p++)
         free(t->dec[p]);
@@ -49,20 +53,17 @@ void tensix_destroy(struct tensix_tile *t)
         munmap(t->mem, TILE_MAP_SIZE);
 }
 
+/* Where a core starts: BRISC at 0, the others at their default PC unless their override
+ * bit selects their reset-PC register (ISA SoftReset.md). */
 static uint32_t reset_pc(const struct tensix_tile *t, unsigned core)
 {
-    static const uint32_t trisc_default[3] = {BH_TRISC0_DEFAULT_PC, BH_TRISC1_DEFAULT_PC,
-                                              BH_TRISC2_DEFAULT_PC};
-    switch (core) {
-    case BH_BRISC:
-        return 0; /* BRISC always starts at 0 (ISA SoftReset.md) */
-    case BH_NCRISC:
-        return (t->ncrisc_pc_override & 1) ? t->ncrisc_reset_pc : BH_NCRISC_DEFAULT_PC;
-    default: {
-        unsigned i = core - BH_TRISC0;
-        return (t->trisc_pc_override >> i & 1) ? t->trisc_reset_pc[i] : trisc_default[i];
-    }
-    }
+    const struct bh_core_desc *d = bh_core_desc(core);
+    if (core == BH_NCRISC)
+        return (t->ncrisc_pc_override & d->pc_override_bit) ? t->ncrisc_reset_pc : d->default_pc;
+    if (core >= BH_TRISC0)
+        return (t->trisc_pc_override & d->pc_override_bit) ? t->trisc_reset_pc[core - BH_TRISC0]
+                                                            : d->default_pc;
+    return d->default_pc;
 }
 
 /* SOFT_RESET_0 has no set/clear aliases: a write is the new state of every bit. A core
@@ -76,40 +77,37 @@ static void write_soft_reset(struct tensix_tile *t, uint32_t v, const struct emu
         struct rv_core *c = &t->core[i];
         uint32_t bit = bh_core_desc(i)->reset_bit;
         if ((v & bit) && !(old & bit)) {
-            sched_stop(c, BHEMU_CORE_RESET);
-            if (src && src->core == c)
-                c->stop = 1;
+            bhe_stop(&c->u, BHEMU_CORE_RESET);
+            if (src && src->unit == &c->u)
+                c->u.stop = 1;
         } else if (!(v & bit) && (old & bit)) {
-            rv_reset(c, reset_pc(t, i));
+            bhe_rv_reset(c, reset_pc(t, i));
             memset(c->ldm, 0, c->ldm_size);
-            c->time = emu_time(t->emu);
-            c->state = BHEMU_CORE_RUNNING;
-            sched_make_runnable(c);
+            c->u.time = bhe_time(t->emu);
+            c->u.state = BHEMU_CORE_RUNNING;
+            bhe_make_runnable(&c->u);
         }
     }
 }
 
-static uint64_t tile_time(const struct tensix_tile *t, const struct emu_src *src)
-{
-    if (src && src->core)
-        return src->core->time + (uint64_t)src->core->run_done;
-    return t->emu->now;
-}
+/* ---- Register ranges. Each handler gets the offset within its range. ---- */
 
-/* Debug/control registers at 0xFFB12000. */
-static bool debug_load(struct tensix_tile *t, uint32_t a, uint32_t *v, bool *vol,
+/* Debug/control registers at 0xFFB12000; all change by themselves or matter only when
+ * written, so none is a place to park on. */
+static bool debug_load(struct tensix_tile *t, uint32_t off, uint32_t *v, uint32_t *watch,
                        const struct emu_src *src)
 {
+    uint32_t a = BH_DEBUG_REGS + off;
+    *watch = EMU_LOC_NONE;
     switch (a) {
     case BH_SOFT_RESET_0: *v = t->soft_reset; return true;
     case BH_WALL_CLOCK_0: {
-        uint64_t now = tile_time(t, src);
+        uint64_t now = bhe_src_time(t->emu, src);
         t->wall_clock_hi_at = (uint32_t)(now >> 32);
         *v = (uint32_t)now;
-        *vol = true;
         return true;
     }
-    case BH_WALL_CLOCK_1: *v = (uint32_t)(tile_time(t, src) >> 32); *vol = true; return true;
+    case BH_WALL_CLOCK_1: *v = (uint32_t)(bhe_src_time(t->emu, src) >> 32); return true;
     case BH_WALL_CLOCK_1_AT: *v = t->wall_clock_hi_at; return true;
     case BH_TRISC0_RESET_PC:
     case BH_TRISC0_RESET_PC + 4:
@@ -119,15 +117,15 @@ static bool debug_load(struct tensix_tile *t, uint32_t a, uint32_t *v, bool *vol
     case BH_NCRISC_RESET_PC_OVERRIDE: *v = t->ncrisc_pc_override; return true;
     }
     if (a >= BH_PC_SNAPSHOT && a < BH_PC_SNAPSHOT + 4 * BH_CORES_PER_TILE) {
-        *v = t->core[(a - BH_PC_SNAPSHOT) / 4].pc;
-        *vol = true;
+        *v = t->core[(a - BH_PC_SNAPSHOT) / 4].u.pc;
         return true;
     }
     return false;
 }
 
-static bool debug_store(struct tensix_tile *t, uint32_t a, uint32_t v, const struct emu_src *src)
+static bool debug_store(struct tensix_tile *t, uint32_t off, uint32_t v, const struct emu_src *src)
 {
+    uint32_t a = BH_DEBUG_REGS + off;
     switch (a) {
     case BH_SOFT_RESET_0:
         /* Only the five RISC-V reset bits are modelled; bit 31 is written by tools and
@@ -147,11 +145,62 @@ static bool debug_store(struct tensix_tile *t, uint32_t a, uint32_t v, const str
     return false;
 }
 
+/* The slow-path aliases of the cores' local RAMs, 0x2000 apart: the local RAM word that
+ * offset `off` names, or NULL past the end of that core's RAM. */
+static uint8_t *ldm_alias(struct tensix_tile *t, uint32_t off, uint32_t *watch)
+{
+    unsigned core = off / BH_LDM_ALIAS_STRIDE;
+    uint32_t in = off % BH_LDM_ALIAS_STRIDE;
+    *watch = EMU_LOC_LDM(core, in);
+    return in < t->core[core].ldm_size ? t->core[core].ldm + in : NULL;
+}
+
+static bool ldm_alias_load(struct tensix_tile *t, uint32_t off, uint32_t *v, uint32_t *watch,
+                           const struct emu_src *src)
+{
+    (void)src;
+    uint8_t *p = ldm_alias(t, off, watch);
+    if (p)
+        memcpy(v, p, 4);
+    return p != NULL;
+}
+
+static bool ldm_alias_store(struct tensix_tile *t, uint32_t off, uint32_t v,
+                            const struct emu_src *src)
+{
+    (void)src;
+    uint32_t watch;
+    uint8_t *p = ldm_alias(t, off, &watch);
+    if (p) {
+        memcpy(p, &v, 4);
+        bhe_note_write(t, watch, 4);
+    }
+    return p != NULL;
+}
+
+/* The NIUs: requests finish when issued, so no register changes while a core polls it;
+ * they are still no place to park on (a request of the core itself moves them). */
+static bool niu_load(struct tensix_tile *t, uint32_t off, uint32_t *v, uint32_t *watch,
+                     const struct emu_src *src)
+{
+    (void)src;
+    *watch = EMU_LOC_NONE;
+    return bhe_niu_load(t, off / BH_NIU_SIZE, off % BH_NIU_SIZE, v);
+}
+
+static bool niu_store(struct tensix_tile *t, uint32_t off, uint32_t v, const struct emu_src *src)
+{
+    return bhe_niu_store(t, off / BH_NIU_SIZE, off % BH_NIU_SIZE, v, src);
+}
+
 /* Overlay stream registers: plain storage plus the space-available counter (TTSIM: writes
  * to REMOTE_DEST_BUF_SIZE also set it; writes to SPACE_AVAILABLE_UPDATE add v >> 6). */
-static bool stream_load(struct tensix_tile *t, uint32_t off, uint32_t *v)
+static bool stream_load(struct tensix_tile *t, uint32_t off, uint32_t *v, uint32_t *watch,
+                        const struct emu_src *src)
 {
+    (void)src;
     unsigned s = off / BH_STREAM_STRIDE, r = (off % BH_STREAM_STRIDE) / 4;
+    *watch = EMU_LOC_STREAM(off);
     switch (r) {
     case BH_STREAM_REMOTE_SRC: *v = t->stream_src[s]; return true;
     case BH_STREAM_REMOTE_DEST_BUF_START: *v = t->stream_start[s]; return true;
@@ -161,10 +210,11 @@ static bool stream_load(struct tensix_tile *t, uint32_t off, uint32_t *v)
     return false;
 }
 
-static bool stream_store(struct tensix_tile *t, uint32_t off, uint32_t v)
+static bool stream_store(struct tensix_tile *t, uint32_t off, uint32_t v, const struct emu_src *src)
 {
+    (void)src;
     unsigned s = off / BH_STREAM_STRIDE, r = (off % BH_STREAM_STRIDE) / 4;
-    uint32_t watch = off;
+    uint32_t avail = s * BH_STREAM_STRIDE + 4 * BH_STREAM_SPACE_AVAILABLE;
     switch (r) {
     case BH_STREAM_REMOTE_SRC:
         if (v > 0xFFFFFF)
@@ -174,103 +224,83 @@ static bool stream_store(struct tensix_tile *t, uint32_t off, uint32_t v)
     case BH_STREAM_REMOTE_DEST_BUF_START: t->stream_start[s] = v & BH_STREAM_COUNTER_MASK; break;
     case BH_STREAM_REMOTE_DEST_BUF_SIZE:
         t->stream_size[s] = t->stream_avail[s] = v & BH_STREAM_COUNTER_MASK;
-        watch = s * BH_STREAM_STRIDE + 4 * BH_STREAM_SPACE_AVAILABLE;
-        sched_note_write(t, EMU_LOC_STREAM(watch), 4);
-        watch = off;
+        bhe_note_write(t, EMU_LOC_STREAM(avail), 4);
         break;
     case BH_STREAM_SPACE_AVAILABLE_UPDATE:
         if (v & 0x3F)
             return false; /* the increment lives in bits 31:6 */
-        t->stream_avail[s] = (t->stream_avail[s] + (v >> 6)) & BH_STREAM_COUNTER_MASK;
-        watch = s * BH_STREAM_STRIDE + 4 * BH_STREAM_SPACE_AVAILABLE;
+        t->stream_avail[s] = (t->stream_avail[s] + (v >> BH_STREAM_SPACE_AVAILABLE_UPDATE_SHIFT)) &
+                             BH_STREAM_COUNTER_MASK;
+        off = avail;
         break;
     default: return false;
     }
-    sched_note_write(t, EMU_LOC_STREAM(watch), 4);
+    bhe_note_write(t, EMU_LOC_STREAM(off), 4);
     return true;
 }
 
-/* The local RAM word that address `a`, in the slow-path alias range, names, or NULL past
- * the end of that core's RAM; *loc is the location parked cores watch. */
-static uint8_t *ldm_alias(struct tensix_tile *t, uint32_t a, uint32_t *loc)
+struct reg_range {
+    uint32_t base, size;
+    bool (*load)(struct tensix_tile *t, uint32_t off, uint32_t *v, uint32_t *watch,
+                 const struct emu_src *src);
+    bool (*store)(struct tensix_tile *t, uint32_t off, uint32_t v, const struct emu_src *src);
+};
+
+static const struct reg_range reg_ranges[] = {
+    {BH_DEBUG_REGS, BH_DEBUG_REGS_SIZE, debug_load, debug_store},
+    {BH_LDM_ALIAS_BASE, BH_CORES_PER_TILE * BH_LDM_ALIAS_STRIDE, ldm_alias_load, ldm_alias_store},
+    {BH_NIU0_BASE, 2 * BH_NIU_SIZE, niu_load, niu_store},
+    {BH_STREAM_BASE, BH_STREAMS * BH_STREAM_STRIDE, stream_load, stream_store},
+};
+
+static const struct reg_range *reg_range(uint32_t a)
 {
-    unsigned core = (a - BH_LDM_ALIAS_BASE) / BH_LDM_ALIAS_STRIDE;
-    uint32_t off = (a - BH_LDM_ALIAS_BASE) % BH_LDM_ALIAS_STRIDE;
-    *loc = EMU_LOC_LDM(core, off);
-    return off < t->core[core].ldm_size ? t->core[core].ldm + off : NULL;
+    for (size_t i = 0; i < sizeof reg_ranges / sizeof reg_ranges[0]; i++)
+        if (a - reg_ranges[i].base < reg_ranges[i].size)
+            return &reg_ranges[i];
+    return NULL;
 }
 
-/* One aligned register word, from a core of the tile or from outside (src->core NULL or
- * another tile's core). The caller has already ruled out L1. */
-static bool reg_load(struct tensix_tile *t, uint32_t a, uint32_t *v, bool *vol,
-                     const struct emu_src *src)
+/* One aligned register word, from a unit of the tile or from outside. The caller has
+ * already ruled out L1. A miss records no fault: the callers say what kind it is. */
+static bool reg_access(struct tensix_tile *t, uint32_t a, uint32_t *v, uint32_t *watch, bool write,
+                       const struct emu_src *src)
 {
-    if (a - BH_DEBUG_REGS < 0x2000)
-        return debug_load(t, a, v, vol, src);
-    uint32_t loc;
-    if (a - BH_LDM_ALIAS_BASE < BH_CORES_PER_TILE * BH_LDM_ALIAS_STRIDE) {
-        uint8_t *p = ldm_alias(t, a, &loc);
-        if (p)
-            memcpy(v, p, 4);
-        return p != NULL;
-    }
-    if (a - BH_NIU0_BASE < 2 * BH_NIU_SIZE)
-        return niu_load(t, (a - BH_NIU0_BASE) / BH_NIU_SIZE, (a - BH_NIU0_BASE) % BH_NIU_SIZE, v,
-                        vol);
-    if (a - BH_STREAM_BASE < BH_STREAMS * BH_STREAM_STRIDE)
-        return stream_load(t, a - BH_STREAM_BASE, v);
-    return false;
+    const struct reg_range *r = reg_range(a);
+    if (!r)
+        return false;
+    return write ? r->store(t, a - r->base, *v, src) : r->load(t, a - r->base, v, watch, src);
 }
 
-static bool reg_store(struct tensix_tile *t, uint32_t a, uint32_t v, const struct emu_src *src)
+bool bhe_tensix_reg_load(struct tensix_tile *t, uint32_t addr, uint32_t *val, uint32_t *watch,
+                         const struct emu_src *src)
 {
-    if (a - BH_DEBUG_REGS < 0x2000)
-        return debug_store(t, a, v, src);
-    uint32_t loc;
-    if (a - BH_LDM_ALIAS_BASE < BH_CORES_PER_TILE * BH_LDM_ALIAS_STRIDE) {
-        uint8_t *p = ldm_alias(t, a, &loc);
-        if (p) {
-            memcpy(p, &v, 4);
-            sched_note_write(t, loc, 4);
-        }
-        return p != NULL;
-    }
-    if (a - BH_NIU0_BASE < 2 * BH_NIU_SIZE)
-        return niu_store(t, (a - BH_NIU0_BASE) / BH_NIU_SIZE, (a - BH_NIU0_BASE) % BH_NIU_SIZE, v,
-                         src);
-    if (a - BH_STREAM_BASE < BH_STREAMS * BH_STREAM_STRIDE)
-        return stream_store(t, a - BH_STREAM_BASE, v);
-    return false;
-}
-
-bool tensix_mmio_load(struct rv_core *c, uint32_t addr, uint32_t *val, bool *volatile_read)
-{
-    struct emu_src src = emu_core_src(c);
-    if (reg_load(c->tile, addr, val, volatile_read, &src))
+    if (reg_access(t, addr, val, watch, false, src))
         return true;
-    emu_fault(c->tile->emu, BHEMU_FAULT_LOAD, &src, addr, "load from unmapped address");
+    bhe_fault(t->emu, BHEMU_FAULT_LOAD, src, addr, "load from unmapped address");
     return false;
 }
 
-bool tensix_mmio_store(struct rv_core *c, uint32_t addr, uint32_t val)
+bool bhe_tensix_reg_store(struct tensix_tile *t, uint32_t addr, uint32_t val,
+                          const struct emu_src *src)
 {
-    struct emu_src src = emu_core_src(c);
-    if (reg_store(c->tile, addr, val, &src))
+    if (reg_access(t, addr, &val, NULL, true, src))
         return true;
-    emu_fault(c->tile->emu, BHEMU_FAULT_STORE, &src, addr, "store to unmapped address");
+    bhe_fault(t->emu, BHEMU_FAULT_STORE, src, addr, "store to unmapped address");
     return false;
 }
 
-int tensix_access(struct tensix_tile *t, uint64_t addr, void *buf, size_t len, bool write,
-                  const struct emu_src *src)
+int bhe_tensix_access(void *tile, uint64_t addr, void *buf, size_t len, bool write,
+                      const struct emu_src *src)
 {
+    struct tensix_tile *t = tile;
     if (addr < BH_L1_SIZE) {
         if (len > BH_L1_SIZE - addr)
             return -EFAULT;
         if (write) {
             memcpy(t->l1 + addr, buf, len);
-            rv_invalidate(t, (uint32_t)addr, (uint32_t)len);
-            sched_note_write(t, EMU_LOC_L1(addr), (uint32_t)len);
+            bhe_rv_invalidate(t, (uint32_t)addr, (uint32_t)len);
+            bhe_note_write(t, EMU_LOC_L1(addr), (uint32_t)len);
         } else {
             memcpy(buf, t->l1 + addr, len);
         }
@@ -280,14 +310,12 @@ int tensix_access(struct tensix_tile *t, uint64_t addr, void *buf, size_t len, b
      * visible from outside; its slow-path aliases are). */
     if (len != 4 || (addr & 3) || addr > UINT32_MAX)
         return -EFAULT;
-    uint32_t v;
-    bool vol = false;
-    if (write) {
+    uint32_t v, watch;
+    if (write)
         memcpy(&v, buf, 4);
-        return reg_store(t, (uint32_t)addr, v, src) ? 0 : -EFAULT;
-    }
-    if (!reg_load(t, (uint32_t)addr, &v, &vol, src))
+    if (!reg_access(t, (uint32_t)addr, &v, &watch, write, src))
         return -EFAULT;
-    memcpy(buf, &v, 4);
+    if (!write)
+        memcpy(buf, &v, 4);
     return 0;
 }

@@ -1,0 +1,54 @@
+/* The states of the units the clock steps: runnable, parked, stopped.
+ *
+ * A unit the spin detector (rv32.c) finds looping on memory nothing changes is parked on
+ * the locations its loop reads: it leaves the run queue until a write reaches one of
+ * them, so an idle chip costs almost nothing to clock. Units made runnable (released from
+ * reset, woken) join the run queue at the next quantum (sched.c). */
+#include "emu.h"
+
+void bhe_make_runnable(struct emu_unit *u)
+{
+    struct bhemu *emu = u->tile->emu;
+    if (u->in_runq)
+        return;
+    u->in_runq = 1;
+    emu->pending[emu->pending_len++] = u;
+}
+
+void bhe_stop(struct emu_unit *u, uint8_t state)
+{
+    if (u->state == BHEMU_CORE_PARKED)
+        u->tile->parked &= (uint8_t)~(1u << u->index);
+    u->state = state;
+}
+
+void bhe_park(struct emu_unit *u)
+{
+    u->state = BHEMU_CORE_PARKED;
+    u->tile->parked |= (uint8_t)(1u << u->index);
+}
+
+static bool watches(const struct emu_unit *u, uint32_t loc, uint32_t len)
+{
+    for (unsigned i = 0; i < u->n_watch; i++) {
+        uint32_t w = u->watch[i]; /* a word-aligned location */
+        if (w + 4 > loc && w < loc + len)
+            return true;
+    }
+    return false;
+}
+
+void bhe_wake(struct tensix_tile *t, uint32_t loc, uint32_t len)
+{
+    for (unsigned i = 0; i < t->n_units; i++) {
+        struct emu_unit *u = t->units[i];
+        if (!(t->parked >> u->index & 1) || !watches(u, loc, len))
+            continue;
+        t->parked &= (uint8_t)~(1u << u->index);
+        u->state = BHEMU_CORE_RUNNING;
+        uint64_t now = bhe_time(t->emu);
+        if (u->time < now)
+            u->time = now; /* time spent parked passes without executing */
+        bhe_make_runnable(u);
+    }
+}
