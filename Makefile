@@ -50,18 +50,21 @@ abi_value = $(patsubst %u,%,$(lastword $(shell printf '\043include "ttm/kernel/a
 	'$(1)' | $(CC) -E -P -Iinclude -x c -)))
 
 # ---- tests and benchmarks ----
-EMU_TEST_BINS = $(patsubst tests/emu/%.c,$(BUILD)/tests/%,$(wildcard tests/emu/*.c))
-UNIT_TEST_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit_%,$(wildcard tests/unit/*.c))
+# The suite climbs a ladder (tests/README.md): the instruction set, the emulator, the
+# runtime's units, end to end through the public API (C and Python), and the differential
+# run against ttsim. Each rung is a folder; each C file in it is one test binary.
+RUNGS = isa emu unit e2e ttsim
+TEST_BINS = $(foreach r,$(RUNGS),$(patsubst tests/$(r)/%.c,$(BUILD)/tests/$(r)_%,$(wildcard tests/$(r)/*.c)))
 RV_TESTS = $(filter-out tests/rv32/crt0.S,$(wildcard tests/rv32/*.S tests/rv32/*.c))
 RV_BINS = $(patsubst tests/rv32/%,$(BUILD)/rv32/%.bin,$(basename $(RV_TESTS)))
 BENCH_BINS = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 EXAMPLE_BINS = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
-PY_TESTS = tests/python/run_tests.py
+PY_TESTS = tests/e2e/python/run_tests.py
 
 .PHONY: all test bench demo clean
 .SECONDARY:
-all: $(BUILD)/libbhemu.a $(BUILD)/libttm.a $(BUILD)/libttm.so $(EMU_TEST_BINS) \
-	$(UNIT_TEST_BINS) $(RV_BINS) $(BENCH_BINS) $(EXAMPLE_BINS)
+all: $(BUILD)/libbhemu.a $(BUILD)/libttm.a $(BUILD)/libttm.so $(TEST_BINS) $(RV_BINS) \
+	$(BENCH_BINS) $(EXAMPLE_BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -98,15 +101,22 @@ $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.S
 	$(CC) $(SANFLAGS) -c $< -o $@
 
 # ---- tests ----
-$(BUILD)/tests/%: tests/emu/%.c $(BUILD)/tests/harness.o $(BUILD)/tests/emu_util.o $(BUILD)/libbhemu.a
+# The instruction-set and emulator rungs link the emulator alone; the others the runtime.
+TEST_DEPS = $(BUILD)/tests/harness.o $(BUILD)/tests/emu_util.o
+$(BUILD)/tests/isa_%: tests/isa/%.c $(TEST_DEPS) $(BUILD)/libbhemu.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $< $(BUILD)/tests/harness.o $(BUILD)/tests/emu_util.o \
-		$(BUILD)/libbhemu.a $(LDFLAGS) -o $@
+	$(CC) $(CFLAGS) -Itests $< $(TEST_DEPS) $(BUILD)/libbhemu.a $(LDFLAGS) -o $@
 
-$(BUILD)/tests/unit_%: tests/unit/%.c $(BUILD)/tests/harness.o $(BUILD)/tests/emu_util.o $(BUILD)/libttm.a
+$(BUILD)/tests/emu_%: tests/emu/%.c $(TEST_DEPS) $(BUILD)/libbhemu.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -Isrc $< $(BUILD)/tests/harness.o $(BUILD)/tests/emu_util.o \
-		$(BUILD)/libttm.a $(LDFLAGS) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) -Itests $< $(TEST_DEPS) $(BUILD)/libbhemu.a $(LDFLAGS) -o $@
+
+define RUNTIME_RUNG
+$(BUILD)/tests/$(1)_%: tests/$(1)/%.c $$(TEST_DEPS) $$(BUILD)/libttm.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) -Itests -Isrc $$< $$(TEST_DEPS) $$(BUILD)/libttm.a $$(LDFLAGS) $$(LDLIBS) -o $$@
+endef
+$(foreach r,unit e2e ttsim,$(eval $(call RUNTIME_RUNG,$(r))))
 
 $(BUILD)/tests/emu_util.o: tests/emu_util.c
 	@mkdir -p $(dir $@)
@@ -138,8 +148,8 @@ endif
 
 test: all
 	@TTM_LIB=$(abspath $(BUILD))/libttm.so TTM_CACHE_DIR=$(abspath $(BUILD))/kernel-cache \
-		TTM_PY_PRELOAD="$(PY_PRELOAD)" tests/run.sh \
-		$(EMU_TEST_BINS) $(UNIT_TEST_BINS) $(wildcard $(PY_TESTS))
+		TTM_PY_PRELOAD="$(PY_PRELOAD)" TTM_BUILD=$(abspath $(BUILD)) tests/run.sh $(TEST_BINS) \
+		$(PY_TESTS) tests/structure.py
 
 bench: all
 	@for b in $(BENCH_BINS); do $$b || exit 1; done

@@ -1,5 +1,5 @@
 /* The two kernels of the add1 example, shared by examples/add1.c, the ttsim differential
- * tests (tests/unit/ttsim.c) and the ttsim bench, so all of them run the same program.
+ * tests (tests/ttsim/differential.c) and the ttsim bench, so all of them run the same program.
  *
  * Reader (NCRISC, NoC 1): args {src buffer, first page, pages}, common arg {page size};
  * moves each page from the interleaved DRAM buffer into circular buffer 0.

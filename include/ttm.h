@@ -11,6 +11,10 @@
  *
  * Cores are named by logical coordinates: x counts enabled Tensix columns from 0 and y
  * rows from 0, so the same program runs whatever columns a chip has harvested.
+ *
+ * Structs passed in and out start with argsz (their size, set by the caller) and have no
+ * hidden padding: every byte is a named field, reserved ones must be 0, and the layouts
+ * are pinned by the assertions at the end of this header (for 8- and 4-byte pointers).
  */
 #ifndef TTM_H
 #define TTM_H
@@ -63,6 +67,7 @@ struct ttm_device_opts {
     uint32_t emu_tensix_cols_off; /* emu: NOC0 columns disabled (0: the board default) */
     uint32_t emu_dram_banks_off;  /* emu: DRAM banks disabled (0: the board default) */
     uint32_t dispatch;            /* enum ttm_dispatch */
+    uint32_t reserved;            /* must be 0 */
 };
 
 int ttm_device_create(uint32_t device_id, ttm_device **out);
@@ -80,6 +85,7 @@ struct ttm_device_info {
     uint32_t l1_unreserved;    /* first L1 address free for buffers */
     uint32_t dispatch;         /* enum ttm_dispatch: FAST or SLOW */
     char backend[16];
+    uint32_t reserved;         /* 0 */
 };
 int ttm_device_info(ttm_device *dev, struct ttm_device_info *info);
 
@@ -128,6 +134,7 @@ struct ttm_kernel_opts {
     uint32_t noc;                  /* dataflow: 0 or 1 */
     const uint32_t *compile_args;  /* visible as TTM_CT_ARG(i) and TTM_CT_ARGS_N */
     uint32_t n_compile_args;
+    uint32_t reserved;             /* must be 0 */
     const char *defines;           /* "NAME=VALUE" pairs separated by spaces, or NULL */
 };
 int ttm_kernel_create_dataflow(ttm_program *prog, const char *path,
@@ -174,6 +181,32 @@ int ttm_event_wait(ttm_device *dev, uint64_t event, uint32_t timeout_ms);
 int ttm_event_query(ttm_device *dev, uint64_t event);
 /* Wait until everything enqueued has finished. */
 int ttm_finish(ttm_device *dev, uint32_t timeout_ms);
+
+/* ---- Layouts (for bindings that mirror these structs, e.g. python/ttm/_lib.py) ---- */
+#ifdef __cplusplus
+#define TTM_LAYOUT(what) static_assert(what, #what)
+#else
+#define TTM_LAYOUT(what) _Static_assert(what, #what)
+#endif
+#define TTM_PTR sizeof(void *)
+TTM_LAYOUT(offsetof(struct ttm_device_opts, backend) == 8);
+TTM_LAYOUT(offsetof(struct ttm_device_opts, device_id) == 8 + TTM_PTR);
+TTM_LAYOUT(offsetof(struct ttm_device_opts, dispatch) == 24 + TTM_PTR);
+TTM_LAYOUT(offsetof(struct ttm_device_opts, reserved) == 28 + TTM_PTR);
+TTM_LAYOUT(sizeof(struct ttm_device_opts) == 32 + TTM_PTR);
+TTM_LAYOUT(offsetof(struct ttm_device_info, dram_bank_size) == 24);
+TTM_LAYOUT(offsetof(struct ttm_device_info, dispatch) == 40);
+TTM_LAYOUT(offsetof(struct ttm_device_info, backend) == 44);
+TTM_LAYOUT(offsetof(struct ttm_device_info, reserved) == 60);
+TTM_LAYOUT(sizeof(struct ttm_device_info) == 64);
+TTM_LAYOUT(sizeof(struct ttm_core_range) == 16);
+TTM_LAYOUT(offsetof(struct ttm_kernel_opts, compile_args) == 16);
+TTM_LAYOUT(offsetof(struct ttm_kernel_opts, n_compile_args) == 16 + TTM_PTR);
+TTM_LAYOUT(offsetof(struct ttm_kernel_opts, reserved) == 20 + TTM_PTR);
+TTM_LAYOUT(offsetof(struct ttm_kernel_opts, defines) == 24 + TTM_PTR);
+TTM_LAYOUT(sizeof(struct ttm_kernel_opts) == 24 + 2 * TTM_PTR);
+#undef TTM_PTR
+#undef TTM_LAYOUT
 
 #ifdef __cplusplus
 }

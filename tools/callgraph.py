@@ -29,10 +29,12 @@ def main():
     args = sys.argv[1:]
     if not args or args[0].startswith("-"):
         sys.exit(__doc__)
-    root, allowed = args[0], []
-    for i, a in enumerate(args[1:]):
-        if a == "--allow":
-            allowed.append(set(args[i + 2].split(":")))
+    root, allowed, rest = args[0], [], args[1:]
+    while rest:
+        if rest[0] != "--allow" or len(rest) < 2:
+            sys.exit(__doc__)
+        allowed.append(set(rest[1].split(":")))
+        rest = rest[2:]
     objs = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs if f.endswith(".o"))
     defs, uses = {}, {}
     for o in objs:

@@ -102,6 +102,7 @@ class DeviceOpts(ctypes.Structure):
         ("emu_tensix_cols_off", c_uint32),
         ("emu_dram_banks_off", c_uint32),
         ("dispatch", c_uint32),
+        ("reserved", c_uint32),
     ]
 
 
@@ -120,6 +121,7 @@ class DeviceInfo(ctypes.Structure):
         ("l1_unreserved", c_uint32),
         ("dispatch", c_uint32),
         ("backend", c_char * 16),
+        ("reserved", c_uint32),
     ]
 
 
@@ -139,6 +141,7 @@ class KernelOpts(ctypes.Structure):
         ("noc", c_uint32),
         ("compile_args", POINTER(c_uint32)),
         ("n_compile_args", c_uint32),
+        ("reserved", c_uint32),
         ("defines", c_char_p),
     ]
 
@@ -147,10 +150,10 @@ class KernelOpts(ctypes.Structure):
 # longer matches include/ttm.h.
 _PTR = ctypes.sizeof(ctypes.c_void_p)
 _EXPECTED_SIZES = {
-    DeviceOpts: {8: 40, 4: 32}[_PTR],
+    DeviceOpts: 32 + _PTR,
     DeviceInfo: 64,
     CoreRange: 16,
-    KernelOpts: {8: 40, 4: 28}[_PTR],
+    KernelOpts: 24 + 2 * _PTR,
 }
 for _struct, _size in _EXPECTED_SIZES.items():
     if ctypes.sizeof(_struct) != _size:

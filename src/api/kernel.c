@@ -38,8 +38,8 @@ static int create_kernel(ttm_program *p, const char *source, size_t len, const c
                          const struct ttm_kernel_opts *opts, ttm_kernel **out)
 {
     int rc;
-    if (!opts || opts->argsz != sizeof *opts || opts->flags)
-        return err_set(-EINVAL, "kernel options: argsz must be %zu and flags 0",
+    if (!opts || opts->argsz != sizeof *opts || opts->flags || opts->reserved)
+        return err_set(-EINVAL, "kernel options: argsz must be %zu, flags and reserved 0",
                        sizeof *opts);
     if (opts->processor > TTM_RISCV_1 || opts->noc > 1)
         return err_set(-EINVAL, "kernel %s: processor %u / NoC %u out of range", name,

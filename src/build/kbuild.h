@@ -24,6 +24,8 @@
  */
 #pragma once
 
+#include "../util/err.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,11 +47,11 @@ struct kbuild_req {
  * caller frees. 0 on success; a negative errno otherwise, with the reason in err_get():
  * -EINVAL for a bad request or a kernel that does not compile (the message then holds the
  * start of the compiler's diagnostics), -ENOENT when there is no compiler. */
-int kbuild_compile(const struct kbuild_req *req, uint8_t **elf, size_t *elf_size);
+MUST_CHECK int kbuild_compile(const struct kbuild_req *req, uint8_t **elf, size_t *elf_size);
 
 /* Read a kernel source file whole into *buf (malloc'ed, NUL-terminated; *len excludes the
  * NUL). A relative path is taken from root_dir when root_dir is not NULL. */
-int kbuild_read_file(const char *path, const char *root_dir, char **buf, size_t *len);
+MUST_CHECK int kbuild_read_file(const char *path, const char *root_dir, char **buf, size_t *len);
 
 /* The cache directory as chosen above (not created). */
-int kbuild_cache_dir(char *out, size_t size);
+MUST_CHECK int kbuild_cache_dir(char *out, size_t size);

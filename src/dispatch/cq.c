@@ -52,10 +52,11 @@ int cq_dispatcher_records(struct cq *q, uint32_t *records)
 void cq_describe(struct cq *q, char *buf, size_t len)
 {
     struct ttm_cq_ctrl ctrl;
-    memset(&ctrl, 0, sizeof ctrl);
-    chip_read(q->chip, q->dp.x, q->dp.y, TTM_L1_CQ_CTRL, &ctrl, sizeof ctrl);
-    snprintf(buf, len, "dispatcher at record %u of %u, subordinate sent %u GOs", ctrl.dp_records,
-             q->seq, ctrl.sub_gos);
+    if (chip_read(q->chip, q->dp.x, q->dp.y, TTM_L1_CQ_CTRL, &ctrl, sizeof ctrl))
+        snprintf(buf, len, "the dispatcher's state could not be read");
+    else
+        snprintf(buf, len, "dispatcher at record %u of %u, subordinate sent %u GOs",
+                 ctrl.dp_records, q->seq, ctrl.sub_gos);
 }
 
 void cq_close(struct cq *q)

@@ -7,6 +7,8 @@
  * reason in err_get(). Timeouts are in milliseconds. */
 #pragma once
 
+#include "../util/err.h"
+
 #include <stdint.h>
 
 #include "../objects.h"
@@ -45,4 +47,4 @@ struct dispatch_ops {
 extern const struct dispatch_ops dispatch_slow_ops, dispatch_fast_ops;
 
 /* For tests: submit one fast-dispatch record holding these commands as they are. */
-int fast_submit_raw(struct ttm_device *dev, const void *cmds, uint32_t len, uint16_t n_cmds);
+MUST_CHECK int fast_submit_raw(struct ttm_device *dev, const void *cmds, uint32_t len, uint16_t n_cmds);

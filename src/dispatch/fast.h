@@ -16,6 +16,8 @@
  */
 #pragma once
 
+#include "../util/err.h"
+
 #include <stdint.h>
 
 #include "../objects.h"
@@ -51,49 +53,49 @@ struct fast {
 };
 
 /* fast_boot.c: load and start the dispatch firmware with a fresh control block. */
-int fast_boot(struct ttm_device *dev);
+MUST_CHECK int fast_boot(struct ttm_device *dev);
 
 /* fast_stream.c */
 /* The program's command stream, rebuilt when the program changed since it was built. */
-int fast_stream_get(struct ttm_device *dev, struct ttm_program *prog,
+MUST_CHECK int fast_stream_get(struct ttm_device *dev, struct ttm_program *prog,
                     const struct fast_stream **out);
 /* Kernel-config ring bytes a launch of the stream needs. */
 uint32_t fast_stream_region(const struct fast_stream *s);
 /* Copy the stream into the queue for one launch: its config region at L1 `region`, launch
  * slot `slot`, first waiting for DONE count `wait_for`, GO once the count is `go_after`. */
-int fast_stream_emit(struct fast *f, const struct fast_stream *s, uint32_t region,
+MUST_CHECK int fast_stream_emit(struct fast *f, const struct fast_stream *s, uint32_t region,
                      uint32_t slot, uint32_t wait_for, uint32_t go_after);
 void fast_args_changed(struct ttm_program *prog, uint32_t core);
 void fast_program_free(struct ttm_program *prog);
 
 /* fast_launch.c */
-int fast_enqueue_program(struct ttm_device *dev, struct ttm_program *prog);
+MUST_CHECK int fast_enqueue_program(struct ttm_device *dev, struct ttm_program *prog);
 /* A WAIT command: what follows sees every launch enqueued before it finished. */
-int fast_emit_wait_all(struct fast *f);
+MUST_CHECK int fast_emit_wait_all(struct fast *f);
 
 /* fast_transfer.c */
-int fast_write_buffer(struct ttm_buffer *buf, uint64_t offset, const void *src, uint64_t size,
+MUST_CHECK int fast_write_buffer(struct ttm_buffer *buf, uint64_t offset, const void *src, uint64_t size,
                       int blocking);
-int fast_read_buffer(struct ttm_buffer *buf, uint64_t offset, void *dst, uint64_t size,
+MUST_CHECK int fast_read_buffer(struct ttm_buffer *buf, uint64_t offset, void *dst, uint64_t size,
                      int blocking);
 
 /* fast_completion.c */
 /* Take in what the dispatcher has published; returns how many entries, or an error. */
-int fast_drain(struct fast *f);
+MUST_CHECK int fast_drain(struct fast *f);
 /* Expect read answer `id`: its data goes to dst. */
-int fast_expect_read(struct fast *f, uint32_t id, uint8_t *dst, uint32_t len);
+MUST_CHECK int fast_expect_read(struct fast *f, uint32_t id, uint8_t *dst, uint32_t len);
 
 /* fast_wait.c */
 /* Flush the queue and wait until done(f, arg); a hang or refusal is recovered from. */
-int fast_wait(struct ttm_device *dev, int (*done)(const struct fast *f, uint64_t arg),
+MUST_CHECK int fast_wait(struct ttm_device *dev, int (*done)(const struct fast *f, uint64_t arg),
               uint64_t arg, uint32_t timeout_ms);
 int fast_reads_done(const struct fast *f, uint64_t unused);
-int fast_record_event(struct ttm_device *dev, uint64_t *event);
-int fast_event_wait(struct ttm_device *dev, uint64_t event, uint32_t timeout_ms);
-int fast_event_query(struct ttm_device *dev, uint64_t event);
-int fast_finish(struct ttm_device *dev, uint32_t timeout_ms);
+MUST_CHECK int fast_record_event(struct ttm_device *dev, uint64_t *event);
+MUST_CHECK int fast_event_wait(struct ttm_device *dev, uint64_t event, uint32_t timeout_ms);
+MUST_CHECK int fast_event_query(struct ttm_device *dev, uint64_t event);
+MUST_CHECK int fast_finish(struct ttm_device *dev, uint32_t timeout_ms);
 
 /* fast_recover.c: after a timeout (-ETIMEDOUT) or a refused record (-EPROTO): describe
  * what is stuck, reboot workers and dispatch cores, forget what was queued. Returns rc
  * with the description in err_get(), or the reset's own error. */
-int fast_recover(struct ttm_device *dev, int rc, uint32_t timeout_ms);
+MUST_CHECK int fast_recover(struct ttm_device *dev, int rc, uint32_t timeout_ms);

@@ -4,6 +4,8 @@
  * 16-byte aligned) and are written together by multicast. Used by slow and fast dispatch. */
 #pragma once
 
+#include "../util/err.h"
+
 #include "../objects.h"
 
 struct group {
@@ -22,7 +24,7 @@ struct plan {
 };
 
 /* Group the program's cores and lay out each group's image. */
-int plan_build(const struct ttm_device *dev, const struct ttm_program *prog, struct plan *pl);
+MUST_CHECK int plan_build(const struct ttm_device *dev, const struct ttm_program *prog, struct plan *pl);
 void plan_free(struct plan *pl);
 
 /* The part of a group's image shared by its cores, [crta_off[0], size), for an image at
@@ -37,6 +39,6 @@ void group_launch_msg(const struct ttm_program *p, const struct group *g, uint32
 
 /* Call fn once per rectangle of logical cores covering the set: runs of adjacent columns
  * in a row, stacked while the next row has the same run. */
-int for_each_rect(const struct ttm_chip *c, const struct core_set *s,
+MUST_CHECK int for_each_rect(const struct ttm_chip *c, const struct core_set *s,
                   int (*fn)(void *arg, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1),
                   void *arg);

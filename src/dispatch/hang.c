@@ -48,8 +48,8 @@ uint32_t hang_describe(struct ttm_chip *chip, const uint32_t *cores, uint32_t n,
         struct ttm_mailbox mb;
         if (chip_read32(chip, w.x, w.y, TTM_L1_MAILBOX, &go) || TTM_GO_SIGNAL(go) == TTM_RUN_MSG_DONE)
             continue;
-        memset(&mb, 0, sizeof mb);
-        chip_read(chip, w.x, w.y, TTM_L1_MAILBOX, &mb, offsetof(struct ttm_mailbox, launches));
+        bool have_mb = !chip_read(chip, w.x, w.y, TTM_L1_MAILBOX, &mb,
+                                  offsetof(struct ttm_mailbox, launches));
         if (n_stuck < 8) {
             append(buf, len, &used, "%s(%u,%u):", n_stuck ? "; " : "", i % chip->grid_x,
                    i / chip->grid_x);
@@ -61,7 +61,8 @@ uint32_t hang_describe(struct ttm_chip *chip, const uint32_t *cores, uint32_t n,
                 append(buf, len, &used, "%s %s ", p ? "," : "", bh_core_desc(p)->name);
                 if (have_pcs && !chip_read32(chip, w.x, w.y, BH_PC_SNAPSHOT + 4 * p, &pc))
                     append(buf, len, &used, "pc 0x%x ", pc);
-                append(buf, len, &used, "%s", postcode_name(mb.postcode[p]));
+                append(buf, len, &used, "%s",
+                       have_mb ? postcode_name(mb.postcode[p]) : "(mailbox unreadable)");
             }
         }
         stuck[n_stuck++] = i;

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../util/err.h"
+
 #define ELF_MAX_SEGMENTS 16
 
 /* p_flags bits (ELF gABI). */
@@ -52,7 +54,7 @@ struct elf_image {
  * must be 1..ELF_MAX_SEGMENTS of them, and the entry must be a 4-byte-aligned address
  * inside the file bytes of an executable one. Other program-header types are ignored.
  * On failure *out is unspecified. */
-int elf_parse(const void *file, size_t size, struct elf_image *out);
+MUST_CHECK int elf_parse(const void *file, size_t size, struct elf_image *out);
 
 /* Check that every segment lies within [lo, hi), so an image fits its slot.
  * by_paddr == 0: the run-time footprint [vaddr, vaddr + memsz).
@@ -61,7 +63,7 @@ int elf_parse(const void *file, size_t size, struct elf_image *out);
  *   startup code's job at vaddr (firmware data and .bss live in local RAM).
  * Segments with an empty footprint are ignored. Returns 0, -ERANGE (outside) or -EINVAL
  * (overlapping load ranges). */
-int elf_check_range(const struct elf_image *img, uint32_t lo, uint32_t hi, int by_paddr);
+MUST_CHECK int elf_check_range(const struct elf_image *img, uint32_t lo, uint32_t hi, int by_paddr);
 
 /* Little-endian field readers for code that walks ELF structures; the caller has
  * checked that the bytes are inside the file. */

@@ -21,6 +21,8 @@
  */
 #pragma once
 
+#include "../util/err.h"
+
 #include <stdint.h>
 
 #include "elf.h"
@@ -44,7 +46,7 @@ struct xip_image {
  * loaded at a 16-byte-aligned base), gaps below XIP_MAX_GAP, a span of at most XIP_MAX_SPAN,
  * a valid section header table, and relocations as described above. Segments with
  * memsz 0 are skipped. On failure *out is zeroed. */
-int xip_pack(const struct elf_image *img, struct xip_image *out);
+MUST_CHECK int xip_pack(const struct elf_image *img, struct xip_image *out);
 
 /* Rebase a copy of x->data (x->size bytes) to run at `base` (16-byte aligned): each word
  * in abs_relocs gets base - link_vaddr added, modulo 2^32. The linker already stored

@@ -15,7 +15,7 @@
  *   whose shape we can check here (BAR ranges, access sizes, config offsets, the TLB
  *   registers being write-only) is refused with an error instead of being passed on; what
  *   a TLB window then reaches is the chip layer's business. Tests run ttsim work in a
- *   forked child (tests/unit/ttsim.c).
+ *   forked child (tests/ttsim/differential.c).
  * - Its DMA callbacks carry no context pointer, so the host regions the device may reach
  *   live in the singleton's model_port (model.h: at most MODEL_HOST_REGIONS at a time).
  */

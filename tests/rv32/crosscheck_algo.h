@@ -1,5 +1,5 @@
 /* The cross-check workload, compiled twice: by clang for the chip's rv32 cores
- * (tests/rv32/crosscheck.c) and by the host compiler into tests/emu/test_isa.c. Both must
+ * (tests/rv32/crosscheck.c) and by the host compiler into tests/isa/instructions.c. Both must
  * produce the same words, so any difference points at the emulator (or a compiler).
  *
  * Kept to what both builds agree on: fixed-width integers, no libc, no C undefined

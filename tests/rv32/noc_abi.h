@@ -1,4 +1,4 @@
-/* What the noc_*.c programs and tests/emu/test_noc.c agree on: where the host leaves each
+/* What the noc_*.c programs and tests/emu/noc.c agree on: where the host leaves each
  * tile's parameters before releasing BRISC, and where the programs leave their results.
  * Plain #defines, so the host test can include this file too. Every tile runs the same
  * binary; the parameters make the difference. */

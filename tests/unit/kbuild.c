@@ -484,7 +484,7 @@ TEST(read_file_relative_to_root)
 }
 
 /* ---- The kernel API on the emulator ----
- * What the add1 programs (tests/unit/e2e.c) do not reach: multicast with and without the
+ * What the add1 programs (tests/e2e/api.c) do not reach: multicast with and without the
  * sender, NoC atomics and semaphore waits, inline writes, transfers split into 16 KiB
  * requests, the core's own coordinates, and all of it from both NoCs, whose multicast
  * rectangles need opposite corner orders. Six cores: the leader, logical (0,0), collects

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "ttm/blackhole.h"
-#include "../tests/rv32/rvtest.h"
+#include "rv32/rvtest.h"
 #include "emu_util.h"
 #include "test.h"
 

@@ -187,7 +187,7 @@ TEST(fault_illegal_sc_w)
     run_fault(&(struct fault_want){"fault_illegal", 2, BHEMU_FAULT_ILLEGAL_INSN, 0, 0});
 }
 
-/* Found running the ISA suite on Tenstorrent's simulator (tests/unit/ttsim.c), which
+/* Found running the ISA suite on Tenstorrent's simulator (tests/ttsim/differential.c), which
  * stops on both. */
 TEST(fault_illegal_fence_i)
 {

@@ -304,6 +304,10 @@ static void unknown_backend_and_unbuilt_backends_in_mode(void)
     o.backend = "emu";
     o.argsz = 4;
     CHECK_EQ(ttm_device_create_opts(&o, &dev), -EINVAL);
+    o.argsz = sizeof o;
+    o.reserved = 1; /* reserved fields must be 0, so they can take a meaning later */
+    CHECK_EQ(ttm_device_create_opts(&o, &dev), -EINVAL);
+    CHECK(strstr(ttm_last_error(), "reserved") != NULL);
 }
 
 static void handles_fail_cleanly_after_the_device_is_closed_in_mode(void)
@@ -346,8 +350,12 @@ static void kernel_from_a_cpp_file_with_compile_args_in_mode(void)
     ttm_kernel *k;
     CHECK_EQ(ttm_program_create(dev, &p), 0);
     uint32_t ct = 1000;
-    struct ttm_kernel_opts o = {.argsz = sizeof o, .compile_args = &ct, .n_compile_args = 1};
+    struct ttm_kernel_opts o = {.argsz = sizeof o, .compile_args = &ct, .n_compile_args = 1,
+                                .reserved = 1};
     struct ttm_core_range r = {0, 0, 0, 0};
+    CHECK_EQ(ttm_kernel_create_dataflow(p, "fill.cpp", &r, 1, &o, &k), -EINVAL);
+    CHECK(strstr(ttm_last_error(), "reserved") != NULL);
+    o.reserved = 0;
     CHECK_EQ(ttm_kernel_create_dataflow(p, "fill.cpp", &r, 1, &o, &k), 0);
     uint32_t args[2] = {(uint32_t)ttm_buffer_address(b), 20};
     CHECK_EQ(ttm_set_runtime_args(p, k, 0, 0, args, 2), 0);

@@ -893,7 +893,7 @@ static uint32_t bad_script(unsigned i, struct tile t, struct script *s)
     case 12: op_read(s, 0, 1, XY(DRAM_X0, DRAM_Y0), 1ull << 32, 0x40000, 64); return 0;
     case 13: op_read(s, 0, 1, peer, 0xFFB11000u, 0x40000, 4); return 0;
     /* Requests Tenstorrent's simulator refuses, found running the same kernels on both
-     * (tests/unit/ttsim.c): a multicast without path reserve, an inline write whose
+     * (tests/ttsim/differential.c): a multicast without path reserve, an inline write whose
      * return address names another tile, a unicast reserving a path, a posted read. */
     case 14: {
         const uint32_t r[9] = {0x30000, 0, me, 0x60000, 0, RECT(2, 3, 4, 6),

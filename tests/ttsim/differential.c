@@ -17,7 +17,7 @@
  * sections with rec_*() and returns 0 (or a negative errno, with ttm_last_error() set),
  * then one DIFF_TEST(name).
  *
- *   TTSIM_LIB=/path/to/libttsim.so build/tests/unit_ttsim [name-filter]
+ *   TTSIM_LIB=/path/to/libttsim.so build/tests/ttsim_differential [name-filter]
  */
 #include <errno.h>
 #include <fcntl.h>

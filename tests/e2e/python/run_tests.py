@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Runs the Python binding tests (tests/python/test_*.py) with the standard library only.
+"""Runs the Python binding tests (tests/e2e/python/test_*.py) with the standard library only.
 
 Prints one line per test, "PASS name", "FAIL name" (then indented detail lines) or
 "SKIP name" (then "  skipped: why"), the format tests/run.sh counts, and a closing
 "N passed, N failed, N skipped". Exits 1 when anything failed. With arguments, runs only
 the tests whose name contains one of them.
 
-    TTM_LIB=build/libttm.so tests/python/run_tests.py [name ...]
+    TTM_LIB=build/libttm.so tests/e2e/python/run_tests.py [name ...]
 """
 
 import os
