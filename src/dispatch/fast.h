@@ -70,8 +70,9 @@ void fast_program_free(struct ttm_program *prog);
 
 /* fast_launch.c */
 MUST_CHECK int fast_enqueue_program(struct ttm_device *dev, struct ttm_program *prog);
-/* A WAIT command: what follows sees every launch enqueued before it finished. */
-MUST_CHECK int fast_emit_wait_all(struct fast *f);
+/* A header-only command `id` (WAIT, EVENT) whose arg0 is the DONE count every launch
+ * enqueued so far reaches: it acts once they have all finished. */
+MUST_CHECK int fast_emit_after_launches(struct fast *f, uint8_t id, struct ttm_cq_cmd **out);
 
 /* fast_transfer.c */
 MUST_CHECK int fast_write_buffer(struct ttm_buffer *buf, uint64_t offset, const void *src, uint64_t size,

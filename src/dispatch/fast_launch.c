@@ -46,13 +46,12 @@ int fast_enqueue_program(struct ttm_device *dev, struct ttm_program *p)
     return 0;
 }
 
-int fast_emit_wait_all(struct fast *f)
+int fast_emit_after_launches(struct fast *f, uint8_t id, struct ttm_cq_cmd **out)
 {
-    struct ttm_cq_cmd *c;
-    int rc = cq_cmd(&f->q, sizeof *c, DISPATCH_TIMEOUT_MS, &c);
+    int rc = cq_cmd(&f->q, sizeof **out, DISPATCH_TIMEOUT_MS, out);
     if (rc)
         return rc;
-    c->id = TTM_CQ_WAIT;
-    c->arg[0] = f->done_target & BH_STREAM_COUNTER_MASK;
+    (*out)->id = id;
+    (*out)->arg[0] = f->done_target & BH_STREAM_COUNTER_MASK;
     return 0;
 }

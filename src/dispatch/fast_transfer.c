@@ -15,12 +15,12 @@ int fast_write_buffer(struct ttm_buffer *b, uint64_t offset, const void *src, ui
     struct fast *f = dev->fast;
     bool dram = b->type == TTM_BUFFER_DRAM;
     const uint8_t *p = src;
-    int rc = fast_emit_wait_all(f);
+    struct ttm_cq_cmd *c;
+    int rc = fast_emit_after_launches(f, TTM_CQ_WAIT, &c);
     while (!rc && size) {
         struct bank_span s;
         chip_bank_span(&dev->chip, dram, b->addr, b->page_size, offset, size,
                        (uint32_t)CQ_MAX_PAYLOAD & ~15u, &s);
-        struct ttm_cq_cmd *c;
         if ((rc = cq_cmd(&f->q, sizeof *c + ((s.len + 15) & ~15u), DISPATCH_TIMEOUT_MS, &c)))
             break;
         c->id = TTM_CQ_WRITE_LINEAR;
@@ -50,12 +50,12 @@ int fast_read_buffer(struct ttm_buffer *b, uint64_t offset, void *dst, uint64_t 
     struct fast *f = dev->fast;
     bool dram = b->type == TTM_BUFFER_DRAM;
     uint8_t *p = dst;
-    int rc = fast_emit_wait_all(f);
+    struct ttm_cq_cmd *c;
+    int rc = fast_emit_after_launches(f, TTM_CQ_WAIT, &c);
     while (!rc && size) {
         struct bank_span s;
         chip_bank_span(&dev->chip, dram, b->addr, b->page_size, offset, size, TTM_CQ_MAX_READ,
                        &s);
-        struct ttm_cq_cmd *c;
         if ((rc = cq_cmd(&f->q, sizeof *c, DISPATCH_TIMEOUT_MS, &c)))
             break;
         c->id = TTM_CQ_READ_LINEAR;

@@ -65,11 +65,9 @@ int fast_record_event(struct ttm_device *dev, uint64_t *event)
 {
     struct fast *f = dev->fast;
     struct ttm_cq_cmd *c;
-    int rc = cq_cmd(&f->q, sizeof *c, DISPATCH_TIMEOUT_MS, &c);
+    int rc = fast_emit_after_launches(f, TTM_CQ_EVENT, &c);
     if (rc)
         return rc;
-    c->id = TTM_CQ_EVENT;
-    c->arg[0] = f->done_target & BH_STREAM_COUNTER_MASK;
     c->arg[1] = (uint32_t)++f->next_event;
     *event = f->next_event;
     return cq_flush(&f->q, DISPATCH_TIMEOUT_MS);
