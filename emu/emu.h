@@ -73,6 +73,7 @@ struct emu_unit {
     uint8_t index;           /* within the tile: enum bh_core for the RISC-V cores */
     uint8_t in_runq;
     uint8_t stop;            /* set by a side effect (fault, own reset) to end the run */
+    uint8_t ended;           /* enum unit_stop: why its last run ended */
     uint8_t n_watch;
     uint32_t order;          /* place in the fixed order units run in within a quantum */
     uint32_t pc;
@@ -142,7 +143,8 @@ struct tensix_tile {
     uint8_t *l1;
     struct rv_insn *dec[EMU_L1_PAGES];  /* decoded instructions per L1 page, lazily */
     struct rv_core core[BH_CORES_PER_TILE];
-    struct emu_unit *units[BH_CORES_PER_TILE];  /* what the clock steps on this tile */
+    struct emu_unit *units[BH_CORES_PER_TILE];  /* what the clock steps on this tile,
+                                                 * by u->index */
     unsigned n_units;
     uint32_t soft_reset, disable_reset;
     uint32_t trisc_reset_pc[3], trisc_pc_override;
@@ -269,8 +271,9 @@ static inline void bhe_note_write(struct tensix_tile *t, uint32_t loc, uint32_t 
         bhe_wake(t, loc, len);
 }
 
-/* rv32.c */
-int64_t bhe_rv_run(struct rv_core *c, int64_t budget, enum unit_stop *why);
+/* rv32.c: run for up to `budget` cycles; returns the cycles used and leaves why the run
+ * ended in c->u.ended. */
+int64_t bhe_rv_run(struct rv_core *c, int64_t budget);
 
 /* rv32_decode.c: the per-tile decode cache. */
 struct rv_insn *bhe_rv_decode_page(struct tensix_tile *t, uint32_t pc);

@@ -40,9 +40,9 @@ static bool watches(const struct emu_unit *u, uint32_t loc, uint32_t len)
 
 void bhe_wake(struct tensix_tile *t, uint32_t loc, uint32_t len)
 {
-    for (unsigned i = 0; i < t->n_units; i++) {
-        struct emu_unit *u = t->units[i];
-        if (!(t->parked >> u->index & 1) || !watches(u, loc, len))
+    for (unsigned parked = t->parked; parked; parked &= parked - 1) {
+        struct emu_unit *u = t->units[__builtin_ctz(parked)];
+        if (!watches(u, loc, len))
             continue;
         t->parked &= (uint8_t)~(1u << u->index);
         u->state = BHEMU_CORE_RUNNING;

@@ -185,7 +185,7 @@ static inline uint32_t rd32(const uint8_t *p)
     return v;
 }
 
-int64_t bhe_rv_run(struct rv_core *c, int64_t budget, enum unit_stop *why)
+int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
 {
 #define RV_OP_LABEL(name) &&L_##name,
     static const void *const labels[RV_OP_COUNT] = {RV_OPS(RV_OP_LABEL)};
@@ -500,18 +500,18 @@ fetch_fault: {
 park:
     c->u.pc = pc;
     c->instret += (uint64_t)(budget - left - stalls);
-    *why = UNIT_PARK;
+    c->u.ended = UNIT_PARK;
     return budget - left;
 stopped:
     /* A fault or an MMIO side effect (e.g. the core reset itself) ended the run; the
      * fault path already saved the PC. */
     c->u.stop = 0;
     c->instret += (uint64_t)(budget - left - stalls);
-    *why = UNIT_HALT;
+    c->u.ended = UNIT_HALT;
     return budget - left;
 out:
     c->u.pc = pc;
     c->instret += (uint64_t)(budget - left - stalls);
-    *why = UNIT_RAN;
+    c->u.ended = UNIT_RAN;
     return budget - left;
 }

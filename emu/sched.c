@@ -11,13 +11,14 @@
  * chunks so its spin probe is re-armed now and then. */
 #define SOLO_CHUNK 4096
 
-/* Run one unit for up to `budget` cycles with its kind's run function. */
-static int64_t unit_run(struct emu_unit *u, int64_t budget, enum unit_stop *why)
+/* Run one unit for up to `budget` cycles with its kind's run function, which leaves why
+ * it ended in u->ended. */
+static int64_t unit_run(struct emu_unit *u, int64_t budget)
 {
     switch (u->kind) {
-    case UNIT_RISCV: return bhe_rv_run((struct rv_core *)u, budget, why);
+    case UNIT_RISCV: return bhe_rv_run((struct rv_core *)u, budget);
     }
-    *why = UNIT_HALT;
+    u->ended = UNIT_HALT;
     return 0;
 }
 
@@ -69,13 +70,12 @@ int bhemu_clock(bhemu *emu, uint64_t n)
             struct emu_unit *u = emu->runq[i];
             if (u->state != BHEMU_CORE_RUNNING || u->time >= end)
                 continue;
-            enum unit_stop why;
             emu->running = u;
             u->run_done = 0;
-            u->time += (uint64_t)unit_run(u, (int64_t)(end - u->time), &why);
+            u->time += (uint64_t)unit_run(u, (int64_t)(end - u->time));
             u->run_done = 0;
             emu->running = NULL;
-            if (why == UNIT_PARK)
+            if (u->ended == UNIT_PARK)
                 bhe_park(u);
         }
         emu->now = end;

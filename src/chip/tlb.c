@@ -41,6 +41,7 @@ static int window_for(struct ttm_chip *chip, const struct tlb_window *want, stru
         return 0;
     }
     unsigned victim = 0;
+    uint64_t oldest = UINT64_MAX;
     for (unsigned i = 0; i < chip->n_win; i++) {
         struct tlb_window *t = &chip->win[i];
         if (window_is(t, want)) {
@@ -49,8 +50,10 @@ static int window_for(struct ttm_chip *chip, const struct tlb_window *want, stru
             *out = t;
             return 0;
         }
-        if (t->last_use < chip->win[victim].last_use)
+        if (t->last_use < oldest) {
+            oldest = t->last_use;
             victim = i;
+        }
     }
     uint32_t id;
     int rc = -ENOSPC;

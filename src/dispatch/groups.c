@@ -11,18 +11,25 @@ static uint32_t align16(uint32_t v)
     return (v + 15) & ~15u;
 }
 
-/* The kernel on `proc` and the CB of each index at core i decide its group. */
-static void core_key(const struct ttm_program *p, uint32_t i, struct group *g)
+/* The kernel of each processor and the CB of each index at core i decide its group;
+ * they go into g's k[] and cb[], the rest of g is left alone. Returns whether the core
+ * runs a kernel at all. */
+static bool core_key(const struct ttm_program *p, uint32_t i, struct group *g)
 {
-    memset(g, 0, sizeof *g);
+    bool any = false;
+    memset(g->k, 0, sizeof g->k);
+    memset(g->cb, 0, sizeof g->cb);
     for (uint32_t n = 0; n < p->n_kernels; n++) {
         struct ttm_kernel *k = p->kernels[n];
-        if (core_set_has(&k->cores, i))
+        if (core_set_has(&k->cores, i)) {
             g->k[k->proc] = k;
+            any = true;
+        }
     }
-    for (uint32_t n = 0; n < p->n_cbs; n++)
+    for (uint32_t n = 0; n < p->n_cbs && any; n++)
         if (core_set_has(&p->cbs[n]->cores, i))
             g->cb[p->cbs[n]->index] = p->cbs[n];
+    return any;
 }
 
 static int layout(struct group *g)
@@ -73,19 +80,16 @@ int plan_build(const struct ttm_device *dev, const struct ttm_program *prog, str
     if (!l->groups || !l->cores)
         return err_set(-ENOMEM, "out of memory");
     for (uint32_t i = 0; i < c->n_workers; i++) {
-        struct group key;
-        core_key(prog, i, &key);
-        bool any = false;
-        for (uint32_t j = 0; j < BH_CORES_PER_TILE; j++)
-            any |= key.k[j] != NULL;
-        if (!any)
+        /* The key is built in the first free group (calloc'ed): kept if it is new. */
+        struct group *key = &l->groups[l->n_groups];
+        if (!core_key(prog, i, key))
             continue;
         uint32_t g = 0;
-        while (g < l->n_groups && (memcmp(l->groups[g].k, key.k, sizeof key.k) ||
-                                   memcmp(l->groups[g].cb, key.cb, sizeof key.cb)))
+        while (g < l->n_groups && (memcmp(l->groups[g].k, key->k, sizeof key->k) ||
+                                   memcmp(l->groups[g].cb, key->cb, sizeof key->cb)))
             g++;
         if (g == l->n_groups)
-            l->groups[l->n_groups++] = key;
+            l->n_groups++;
         core_set_add(&l->groups[g].cores, i);
         l->cores[l->n_cores++] = i;
     }
