@@ -149,10 +149,10 @@ static int backdoor(bhemu *emu, uint32_t x, uint32_t y, uint64_t addr, void *buf
 {
     const struct emu_node *n = bhe_node(emu, x, y);
     struct emu_src host = {NULL, NULL, false};
-    if (!n->access)
-        return -ENODEV;
     if (!len)
         return 0;
+    if (!n->access)
+        return -ENODEV;
     return n->access(n->ctx, addr, buf, len, write, &host) ? -EFAULT : 0;
 }
 
