@@ -523,6 +523,25 @@ static void key_bytes(struct sha256 *s, const void *p, size_t n)
     sha256_update(s, p, n);
 }
 
+/* The link script and the embedded headers are the library's own and never change while
+ * it is loaded: hashed once per process. */
+static pthread_once_t headers_once = PTHREAD_ONCE_INIT;
+static uint8_t headers_digest[SHA256_BYTES];
+
+static void hash_headers(void)
+{
+    struct sha256 s;
+    sha256_init(&s);
+    key_bytes(&s, kernel_ld, sizeof kernel_ld - 1);
+    for (const struct ttm_embedded_file *f = ttm_embedded; f->name; f++) {
+        if (strncmp(f->name, HEADER_PREFIX, strlen(HEADER_PREFIX)))
+            continue;
+        key_bytes(&s, f->name, strlen(f->name));
+        key_bytes(&s, f->data, (size_t)f->size);
+    }
+    sha256_final(&s, headers_digest);
+}
+
 static void cache_key(const struct kbuild_req *req, const char *name, const struct args *flags,
                       const uint8_t ident[SHA256_BYTES], char hex[2 * SHA256_BYTES + 1])
 {
@@ -533,13 +552,8 @@ static void cache_key(const struct kbuild_req *req, const char *name, const stru
     key_bytes(&s, ident, SHA256_BYTES);
     for (size_t i = 1; i < flags->n; i++) /* argv[0] is in ident */
         key_bytes(&s, flags->v[i], strlen(flags->v[i]));
-    key_bytes(&s, kernel_ld, sizeof kernel_ld - 1);
-    for (const struct ttm_embedded_file *f = ttm_embedded; f->name; f++) {
-        if (strncmp(f->name, HEADER_PREFIX, strlen(HEADER_PREFIX)))
-            continue;
-        key_bytes(&s, f->name, strlen(f->name));
-        key_bytes(&s, f->data, (size_t)f->size);
-    }
+    pthread_once(&headers_once, hash_headers);
+    key_bytes(&s, headers_digest, SHA256_BYTES);
     key_bytes(&s, name, strlen(name)); /* it is in the #line, hence in __FILE__ */
     key_bytes(&s, req->source, req->source_len);
     sha256_final(&s, digest);

@@ -2,9 +2,6 @@
  * reserved column's second core, the prefetcher (BRISC) on its first, each with the
  * control block the firmware expects (seed 001 section 6: images and control block in
  * place before release). */
-#include <errno.h>
-#include <stdlib.h>
-
 #include "../util/err.h"
 #include "fast.h"
 
@@ -16,9 +13,7 @@ int fast_boot(struct ttm_device *dev)
         [BH_BRISC] = "firmware/prefetch.elf"};
     struct fast *f = dev->fast;
     struct ttm_chip *c = &dev->chip;
-    uint8_t *block = malloc(CQ_CTRL_BLOCK);
-    if (!block)
-        return err_set(-ENOMEM, "out of memory");
+    uint8_t block[CQ_CTRL_BLOCK]; /* 16 KiB: on the stack, so every device has its own */
     cq_ctrl_image(&f->q, f->rects, f->n_rects, f->n_workers, block);
     uint32_t col = c->grid_x; /* the reserved column, just past the workers */
     int rc = chip_boot_core(c, col, 1, dispatcher, TTM_L1_CQ_CTRL, block, CQ_CTRL_BLOCK,
@@ -26,6 +21,5 @@ int fast_boot(struct ttm_device *dev)
     if (!rc)
         rc = chip_boot_core(c, col, 0, prefetcher, TTM_L1_CQ_CTRL, block, CQ_CTRL_BLOCK,
                             DISPATCH_TIMEOUT_MS);
-    free(block);
     return rc ? err_wrap(rc, "booting the dispatch cores") : 0;
 }
