@@ -13,9 +13,6 @@
 #define ARC_SCRATCH_FIRST ((BH_ARC_SCRATCH_RAM(0) - BH_ARC_RESET_UNIT) / 4u)
 #define ARC_SCRATCH_WORDS 64u
 #define ARC_SCRATCH_INDEX(addr) (((addr) - BH_ARC_SCRATCH_RAM(0)) / 4u)
-/* ARC NIUs: NOC0 at 0x80050000, NOC1 at 0x80058000 (host-facts 2.9: NIU_CFG_0 at +0x100). */
-#define ARC_NIU0_BASE 0x80050000u
-#define ARC_NIU1_BASE 0x80058000u
 
 /* UMD waits for (BOOT_STATUS & 7) == 5 before talking to the ARC (host-facts 2.9). */
 #define ARC_BOOT_READY 5u
@@ -190,8 +187,8 @@ static int reset_unit_access(struct arc_tile *arc, uint64_t addr, uint8_t *buf, 
 /* Of the NIUs we model NOC_NODE_ID only; it is read-only, writes are dropped. */
 static int arc_niu_access(uint64_t addr, void *buf, size_t len, bool write)
 {
-    unsigned noc = addr == ARC_NIU1_BASE + BH_NOC_NODE_ID;
-    if (len != 4 || (!noc && addr != ARC_NIU0_BASE + BH_NOC_NODE_ID))
+    unsigned noc = addr == BH_ARC_NIU1_BASE + BH_NOC_NODE_ID;
+    if (len != 4 || (!noc && addr != BH_ARC_NIU0_BASE + BH_NOC_NODE_ID))
         return -EFAULT;
     if (!write) {
         uint32_t id = bhe_niu_node_id(BH_ARC_X, BH_ARC_Y, noc);

@@ -118,7 +118,6 @@ int bhemu_create(const struct bhemu_config *cfg, bhemu **out)
     int rc = -ENOMEM;
     if (emu->tensix && emu->runq && emu->pending && emu->xfer && !(rc = build_nodes(emu)) &&
         !(rc = bhe_arc_create(emu))) {
-        emu->n_units = emu->n_tensix * BH_CORES_PER_TILE;
         *out = emu;
         return 0;
     }

@@ -143,10 +143,9 @@ struct tensix_tile {
     uint8_t *l1;
     struct rv_insn *dec[EMU_L1_PAGES];  /* decoded instructions per L1 page, lazily */
     struct rv_core core[BH_CORES_PER_TILE];
-    struct emu_unit *units[BH_CORES_PER_TILE];  /* what the clock steps on this tile,
-                                                 * by u->index */
-    unsigned n_units;
-    uint32_t soft_reset, disable_reset;
+    struct emu_unit *units[BH_CORES_PER_TILE];  /* the tile's units, by u->index (its
+                                                 * bit in `parked`) */
+    uint32_t soft_reset;
     uint32_t trisc_reset_pc[3], trisc_pc_override;
     uint32_t ncrisc_reset_pc, ncrisc_pc_override;
     uint32_t wall_clock_hi_at;
@@ -226,7 +225,6 @@ struct bhemu {
     unsigned runq_len;
     struct emu_unit **pending;
     unsigned pending_len;
-    unsigned n_units;
     struct emu_unit *running;     /* the unit inside its run function, if any */
 
     uint8_t *xfer;                /* staging buffer for one NoC request */

@@ -6,8 +6,6 @@
 
 #include "emu.h"
 
-#define HOST_WINDOW_SIZE (1ull << 58)
-
 void bhemu_set_host_mem_ops(bhemu *emu, const struct bhemu_host_mem_ops *ops)
 {
     if (ops)
@@ -24,7 +22,7 @@ static bool regions_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen
 int bhemu_map_host_region(bhemu *emu, uint64_t addr, void *mem, size_t len)
 {
     struct host_region *free_slot = NULL;
-    if (!mem || !len || addr >= HOST_WINDOW_SIZE || len > HOST_WINDOW_SIZE - addr)
+    if (!mem || !len || addr >= BH_HOST_WINDOW_SIZE || len > BH_HOST_WINDOW_SIZE - addr)
         return -EINVAL;
     for (unsigned i = 0; i < EMU_HOST_REGIONS; i++) {
         struct host_region *r = &emu->host_regions[i];
@@ -66,7 +64,7 @@ static const struct host_region *region_at(const struct bhemu *emu, uint64_t add
 /* Start of the first region above addr, or the end of the host window. */
 static uint64_t next_region(const struct bhemu *emu, uint64_t addr)
 {
-    uint64_t next = HOST_WINDOW_SIZE;
+    uint64_t next = BH_HOST_WINDOW_SIZE;
     for (unsigned i = 0; i < EMU_HOST_REGIONS; i++) {
         const struct host_region *r = &emu->host_regions[i];
         if (r->len && r->addr > addr && r->addr < next)
@@ -114,8 +112,8 @@ int bhe_host_access(void *chip, uint64_t addr, void *buf, size_t len, bool write
     /* Bit 60 selects host memory; the low 58 bits are the offset into it (host-facts 3). */
     if (!(addr & BH_NOC_PCIE_HOST_BIT))
         return -EFAULT;
-    uint64_t host = addr & (HOST_WINDOW_SIZE - 1);
-    if (len > HOST_WINDOW_SIZE - host)
+    uint64_t host = addr & (BH_HOST_WINDOW_SIZE - 1);
+    if (len > BH_HOST_WINDOW_SIZE - host)
         return -EFAULT;
     uint8_t *p = buf;
     while (len) {

@@ -17,18 +17,13 @@
 
 #define REG(off) ((off) / 4)
 
-/* Columns and rows of non-Tensix tiles opted out of broadcasts at reset (TTSIM sim.h:
- * NOC0 columns 0, 8, 9 and rows 0, 1). */
-#define ROUTER_CFG_1_RESET 0x301u
-#define ROUTER_CFG_3_RESET 0x003u
-#define NIU_CFG_0_TRANSLATE (1u << 14)
-
 void bhe_niu_init(struct niu *n)
 {
     memset(n, 0, sizeof *n);
-    n->cfg[0] = NIU_CFG_0_TRANSLATE; /* ARC firmware enables translation before boot */
-    n->cfg[2] = ROUTER_CFG_1_RESET;
-    n->cfg[4] = ROUTER_CFG_3_RESET;
+    /* ARC firmware enables translation before boot */
+    n->cfg[(BH_NIU_CFG_0 - BH_NOC_CFG(0)) / 4] = BH_NIU_CFG_0_TRANSLATE;
+    n->cfg[(BH_ROUTER_CFG_1 - BH_NOC_CFG(0)) / 4] = BH_ROUTER_CFG_1_RESET;
+    n->cfg[(BH_ROUTER_CFG_3 - BH_NOC_CFG(0)) / 4] = BH_ROUTER_CFG_3_RESET;
 }
 
 uint32_t bhe_niu_node_id(uint32_t px, uint32_t py, unsigned noc)
@@ -287,7 +282,7 @@ bool bhe_niu_load(struct tensix_tile *t, unsigned noc, uint32_t off, uint32_t *v
         switch (o) {
         case BH_NOC_CMD_CTRL: *val = 0; return true; /* always ready: requests are synchronous */
         case BH_NOC_NODE_ID: *val = bhe_niu_node_id(t->px, t->py, noc); return true;
-        case BH_NOC_ENDPOINT_ID: *val = 0x0100; return true; /* Tensix (host-facts 2.5) */
+        case BH_NOC_ENDPOINT_ID: *val = BH_NOC_ENDPOINT_TENSIX; return true;
         }
         if (cb)
             return false;

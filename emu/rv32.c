@@ -8,7 +8,6 @@
  * requests add the cost niu.c charges through the unit's stall. A run ends when its
  * budget is used, when the core should park, or when it stopped; it says which.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "emu.h"

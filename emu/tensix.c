@@ -37,7 +37,7 @@ int bhe_tensix_create(struct bhemu *emu, struct tensix_tile *t)
         c->ldm = ldm;
         c->ldm_size = bh_core_desc(i)->ldm_size;
         ldm += c->ldm_size;
-        t->units[t->n_units++] = &c->u;
+        t->units[i] = &c->u;
     }
     t->soft_reset = BH_RESET_ALL_RISCS;
     bhe_niu_init(&t->niu[0]);

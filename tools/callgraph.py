@@ -3,11 +3,11 @@
 
     tools/callgraph.py OBJDIR [--allow A:B ...]
 
-File A calls file B when A's object uses a function or object B's defines (nm). Every
-strongly connected group of more than one file is a cycle; it is printed, and the exit
-status is 1, unless each file of the group is named in an --allow pair (for cycles the
-design accepts, such as the emulator's core -> NoC -> tile -> wake). Exit status 0: no
-cycle, or only allowed ones."""
+File A calls file B when A's object uses a function or object B's defines (nm); calls
+through function pointers are not seen. Every strongly connected group of more than one
+file is a cycle; it is printed, and the exit status is 1, unless the whole group is one
+--allow group (files joined by ":", for a cycle the design accepts, such as the
+emulator's tensix.c:niu.c). Exit status 0: no cycle, or only allowed ones."""
 import os
 import subprocess
 import sys

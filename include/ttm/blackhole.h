@@ -4,8 +4,9 @@
  * Every number here is a hardware fact; the comment beside it names where it was read
  * (tags as in docs/facts/: ISA = tt-isa-documentation BlackholeA0, UMD = tt-umd
  * blackhole_implementation.hpp / coordinate manager, KMD = tt-kmd, TTSIM = Tenstorrent's
- * simulator register tables, TTM = tt-metal headers). Nothing else hard-codes a
- * coordinate or a register address. Tables are static inline functions, so the header
+ * simulator register tables, TTM = tt-metal headers). The rest of ttm takes coordinates
+ * and register addresses from here; what it chooses itself (our L1 map, our command
+ * queue) is in ttm/kernel/abi.h. Tables are static inline functions, so the header
  * stands alone: nothing to link.
  */
 #ifndef TTM_BLACKHOLE_H
@@ -154,6 +155,14 @@ static inline const struct bh_core_desc *bh_core_desc(uint32_t core)
 #define BH_NOC_CLEAR_OUTSTANDING_REQ_CNT 0x60u
 #define BH_NOC_CFG(i) (0x100u + 4u * (i))
 #define BH_NIU_CFG_0 BH_NOC_CFG(0)
+#define BH_NIU_CFG_0_TRANSLATE (1u << 14)  /* coordinate translation on (host-facts 2.2) */
+#define BH_ROUTER_CFG_1 BH_NOC_CFG(2)      /* columns opted out of broadcasts */
+#define BH_ROUTER_CFG_3 BH_NOC_CFG(4)      /* rows opted out of broadcasts */
+/* Their reset values opt out the non-Tensix NOC0 columns 0, 8, 9 and rows 0, 1 (TTSIM
+ * sim.h). */
+#define BH_ROUTER_CFG_1_RESET 0x301u
+#define BH_ROUTER_CFG_3_RESET 0x003u
+#define BH_NOC_ENDPOINT_TENSIX 0x0100u     /* NOC_ENDPOINT_ID of a Tensix tile (host-facts 2.5) */
 #define BH_NOC_ID_LOGICAL BH_NOC_CFG(0x12) /* this tile's translated x | y << 6 */
 #define BH_NOC_STATUS(i) (0x200u + 4u * (i))
 
@@ -197,6 +206,7 @@ enum bh_noc_counter {
  * coordinate word (HI register) is x[5:0] y[11:6] (start x[17:12] start y[23:18]). */
 #define BH_NOC_ADDR_LOCAL_BITS 36
 #define BH_NOC_PCIE_HOST_BIT (1ull << 60)
+#define BH_HOST_WINDOW_SIZE (1ull << 58)  /* host offset: the address bits below 58 (host-facts 3) */
 #define BH_NOC_MID_MASK 0x1000000Fu   /* MID carries addr[35:32] and the PCIe bit 60 */
 #define BH_NOC_MAX_BURST 16384u       /* bytes per request (TTM NOC_MAX_BURST_SIZE) */
 
@@ -216,6 +226,8 @@ enum bh_noc_counter {
 #define BH_BAR0_SIZE (1ull << 29)
 #define BH_TLB_2M_SIZE (1ull << 21)
 #define BH_TLB_2M_COUNT 202            /* ids 0..201, window i at BAR0 + i * 2 MiB */
+#define BH_TLB_2M_KMD_WINDOW (BH_TLB_2M_COUNT - 1) /* tt-kmd keeps it for its own NoC
+                                                   * accesses (host-facts 1.4) */
 #define BH_TLB_4G_SIZE (1ull << 32)
 #define BH_TLB_4G_COUNT 8              /* ids 202..209, window j at BAR4 + j * 4 GiB */
 #define BH_BAR4_SIZE (BH_TLB_4G_COUNT * BH_TLB_4G_SIZE)
@@ -254,6 +266,8 @@ static inline const struct bh_tlb_layout *bh_tlb_layout(int is_4g)
 #define BH_ARC_BOOT_STATUS BH_ARC_SCRATCH_RAM(2)      /* (v & 7) == 5: ready */
 #define BH_ARC_TELEMETRY_DATA_PTR BH_ARC_SCRATCH_RAM(12)
 #define BH_ARC_TELEMETRY_TABLE_PTR BH_ARC_SCRATCH_RAM(13)
+#define BH_ARC_NIU0_BASE 0x80050000u     /* NOC0 NIU; NOC1 at +0x8000 (host-facts 2.9) */
+#define BH_ARC_NIU1_BASE 0x80058000u
 #define BH_ARC_CSM_BASE 0x10000000u
 #define BH_ARC_CSM_SIZE 0x80000u
 

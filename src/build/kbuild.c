@@ -36,7 +36,7 @@
 #define MAX_DEFINE_LEN 256u
 #define MAX_LOG (64u << 10)          /* compiler output kept */
 #define LOG_IN_ERROR 800u            /* of which goes in the message (err.c keeps 1 KiB) */
-#define COMPILE_TIMEOUT_MS 120000    /* every wait is bounded (design.md §6) */
+#define COMPILE_TIMEOUT_MS 120000    /* every wait is bounded */
 #define HEADER_PREFIX "header/"
 
 /* The code-generation flags. rv32ima + Zba/Zbb is what the cores run, with no compressed

@@ -35,7 +35,7 @@ int chip_open(struct ttm_chip *chip, const struct ttm_pcie_ops *ops,
      * enables at boot; NIU_CFG_0 bit 14 of the PCIe tile says so (host-facts 2.2). */
     rc = ops->bar_read(&chip->pcie, 0, BH_PCIE_NIU_BAR0 + BH_PCIE_NIU0_OFF + BH_NIU_CFG_0,
                        &niu_cfg, 4);
-    if (rc || !(niu_cfg >> 14 & 1)) {
+    if (rc || !(niu_cfg & BH_NIU_CFG_0_TRANSLATE)) {
         rc = err_set(rc ? rc : -ENODEV, "NoC coordinate translation is not enabled "
                                         "(PCIe NIU_CFG_0 = 0x%08x)", niu_cfg);
         goto fail;

@@ -13,9 +13,9 @@
 #include "../pcie/pcie.h"
 #include "alloc.h"
 
-/* At most this many 2 MiB windows are taken from the backend (all but the one tt-kmd
- * keeps for itself, host-facts 1.4). */
-#define CHIP_TLB_WINDOWS (BH_TLB_2M_COUNT - 1)
+/* At most this many 2 MiB windows are taken from the backend: all but the one tt-kmd
+ * keeps for itself. */
+#define CHIP_TLB_WINDOWS BH_TLB_2M_KMD_WINDOW
 
 struct tlb_window {
     uint32_t id;              /* the backend's window id */
@@ -34,6 +34,7 @@ struct ttm_chip {
     struct ttm_pcie pcie;
     struct tlb_window win[CHIP_TLB_WINDOWS];
     unsigned n_win;                    /* windows taken from the backend */
+    bool tlb_full;                     /* it had no more to give */
     uint64_t tlb_clock;
     unsigned tlb_last;                 /* the window used last */
     uint64_t bar_bytes_written;

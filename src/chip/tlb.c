@@ -55,15 +55,19 @@ static int window_for(struct ttm_chip *chip, const struct tlb_window *want, stru
             victim = i;
         }
     }
-    uint32_t id;
     int rc = -ENOSPC;
-    if (chip->n_win < CHIP_TLB_WINDOWS &&
-        !(rc = chip->pcie.ops->tlb_alloc(&chip->pcie, BH_TLB_2M_SIZE, &id))) {
-        victim = chip->n_win++;
-        chip->win[victim].id = id;
-    } else if (!chip->n_win) {
-        return err_wrap(rc, "no TLB window to reach the chip through");
+    if (chip->n_win < CHIP_TLB_WINDOWS && (!chip->tlb_full || !chip->n_win)) {
+        uint32_t id;
+        rc = chip->pcie.ops->tlb_alloc(&chip->pcie, BH_TLB_2M_SIZE, &id);
+        if (!rc) {
+            victim = chip->n_win++;
+            chip->win[victim].id = id;
+        } else {
+            chip->tlb_full = true; /* from now on, retarget the windows we have */
+        }
     }
+    if (!chip->n_win)
+        return err_wrap(rc, "no TLB window to reach the chip through");
     struct tlb_window *t = &chip->win[victim];
     uint32_t keep = t->id;
     *t = *want;
@@ -113,6 +117,7 @@ void chip_tlb_release(struct ttm_chip *chip)
     for (unsigned i = 0; i < chip->n_win; i++)
         chip->pcie.ops->tlb_free(&chip->pcie, chip->win[i].id);
     chip->n_win = 0;
+    chip->tlb_full = false;
 }
 
 int chip_read(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr, void *dst,

@@ -1,7 +1,8 @@
 /* The host end of the command queue (ttm/kernel/abi.h "Fast dispatch"): records built in
  * place in the issue ring, announced through the prefetcher's queue, the completion ring
- * read back, and the dispatch cores' control block, which no other file reads or writes.
- * Nothing here knows what the commands mean. */
+ * read back, and the dispatch cores' control block, which no other file lays out, reads
+ * or writes (fast_boot.c only hands the image made here to the boot). Nothing here knows
+ * what the commands mean. */
 #pragma once
 
 #include "../util/err.h"

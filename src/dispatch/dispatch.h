@@ -45,6 +45,3 @@ struct dispatch_ops {
 };
 
 extern const struct dispatch_ops dispatch_slow_ops, dispatch_fast_ops;
-
-/* For tests: submit one fast-dispatch record holding these commands as they are. */
-MUST_CHECK int fast_submit_raw(struct ttm_device *dev, const void *cmds, uint32_t len, uint16_t n_cmds);

@@ -52,6 +52,10 @@ struct fast {
     char error_msg[160];
 };
 
+/* fast.c, for tests: submit one record holding these commands as they are. */
+MUST_CHECK int fast_submit_raw(struct ttm_device *dev, const void *cmds, uint32_t len,
+                               uint16_t n_cmds);
+
 /* fast_boot.c: load and start the dispatch firmware with a fresh control block. */
 MUST_CHECK int fast_boot(struct ttm_device *dev);
 

@@ -1,4 +1,4 @@
-/* A program's fast-dispatch command stream, built once and cached (design.md section 4).
+/* A program's fast-dispatch command stream, built once and cached.
  *
  * A launch is a handful of commands: a WAIT until what it is about to overwrite is no
  * longer in use, its kernel-config images (multicast per kernel group), the unique

@@ -1,4 +1,4 @@
-/* Backend registry and the default choice (design.md section 1: explicit, never a silent
+/* Backend registry and the default choice (docs/architecture.md: explicit, never a silent
  * fallback after a failure). */
 #include <stdlib.h>
 #include <string.h>

@@ -6,12 +6,9 @@
 
 #include "../util/err.h"
 
-/* The device's host window: a NoC address with bit 60 set reaches the PCIe tile, which
- * hands the offset below bit 58 to host memory (host-facts 3). */
-#define HOST_WINDOW_SIZE (1ull << 58)
+/* Host regions are placed in the device's host window (BH_HOST_WINDOW_SIZE) this far
+ * apart. */
 #define HOST_REGION_ALIGN 0x100000ull
-/* The topmost 2 MiB window belongs to tt-kmd (host-facts 1.4). */
-#define TLB_DRIVER_WINDOW (BH_TLB_2M_COUNT - 1)
 
 static struct model_port *port(struct ttm_pcie *p)
 {
@@ -36,7 +33,7 @@ int model_tlb_alloc(struct ttm_pcie *p, uint64_t size, uint32_t *id)
     if (size != BH_TLB_2M_SIZE)
         return err_set(-EINVAL, "backend %s: only 2 MiB TLB windows are handed out",
                        p->ops->name);
-    for (uint32_t i = 0; i < TLB_DRIVER_WINDOW; i++) {
+    for (uint32_t i = 0; i < BH_TLB_2M_KMD_WINDOW; i++) {
         if (!m->tlb_used[i]) {
             m->tlb_used[i] = 1;
             *id = i;
@@ -105,7 +102,7 @@ int model_host_alloc(struct model_port *m, const char *backend, size_t len, void
         return err_set(-ENOSPC, "backend %s: at most %u host regions at a time", backend,
                        MODEL_HOST_REGIONS);
     uint64_t span = (len + HOST_REGION_ALIGN - 1) & ~(HOST_REGION_ALIGN - 1);
-    if (!len || span > HOST_WINDOW_SIZE - HOST_REGION_ALIGN - m->next_offset)
+    if (!len || span > BH_HOST_WINDOW_SIZE - HOST_REGION_ALIGN - m->next_offset)
         return err_set(-EINVAL, "backend %s: cannot place %zu bytes of host memory", backend, len);
     void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "objects.h"
-#include "dispatch/dispatch.h"
+#include "dispatch/fast.h"
 #include "test.h"
 #include "ttm.h"
 

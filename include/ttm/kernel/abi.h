@@ -143,7 +143,7 @@ struct ttm_kctx {
     uint32_t sem_base;            /* L1 address of semaphore 0 */
     uint8_t noc;                  /* NIU the kernel uses */
     uint8_t cmd_wr, cmd_rd;       /* its command buffers (BRISC 0/1, NCRISC 2/3) */
-    uint8_t proc;                 /* enum ttm_proc */
+    uint8_t proc;                 /* enum bh_core */
     uint8_t noc_x, noc_y;         /* this worker's translated coordinates */
     uint8_t logical_x, logical_y;
     uint32_t reads_issued;        /* NoC counter shadows, seeded at kernel start */
