@@ -207,7 +207,7 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
         ins = t->dec[pc >> EMU_PAGE_SHIFT];                                             \
         if (unlikely(!ins) && !(ins = bhe_rv_decode_page(t, pc)))                       \
             goto fetch_fault;                                                           \
-        ins += (pc >> 2) & (EMU_DEC_SLOTS - 1);                                        \
+        ins += (pc >> 2) & (EMU_DEC_SLOTS - 1);                                         \
     } while (0)
 #define DISPATCH() goto *labels[ins->op]
 #define NEXT()                                                                          \
@@ -262,8 +262,8 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
             if (unlikely(c->probe == PROBE_RECORDING))                                  \
                 probe_load(c, EMU_LOC_L1(a));                                           \
         } else {                                                                        \
-            c->u.pc = pc;                                                                 \
-            c->u.run_done = budget - left;                                                \
+            c->u.pc = pc;                                                               \
+            c->u.run_done = budget - left;                                              \
             if (!load_slow(c, a, sizeof(type), &v))                                     \
                 goto stopped;                                                           \
             v = conv((type)v);                                                          \
@@ -285,8 +285,8 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
                 bhe_wake(t, EMU_LOC_L1(a), sizeof v);                                   \
             }                                                                           \
         } else {                                                                        \
-            c->u.pc = pc;                                                                 \
-            c->u.run_done = budget - left;                                                \
+            c->u.pc = pc;                                                               \
+            c->u.run_done = budget - left;                                              \
             if (!store_slow(c, a, sizeof v, v))                                         \
                 goto stopped;                                                           \
             if (c->u.stall) {                                                           \
@@ -302,7 +302,7 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
 #define AMO(name, expr)                                                                 \
     L_##name : {                                                                        \
         uint32_t a = RS1, old, src = RS2;                                               \
-        c->u.pc = pc;                                                                     \
+        c->u.pc = pc;                                                                   \
         probe_disturb(c);                                                               \
         if (!amo_addr(c, a))                                                            \
             goto stopped;                                                               \
@@ -326,7 +326,7 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
         uint32_t old, val = (operand);                                                  \
         int k = (kind);                                                                 \
         if (k != CSR_WRITE && ins->rs1 == 0)                                            \
-            k = CSR_READ; /* csrrs/csrrc with x0 or a zero immediate do not write */     \
+            k = CSR_READ; /* csrrs/csrrc with x0 or a zero immediate do not write */    \
         probe_disturb(c);                                                               \
         if (!(form) || !csr_access(c, IMM & 0xFFF, k, val, &old))                       \
             goto illegal;                                                               \

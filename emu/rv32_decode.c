@@ -1,13 +1,12 @@
 /* Decoder: one 32-bit word to one struct rv_insn, and the per-tile cache of decoded
- * instructions. Encodings from the RISC-V unprivileged
- * specification (RV32I chapter 2, M chapter 7, A chapter 8, Zicsr chapter 9) and the
- * bit-manipulation specification v1.0 (Zba, Zbb). */
+ * instructions. Encodings from the RISC-V unprivileged specification (RV32I chapter 2,
+ * M chapter 7, A chapter 8, Zicsr chapter 9) and the bit-manipulation specification v1.0
+ * (Zba, Zbb). */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "emu.h"
 #include "rv32_ops.h"
-
 
 static int32_t imm_i(uint32_t w) { return (int32_t)w >> 20; }
 static int32_t imm_s(uint32_t w) { return ((int32_t)(w & 0xFE000000u) >> 20) | ((w >> 7) & 0x1F); }
@@ -185,7 +184,6 @@ void bhe_rv_decode(uint32_t w, struct rv_insn *out)
 
 /* ---- The decode cache: one slot per L1 word, a page of slots allocated when code on
  * it first runs (cores fetch only from L1: ISA BabyRISCV/README.md). ---- */
-
 
 struct rv_insn *bhe_rv_decode_page(struct tensix_tile *t, uint32_t pc)
 {

@@ -12,9 +12,10 @@
  * Cores are named by logical coordinates: x counts enabled Tensix columns from 0 and y
  * rows from 0, so the same program runs whatever columns a chip has harvested.
  *
- * Structs passed in and out start with argsz (their size, set by the caller) and have no
- * hidden padding: every byte is a named field, reserved ones must be 0, and the layouts
- * are pinned by the assertions at the end of this header (for 8- and 4-byte pointers).
+ * Option and info structs start with argsz (their size, set by the caller). No public
+ * struct has hidden padding: every byte is a named field, reserved ones must be 0, and
+ * the layouts are pinned by the assertions at the end of this header (for 8- and 4-byte
+ * pointers).
  */
 #ifndef TTM_H
 #define TTM_H
@@ -27,7 +28,7 @@ extern "C" {
 #endif
 
 #define TTM_VERSION_MAJOR 0
-#define TTM_VERSION_MINOR 1
+#define TTM_VERSION_MINOR 2
 #define TTM_VERSION_PATCH 0
 
 typedef struct ttm_device ttm_device;

@@ -20,10 +20,10 @@ MUST_CHECK int api_check_queue(const struct ttm_device *dev);
 /* The buffer handle is valid, its device open, [offset, offset + size) inside it and the
  * host pointer set. */
 MUST_CHECK int api_check_range(const struct ttm_buffer *b, uint64_t offset, const void *host,
-                    uint64_t size);
+                               uint64_t size);
 /* The logical cores of the ranges, all inside the worker grid. */
-MUST_CHECK int api_core_set(const struct ttm_device *dev, const struct ttm_core_range *ranges, size_t n,
-                 struct core_set *out);
+MUST_CHECK int api_core_set(const struct ttm_device *dev, const struct ttm_core_range *ranges,
+                            size_t n, struct core_set *out);
 /* Free a kernel of a program being destroyed (kernel.c). */
 void api_kernel_free(struct ttm_kernel *k);
 /* A buffer or program of the device went away. */

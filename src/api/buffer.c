@@ -111,4 +111,3 @@ VIS int ttm_buffer_read(ttm_buffer *b, uint64_t offset, void *dst, uint64_t size
         return rc;
     return b->dev->dispatch->read_buffer(b, offset, dst, size, 1);
 }
-

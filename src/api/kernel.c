@@ -222,4 +222,3 @@ VIS int ttm_set_common_runtime_args(ttm_program *p, ttm_kernel *k, const uint32_
     p->version++;
     return 0;
 }
-

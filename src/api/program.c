@@ -97,4 +97,3 @@ VIS int ttm_program_launch(ttm_device *dev, ttm_program *p, uint32_t timeout_ms)
         return err_set(-EINVAL, "the program belongs to another device");
     return dev->dispatch->launch(dev, p, timeout_ms ? timeout_ms : DISPATCH_TIMEOUT_MS);
 }
-

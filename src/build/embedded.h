@@ -1,7 +1,7 @@
 /* Files built into the library by tools/embed.sh: firmware images ("firmware/brisc.elf")
  * and the kernel headers under their paths in include/ ("header/ttm/kernel/dataflow.h",
- * "header/ttm/blackhole.h", ...). Each file's data is
- * followed by a NUL byte (not counted in size), so text files are also C strings. */
+ * "header/ttm/blackhole.h", ...). Each file's data is followed by a NUL byte (not counted
+ * in size), so text files are also C strings. */
 #pragma once
 
 #include <stdint.h>

@@ -51,7 +51,8 @@ MUST_CHECK int kbuild_compile(const struct kbuild_req *req, uint8_t **elf, size_
 
 /* Read a kernel source file whole into *buf (malloc'ed, NUL-terminated; *len excludes the
  * NUL). A relative path is taken from root_dir when root_dir is not NULL. */
-MUST_CHECK int kbuild_read_file(const char *path, const char *root_dir, char **buf, size_t *len);
+MUST_CHECK int kbuild_read_file(const char *path, const char *root_dir, char **buf,
+                                size_t *len);
 
 /* The cache directory as chosen above (not created). */
 MUST_CHECK int kbuild_cache_dir(char *out, size_t size);

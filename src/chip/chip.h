@@ -52,7 +52,7 @@ struct ttm_chip {
 
 /* Open the backend, check coordinate translation, discover the grid. */
 MUST_CHECK int chip_open(struct ttm_chip *chip, const struct ttm_pcie_ops *ops,
-              const struct ttm_device_opts *opts);
+                         const struct ttm_device_opts *opts);
 void chip_close(struct ttm_chip *chip);
 
 static inline struct chip_worker chip_worker_at(const struct ttm_chip *chip, uint32_t lx,
@@ -67,14 +67,16 @@ void chip_tlb_release(struct ttm_chip *chip);
 
 /* Host NoC access through TLB windows (translated coordinates). Accesses are split at
  * window boundaries; a multicast goes to every Tensix tile in the rectangle. */
-MUST_CHECK int chip_read(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr, void *dst,
-              size_t len);
-MUST_CHECK int chip_write(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr, const void *src,
-               size_t len);
-MUST_CHECK int chip_write_mcast(struct ttm_chip *chip, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1,
-                     uint64_t addr, const void *src, size_t len);
-MUST_CHECK int chip_read32(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr, uint32_t *val);
-MUST_CHECK int chip_write32(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr, uint32_t val);
+MUST_CHECK int chip_read(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr,
+                         void *dst, size_t len);
+MUST_CHECK int chip_write(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr,
+                          const void *src, size_t len);
+MUST_CHECK int chip_write_mcast(struct ttm_chip *chip, uint32_t x0, uint32_t y0, uint32_t x1,
+                                uint32_t y1, uint64_t addr, const void *src, size_t len);
+MUST_CHECK int chip_read32(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr,
+                           uint32_t *val);
+MUST_CHECK int chip_write32(struct ttm_chip *chip, uint32_t x, uint32_t y, uint64_t addr,
+                            uint32_t val);
 
 /* A rectangle of translated coordinates. */
 struct chip_rect {
@@ -89,13 +91,15 @@ unsigned chip_worker_rects(const struct ttm_chip *chip, uint32_t lx0, uint32_t l
 
 /* Write the same bytes to every worker in the logical rectangle [lx0, lx1] x [ly0, ly1],
  * as few multicasts as the translated columns allow. */
-MUST_CHECK int chip_write_workers(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint32_t lx1,
-                       uint32_t ly1, uint64_t addr, const void *src, size_t len);
+MUST_CHECK int chip_write_workers(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0,
+                                  uint32_t lx1, uint32_t ly1, uint64_t addr, const void *src,
+                                  size_t len);
 
 /* Bounded wait: call check(arg) until it returns 1 (done) or a negative error, letting
  * device time pass in between. 0 means no progress; 2 means progress, which restarts
  * the timeout. Returns 0, the error, or -ETIMEDOUT after timeout_ms without progress. */
-MUST_CHECK int chip_poll(struct ttm_chip *chip, int (*check)(void *arg), void *arg, uint32_t timeout_ms);
+MUST_CHECK int chip_poll(struct ttm_chip *chip, int (*check)(void *arg), void *arg,
+                         uint32_t timeout_ms);
 
 /* Firmware: put the workers in reset, load our worker firmware on each processor that has
  * one (procs.h), the bank table and the mailboxes, release BRISC and wait until every
@@ -103,11 +107,11 @@ MUST_CHECK int chip_poll(struct ttm_chip *chip, int (*check)(void *arg), void *a
 MUST_CHECK int chip_boot(struct ttm_chip *chip, uint32_t timeout_ms);
 /* Re-boot the given workers (index y * grid_x + x) after a hang. */
 MUST_CHECK int chip_reboot_workers(struct ttm_chip *chip, const uint32_t *workers, size_t n,
-                        uint32_t timeout_ms);
+                                   uint32_t timeout_ms);
 /* Boot one core (logical coordinates, which may lie past the worker grid, e.g. a reserved
  * dispatch column) with other embedded firmware, one image per processor (NULL: held in
  * reset; BRISC needs one); `extra` is written at extra_addr before the core is released.
  * Waits for the firmware's DONE. */
 MUST_CHECK int chip_boot_core(struct ttm_chip *chip, uint32_t lx, uint32_t ly,
-                   const char *const fw[BH_CORES_PER_TILE], uint32_t extra_addr,
-                   const void *extra, size_t extra_len, uint32_t timeout_ms);
+                              const char *const fw[BH_CORES_PER_TILE], uint32_t extra_addr,
+                              const void *extra, size_t extra_len, uint32_t timeout_ms);

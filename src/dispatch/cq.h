@@ -30,7 +30,8 @@ struct cq {
 };
 
 /* Allocate the host memory of the queue; the caller boots the dispatch cores. */
-MUST_CHECK int cq_open(struct cq *q, struct ttm_chip *chip, struct chip_worker pf, struct chip_worker dp);
+MUST_CHECK int cq_open(struct cq *q, struct ttm_chip *chip, struct chip_worker pf,
+                       struct chip_worker dp);
 
 /* The dispatch cores' L1 from the control block to the scratch area, as the firmware
  * must find it at boot: the configuration below, counters at 0, empty queues. */
@@ -48,7 +49,8 @@ void cq_reset(struct cq *q);
 /* Room for one command of `len` bytes (16-byte multiple, at most what a record holds) in
  * the current record, starting a new one when it is full; waits for ring space. The
  * command's bytes are the caller's to fill; its header's len is set. */
-MUST_CHECK int cq_cmd(struct cq *q, uint32_t len, uint32_t timeout_ms, struct ttm_cq_cmd **out);
+MUST_CHECK int cq_cmd(struct cq *q, uint32_t len, uint32_t timeout_ms,
+                      struct ttm_cq_cmd **out);
 /* Largest command payload that fits a record. */
 #define CQ_MAX_PAYLOAD (TTM_CQ_MAX_RECORD - sizeof(struct ttm_cq_record) - sizeof(struct ttm_cq_cmd))
 /* Announce the record being built, if any. */
@@ -56,6 +58,7 @@ MUST_CHECK int cq_flush(struct cq *q, uint32_t timeout_ms);
 
 /* Deliver every completion entry the dispatcher has published to fn, in order; the bytes
  * are then released to the dispatcher. Returns how many entries, or fn's error. */
-MUST_CHECK int cq_drain(struct cq *q, int (*fn)(void *arg, const struct ttm_cq_completion *e,
-                                     const uint8_t *data),
-             void *arg);
+MUST_CHECK int cq_drain(struct cq *q,
+                        int (*fn)(void *arg, const struct ttm_cq_completion *e,
+                                  const uint8_t *data),
+                        void *arg);

@@ -62,13 +62,13 @@ MUST_CHECK int fast_boot(struct ttm_device *dev);
 /* fast_stream.c */
 /* The program's command stream, rebuilt when the program changed since it was built. */
 MUST_CHECK int fast_stream_get(struct ttm_device *dev, struct ttm_program *prog,
-                    const struct fast_stream **out);
+                               const struct fast_stream **out);
 /* Kernel-config ring bytes a launch of the stream needs. */
 uint32_t fast_stream_region(const struct fast_stream *s);
 /* Copy the stream into the queue for one launch: its config region at L1 `region`, launch
  * slot `slot`, first waiting for DONE count `wait_for`, GO once the count is `go_after`. */
 MUST_CHECK int fast_stream_emit(struct fast *f, const struct fast_stream *s, uint32_t region,
-                     uint32_t slot, uint32_t wait_for, uint32_t go_after);
+                                uint32_t slot, uint32_t wait_for, uint32_t go_after);
 void fast_args_changed(struct ttm_program *prog, uint32_t core);
 void fast_program_free(struct ttm_program *prog);
 
@@ -79,10 +79,10 @@ MUST_CHECK int fast_enqueue_program(struct ttm_device *dev, struct ttm_program *
 MUST_CHECK int fast_emit_after_launches(struct fast *f, uint8_t id, struct ttm_cq_cmd **out);
 
 /* fast_transfer.c */
-MUST_CHECK int fast_write_buffer(struct ttm_buffer *buf, uint64_t offset, const void *src, uint64_t size,
-                      int blocking);
-MUST_CHECK int fast_read_buffer(struct ttm_buffer *buf, uint64_t offset, void *dst, uint64_t size,
-                     int blocking);
+MUST_CHECK int fast_write_buffer(struct ttm_buffer *buf, uint64_t offset, const void *src,
+                                 uint64_t size, int blocking);
+MUST_CHECK int fast_read_buffer(struct ttm_buffer *buf, uint64_t offset, void *dst,
+                                uint64_t size, int blocking);
 
 /* fast_completion.c */
 /* Take in what the dispatcher has published; returns how many entries, or an error. */
@@ -92,8 +92,9 @@ MUST_CHECK int fast_expect_read(struct fast *f, uint32_t id, uint8_t *dst, uint3
 
 /* fast_wait.c */
 /* Flush the queue and wait until done(f, arg); a hang or refusal is recovered from. */
-MUST_CHECK int fast_wait(struct ttm_device *dev, int (*done)(const struct fast *f, uint64_t arg),
-              uint64_t arg, uint32_t timeout_ms);
+MUST_CHECK int fast_wait(struct ttm_device *dev,
+                         int (*done)(const struct fast *f, uint64_t arg), uint64_t arg,
+                         uint32_t timeout_ms);
 int fast_reads_done(const struct fast *f, uint64_t unused);
 MUST_CHECK int fast_record_event(struct ttm_device *dev, uint64_t *event);
 MUST_CHECK int fast_event_wait(struct ttm_device *dev, uint64_t event, uint32_t timeout_ms);

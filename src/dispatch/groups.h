@@ -24,7 +24,8 @@ struct plan {
 };
 
 /* Group the program's cores and lay out each group's image. */
-MUST_CHECK int plan_build(const struct ttm_device *dev, const struct ttm_program *prog, struct plan *pl);
+MUST_CHECK int plan_build(const struct ttm_device *dev, const struct ttm_program *prog,
+                          struct plan *pl);
 void plan_free(struct plan *pl);
 
 /* The part of a group's image shared by its cores, [crta_off[0], size), for an image at
@@ -40,5 +41,6 @@ void group_launch_msg(const struct ttm_program *p, const struct group *g, uint32
 /* Call fn once per rectangle of logical cores covering the set: runs of adjacent columns
  * in a row, stacked while the next row has the same run. */
 MUST_CHECK int for_each_rect(const struct ttm_chip *c, const struct core_set *s,
-                  int (*fn)(void *arg, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1),
-                  void *arg);
+                             int (*fn)(void *arg, uint32_t x0, uint32_t y0, uint32_t x1,
+                                       uint32_t y1),
+                             void *arg);

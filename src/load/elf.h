@@ -63,7 +63,8 @@ MUST_CHECK int elf_parse(const void *file, size_t size, struct elf_image *out);
  *   startup code's job at vaddr (firmware data and .bss live in local RAM).
  * Segments with an empty footprint are ignored. Returns 0, -ERANGE (outside) or -EINVAL
  * (overlapping load ranges). */
-MUST_CHECK int elf_check_range(const struct elf_image *img, uint32_t lo, uint32_t hi, int by_paddr);
+MUST_CHECK int elf_check_range(const struct elf_image *img, uint32_t lo, uint32_t hi,
+                               int by_paddr);
 
 /* Little-endian field readers for code that walks ELF structures; the caller has
  * checked that the bytes are inside the file. */

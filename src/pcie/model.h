@@ -39,16 +39,19 @@ void model_forget(struct model_port *m);
  * (host-facts 1.4). */
 MUST_CHECK int model_tlb_alloc(struct ttm_pcie *p, uint64_t size, uint32_t *id);
 void model_tlb_free(struct ttm_pcie *p, uint32_t id);
-MUST_CHECK int model_tlb_configure(struct ttm_pcie *p, uint32_t id, const struct pcie_tlb_cfg *cfg);
-MUST_CHECK int model_tlb_read(struct ttm_pcie *p, uint32_t id, uint64_t off, void *dst, size_t len);
-MUST_CHECK int model_tlb_write(struct ttm_pcie *p, uint32_t id, uint64_t off, const void *src, size_t len);
+MUST_CHECK int model_tlb_configure(struct ttm_pcie *p, uint32_t id,
+                                   const struct pcie_tlb_cfg *cfg);
+MUST_CHECK int model_tlb_read(struct ttm_pcie *p, uint32_t id, uint64_t off, void *dst,
+                              size_t len);
+MUST_CHECK int model_tlb_write(struct ttm_pcie *p, uint32_t id, uint64_t off, const void *src,
+                               size_t len);
 
 /* Host memory: len bytes, zeroed and page-aligned, at a new offset of the host window
  * (regions 1 MiB apart from 1 MiB up, never reused, so a late or stray device access
  * reaches nothing). The backend makes the offset reachable; *noc_addr is what a NoC
  * request to the PCIe tile uses (bit 60 set). */
-MUST_CHECK int model_host_alloc(struct model_port *m, const char *backend, size_t len, void **host,
-                     uint64_t *offset, uint64_t *noc_addr);
+MUST_CHECK int model_host_alloc(struct model_port *m, const char *backend, size_t len,
+                                void **host, uint64_t *offset, uint64_t *noc_addr);
 /* Release a region; returns its offset, or UINT64_MAX when `host` is not one. */
 uint64_t model_host_free(struct model_port *m, void *host, size_t len);
 /* The region holding [offset, offset + size), or NULL. */

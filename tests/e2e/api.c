@@ -372,6 +372,45 @@ static void kernel_from_a_cpp_file_with_compile_args_in_mode(void)
     rmdir(dir);
 }
 
+/* A kernel whose data holds absolute addresses of its own data (a table of pointers):
+ * those words must be rebased to wherever the image lands, which in fast dispatch moves
+ * along the kernel-config ring from one launch to the next. */
+static void absolute_data_words_are_rebased_at_every_launch_in_mode(void)
+{
+    static const char src[] =
+        "#include <ttm/kernel/dataflow.h>\n"
+        "static uint32_t a = 11, b = 22, c = 33;\n"
+        "static uint32_t *volatile table[3] = {&a, &b, &c}; /* read at run time */\n"
+        "void kernel_main(void) {\n"
+        "    volatile uint32_t *out = (volatile uint32_t *)get_arg_val(0);\n"
+        "    for (int i = 0; i < 3; i++) out[i] = *table[i] + get_arg_val(1);\n"
+        "}\n";
+    ttm_device *dev = open_emu(TTM_BOARD_P100A, 0, 0);
+    CHECK(dev);
+    struct ttm_device_info info = {.argsz = sizeof info};
+    CHECK_EQ(ttm_device_info(dev, &info), 0);
+    ttm_buffer *b;
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, info.num_workers * 64, 64, TTM_BUFFER_L1, &b), 0);
+    ttm_program *p;
+    ttm_kernel *k;
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    struct ttm_kernel_opts o = {.argsz = sizeof o, .processor = TTM_RISCV_0};
+    struct ttm_core_range r = {0, 0, 0, 0};
+    CHECK_EQ(ttm_kernel_create_dataflow_from_string(p, src, &r, 1, &o, &k), 0);
+    for (uint32_t launch = 0; launch < 3; launch++) {
+        uint32_t args[2] = {(uint32_t)ttm_buffer_address(b), 1000 * launch};
+        CHECK_EQ(ttm_set_runtime_args(p, k, 0, 0, args, 2), 0);
+        CHECK_EQ(ttm_program_launch(dev, p, 0), 0);
+        uint32_t got[3];
+        CHECK_EQ(ttm_buffer_read(b, 0, got, sizeof got), 0); /* page 0 lives on core (0,0) */
+        for (uint32_t i = 0; i < 3; i++)
+            CHECK_EQ(got[i], 11 * (i + 1) + 1000 * launch);
+    }
+    ttm_program_destroy(p);
+    ttm_buffer_destroy(b);
+    ttm_device_close(dev);
+}
+
 /* Run a test body in slow, then in fast dispatch, saying which mode failed. */
 #define MODES(name)                                                                     \
     TEST(name)                                                                          \
@@ -394,3 +433,4 @@ MODES(bad_arguments_are_refused_with_a_reason)
 MODES(unknown_backend_and_unbuilt_backends)
 MODES(handles_fail_cleanly_after_the_device_is_closed)
 MODES(kernel_from_a_cpp_file_with_compile_args)
+MODES(absolute_data_words_are_rebased_at_every_launch)
