@@ -172,7 +172,7 @@ static int hold_and_load(struct ttm_chip *chip, uint32_t lx0, uint32_t ly0, uint
 #undef ALL
 }
 
-int chip_boot(struct ttm_chip *chip, uint32_t timeout_ms)
+int chip_boot(struct ttm_chip *chip, struct wait_budget *b)
 {
     struct images img;
     int rc = worker_images(&img);
@@ -181,19 +181,19 @@ int chip_boot(struct ttm_chip *chip, uint32_t timeout_ms)
     if ((rc = hold_and_load(chip, 0, 0, chip->grid_x - 1, chip->grid_y - 1, &img, 0, NULL, 0)))
         return err_wrap(rc, "booting workers");
     struct boot_wait bw = {chip, NULL, chip->n_workers, 0};
-    rc = chip_poll(chip, boot_done, &bw, timeout_ms);
+    rc = chip_poll(chip, boot_done, &bw, b);
     if (rc == -ETIMEDOUT) {
         uint32_t i = (uint32_t)bw.next;
         struct chip_worker w = chip_worker_at(chip, i % chip->grid_x, i / chip->grid_x);
         return err_set(rc, "worker firmware did not come up: worker (%u,%u) at NoC (%u,%u) "
                            "still not DONE after %u ms", i % chip->grid_x, i / chip->grid_x,
-                       w.x, w.y, timeout_ms);
+                       w.x, w.y, b->timeout_ms);
     }
     return rc;
 }
 
 int chip_reboot_workers(struct ttm_chip *chip, const uint32_t *workers, size_t n,
-                        uint32_t timeout_ms)
+                        struct wait_budget *b)
 {
     struct images img;
     int rc = worker_images(&img);
@@ -209,7 +209,7 @@ int chip_reboot_workers(struct ttm_chip *chip, const uint32_t *workers, size_t n
             err_wrap(rc, "rebooting worker (%u,%u)", lx, ly);
     }
     struct boot_wait bw = {chip, xy, n, 0};
-    if (!rc && (rc = chip_poll(chip, boot_done, &bw, timeout_ms)) == -ETIMEDOUT)
+    if (!rc && (rc = chip_poll(chip, boot_done, &bw, b)) == -ETIMEDOUT)
         err_set(rc, "rebooted workers did not come up");
     free(xy);
     return rc;
@@ -217,7 +217,7 @@ int chip_reboot_workers(struct ttm_chip *chip, const uint32_t *workers, size_t n
 
 int chip_boot_core(struct ttm_chip *chip, uint32_t lx, uint32_t ly,
                    const char *const fw[BH_CORES_PER_TILE], uint32_t extra_addr,
-                   const void *extra, size_t extra_len, uint32_t timeout_ms)
+                   const void *extra, size_t extra_len, struct wait_budget *b)
 {
     struct images img;
     int rc = load_images(fw, &img);
@@ -227,7 +227,7 @@ int chip_boot_core(struct ttm_chip *chip, uint32_t lx, uint32_t ly,
         return err_wrap(rc, "booting core (%u,%u) with %s", lx, ly, fw[BH_BRISC]);
     uint32_t xy = lx | ly << 8;
     struct boot_wait bw = {chip, &xy, 1, 0};
-    rc = chip_poll(chip, boot_done, &bw, timeout_ms);
+    rc = chip_poll(chip, boot_done, &bw, b);
     return rc == -ETIMEDOUT
                ? err_set(rc, "core (%u,%u) did not come up with %s", lx, ly, fw[BH_BRISC])
                : rc;

@@ -66,9 +66,15 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-int chip_poll(struct ttm_chip *chip, int (*check)(void *arg), void *arg, uint32_t timeout_ms)
+void wait_budget_start(struct wait_budget *b, uint32_t timeout_ms)
 {
-    uint64_t deadline = now_ms() + timeout_ms;
+    b->start_ms = b->quiet_since_ms = now_ms();
+    b->timeout_ms = timeout_ms;
+}
+
+int chip_poll(struct ttm_chip *chip, int (*check)(void *arg), void *arg, struct wait_budget *b)
+{
+    uint64_t cap = b->start_ms + (uint64_t)CHIP_WAIT_CAP * b->timeout_ms;
     for (;;) {
         int rc = check(arg);
         if (rc == 1)
@@ -77,10 +83,12 @@ int chip_poll(struct ttm_chip *chip, int (*check)(void *arg), void *arg, uint32_
             return rc;
         uint64_t t = now_ms();
         if (rc == 2)
-            deadline = t + timeout_ms;
-        else if (t >= deadline)
+            b->quiet_since_ms = t;
+        if (t - b->quiet_since_ms >= b->timeout_ms || t >= cap)
             return -ETIMEDOUT;
         if ((rc = chip->pcie.ops->advance(&chip->pcie, POLL_CYCLES)))
             return rc;
+        if (chip_collect_faults(chip))
+            return err_set(-EFAULT, "device code faulted");
     }
 }

@@ -26,6 +26,8 @@ struct tlb_window {
     uint64_t last_use;
 };
 
+#define CHIP_FAULTS 16                 /* device faults kept for the next report */
+
 struct chip_worker {
     uint8_t x, y;             /* translated NoC coordinates */
 };
@@ -45,6 +47,9 @@ struct ttm_chip {
     uint8_t col_x[BH_TENSIX_COLS];     /* translated x of logical column */
     uint32_t n_dram;
     uint8_t dram_x[BH_DRAM_BANKS], dram_y[BH_DRAM_BANKS]; /* translated, one port per bank */
+
+    struct pcie_fault faults[CHIP_FAULTS];  /* collected, not yet described */
+    unsigned n_faults, faults_dropped;
 
     struct chip_alloc dram_alloc;      /* one address range, the same in every bank */
     struct chip_alloc l1_alloc;        /* worker L1 above TTM_L1_UNRESERVED */
@@ -95,23 +100,42 @@ MUST_CHECK int chip_write_workers(struct ttm_chip *chip, uint32_t lx0, uint32_t 
                                   uint32_t lx1, uint32_t ly1, uint64_t addr, const void *src,
                                   size_t len);
 
+/* Move the faults the backend recorded into chip->faults; returns how many of them a core
+ * or a device access made (those end any wait: chip_poll returns -EFAULT). */
+unsigned chip_collect_faults(struct ttm_chip *chip);
+/* The collected faults in a sentence (each core named by logical and NoC coordinates),
+ * then forgotten. */
+void chip_describe_faults(struct ttm_chip *chip, char *buf, size_t len);
+
+/* How long one call may wait, over all its waits (ttm.h): it gives up once timeout_ms
+ * have passed with no wait of the call making progress, and in any case
+ * CHIP_WAIT_CAP * timeout_ms after it started, progress or not. */
+#define CHIP_WAIT_CAP 4u
+struct wait_budget {
+    uint64_t start_ms;         /* monotonic clock */
+    uint64_t quiet_since_ms;   /* the last progress, or the start */
+    uint32_t timeout_ms;
+};
+void wait_budget_start(struct wait_budget *b, uint32_t timeout_ms);
+
 /* Bounded wait: call check(arg) until it returns 1 (done) or a negative error, letting
- * device time pass in between. 0 means no progress; 2 means progress, which restarts
- * the timeout. Returns 0, the error, or -ETIMEDOUT after timeout_ms without progress. */
+ * device time pass in between. 0 means no progress; 2 means progress. Returns 0, the
+ * error, -EFAULT as soon as device code faults (the faults wait in chip->faults), or
+ * -ETIMEDOUT when the budget is spent. */
 MUST_CHECK int chip_poll(struct ttm_chip *chip, int (*check)(void *arg), void *arg,
-                         uint32_t timeout_ms);
+                         struct wait_budget *b);
 
 /* Firmware: put the workers in reset, load our worker firmware on each processor that has
  * one (procs.h), the bank table and the mailboxes, release BRISC and wait until every
  * worker reports DONE. */
-MUST_CHECK int chip_boot(struct ttm_chip *chip, uint32_t timeout_ms);
+MUST_CHECK int chip_boot(struct ttm_chip *chip, struct wait_budget *b);
 /* Re-boot the given workers (index y * grid_x + x) after a hang. */
 MUST_CHECK int chip_reboot_workers(struct ttm_chip *chip, const uint32_t *workers, size_t n,
-                                   uint32_t timeout_ms);
+                                   struct wait_budget *b);
 /* Boot one core (logical coordinates, which may lie past the worker grid, e.g. a reserved
  * dispatch column) with other embedded firmware, one image per processor (NULL: held in
  * reset; BRISC needs one); `extra` is written at extra_addr before the core is released.
  * Waits for the firmware's DONE. */
 MUST_CHECK int chip_boot_core(struct ttm_chip *chip, uint32_t lx, uint32_t ly,
                               const char *const fw[BH_CORES_PER_TILE], uint32_t extra_addr,
-                              const void *extra, size_t extra_len, uint32_t timeout_ms);
+                              const void *extra, size_t extra_len, struct wait_budget *b);

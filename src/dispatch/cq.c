@@ -8,12 +8,15 @@
 
 #define CTRL_FIELD(f) (TTM_L1_CQ_CTRL + offsetof(struct ttm_cq_ctrl, f))
 
-int cq_open(struct cq *q, struct ttm_chip *chip, struct chip_worker pf, struct chip_worker dp)
+int cq_open(struct cq *q, struct ttm_chip *chip, struct chip_worker pf, struct chip_worker dp,
+            cq_completion_fn on_completion, void *arg)
 {
     memset(q, 0, sizeof *q);
     q->chip = chip;
     q->pf = pf;
     q->dp = dp;
+    q->on_completion = on_completion;
+    q->completion_arg = arg;
     void *mem;
     int rc = chip->pcie.ops->host_mem_alloc(&chip->pcie, TTM_CQ_HOST_SIZE, &mem, &q->host_noc);
     if (rc)
@@ -83,30 +86,47 @@ struct need {
     uint32_t records;    /* records that must have been fetched */
 };
 
+/* Has the prefetcher consumed enough? */
+static int have(const struct cq *q, uint32_t bytes, uint32_t records)
+{
+    return (int32_t)(q->known_records - records) >= 0 &&
+           q->issue_wr + bytes - q->known_issue_rd <= TTM_CQ_ISSUE_SIZE;
+}
+
+/* One look at the prefetcher's progress. Completions are drained first: the dispatcher
+ * may wait for completion-ring room before it takes the records whose fetching would
+ * free the room the host waits for. What the prefetcher says is checked: it cannot have
+ * fetched more records or bytes than the host produced. */
 static int refresh(void *arg)
 {
     struct need *n = arg;
     struct cq *q = n->q;
-    uint32_t pf[2]; /* pf_records, pf_issue_rd */
+    int drained = cq_drain(q);
+    if (drained < 0)
+        return drained;
+    uint32_t pf[2]; /* pf_records, pf_issue_rd, read once */
     int rc = chip_read(q->chip, q->pf.x, q->pf.y, CTRL_FIELD(pf_records), pf, sizeof pf);
     if (rc)
         return rc;
-    int progress = pf[0] != q->known_records;
+    if (pf[0] - q->known_records > q->seq - q->known_records ||
+        pf[1] - q->known_issue_rd > q->issue_wr - q->known_issue_rd)
+        return err_set(-EIO, "the prefetcher reports %u records and %u bytes fetched, beyond "
+                             "the %u records and %u bytes the host produced", pf[0], pf[1],
+                       q->seq, q->issue_wr);
+    int progress = pf[0] != q->known_records || drained > 0;
     q->known_records = pf[0];
     q->known_issue_rd = pf[1];
-    if ((int32_t)(q->known_records - n->records) >= 0 &&
-        q->issue_wr + n->bytes - q->known_issue_rd <= TTM_CQ_ISSUE_SIZE)
+    if (have(q, n->bytes, n->records))
         return 1;
     return progress ? 2 : 0;
 }
 
-static int wait_for(struct cq *q, uint32_t bytes, uint32_t records, uint32_t timeout_ms)
+static int wait_for(struct cq *q, uint32_t bytes, uint32_t records, struct wait_budget *b)
 {
-    if ((int32_t)(q->known_records - records) >= 0 &&
-        q->issue_wr + bytes - q->known_issue_rd <= TTM_CQ_ISSUE_SIZE)
+    if (have(q, bytes, records))
         return 0;
     struct need n = {q, bytes, records};
-    int rc = chip_poll(q->chip, refresh, &n, timeout_ms);
+    int rc = chip_poll(q->chip, refresh, &n, b);
     return rc == -ETIMEDOUT ? err_set(rc, "the prefetcher stopped fetching records "
                                           "(%u of %u fetched)", q->known_records, q->seq)
                             : rc;
@@ -114,11 +134,11 @@ static int wait_for(struct cq *q, uint32_t bytes, uint32_t records, uint32_t tim
 
 /* ---- records ---- */
 
-static int begin_record(struct cq *q, uint32_t timeout_ms)
+static int begin_record(struct cq *q, struct wait_budget *b)
 {
     uint32_t pos = q->issue_wr % TTM_CQ_ISSUE_SIZE;
     uint32_t skip = pos + TTM_CQ_MAX_RECORD > TTM_CQ_ISSUE_SIZE ? TTM_CQ_ISSUE_SIZE - pos : 0;
-    int rc = wait_for(q, skip + TTM_CQ_MAX_RECORD, q->known_records, timeout_ms);
+    int rc = wait_for(q, skip + TTM_CQ_MAX_RECORD, q->known_records, b);
     if (rc)
         return rc;
     q->issue_wr += skip;
@@ -128,7 +148,7 @@ static int begin_record(struct cq *q, uint32_t timeout_ms)
     return 0;
 }
 
-int cq_flush(struct cq *q, uint32_t timeout_ms)
+int cq_flush(struct cq *q, struct wait_budget *b)
 {
     if (!q->rec)
         return 0;
@@ -138,7 +158,7 @@ int cq_flush(struct cq *q, uint32_t timeout_ms)
     *r = (struct ttm_cq_record){TTM_CQ_RECORD_MAGIC, q->rec_cmds, size, q->seq, 0};
     /* The slot is free once the record that used it last was fetched: the prefetcher
      * clears a slot before it counts the record (seed 001 section 1). */
-    int rc = wait_for(q, 0, q->seq + 1 - TTM_PREFETCH_Q_ENTRIES, timeout_ms);
+    int rc = wait_for(q, 0, q->seq + 1 - TTM_PREFETCH_Q_ENTRIES, b);
     if (rc)
         return rc;
     /* The record must be in host memory before the device can see its announcement. */
@@ -154,15 +174,15 @@ int cq_flush(struct cq *q, uint32_t timeout_ms)
     return 0;
 }
 
-int cq_cmd(struct cq *q, uint32_t len, uint32_t timeout_ms, struct ttm_cq_cmd **out)
+int cq_cmd(struct cq *q, uint32_t len, struct wait_budget *b, struct ttm_cq_cmd **out)
 {
     int rc;
     if (len < sizeof(struct ttm_cq_cmd) || len % 16 ||
         len > TTM_CQ_MAX_RECORD - sizeof(struct ttm_cq_record))
         return err_set(-EINVAL, "command of %u bytes does not fit a record", len);
-    if (q->rec && q->rec_len + len > TTM_CQ_MAX_RECORD && (rc = cq_flush(q, timeout_ms)))
+    if (q->rec && q->rec_len + len > TTM_CQ_MAX_RECORD && (rc = cq_flush(q, b)))
         return rc;
-    if (!q->rec && (rc = begin_record(q, timeout_ms)))
+    if (!q->rec && (rc = begin_record(q, b)))
         return rc;
     struct ttm_cq_cmd *c = (struct ttm_cq_cmd *)(q->rec + q->rec_len);
     memset(c, 0, sizeof *c);
@@ -175,27 +195,33 @@ int cq_cmd(struct cq *q, uint32_t len, uint32_t timeout_ms, struct ttm_cq_cmd **
 
 /* ---- completions ---- */
 
-int cq_drain(struct cq *q, int (*fn)(void *arg, const struct ttm_cq_completion *e,
-                                     const uint8_t *data),
-             void *arg)
+/* Device memory is not trusted: the write pointer and each entry's header are read once
+ * and checked before anything is used. */
+int cq_drain(struct cq *q)
 {
     uint32_t produced = __atomic_load_n((uint32_t *)(q->host + TTM_CQ_HOST_COMPLETION_WR),
                                         __ATOMIC_ACQUIRE);
+    uint32_t ahead = produced - q->cpl_rd;
+    if (ahead % 64 || ahead > TTM_CQ_COMPLETION_SIZE)
+        return err_set(-EIO, "the dispatcher's completion write pointer %u is %s the %u bytes "
+                             "read", produced, ahead % 64 ? "misaligned against" : "too far ahead of",
+                       q->cpl_rd);
     int n = 0, rc = 0;
     while (q->cpl_rd != produced && !rc) {
-        const struct ttm_cq_completion *e = (const struct ttm_cq_completion *)(
-            q->host + TTM_CQ_HOST_COMPLETION + q->cpl_rd % TTM_CQ_COMPLETION_SIZE);
+        const uint8_t *at = q->host + TTM_CQ_HOST_COMPLETION + q->cpl_rd % TTM_CQ_COMPLETION_SIZE;
         uint32_t room = TTM_CQ_COMPLETION_SIZE - q->cpl_rd % TTM_CQ_COMPLETION_SIZE;
-        /* Device memory is not trusted: an entry must be well formed to be used. */
-        if (e->len < sizeof *e || e->len % 64 || e->len > room ||
-            (e->kind == TTM_CQ_DONE_READ && e->data_len > e->len - sizeof *e))
+        struct ttm_cq_completion e;
+        memcpy(&e, at, sizeof e);
+        if (e.len < sizeof e || e.len % 64 || e.len > room || e.len > produced - q->cpl_rd ||
+            e.kind < TTM_CQ_DONE_EVENT || e.kind > TTM_CQ_DONE_WRAP ||
+            (e.kind == TTM_CQ_DONE_READ && e.data_len > e.len - sizeof e))
             return err_set(-EIO, "malformed completion entry at byte %u (kind %u, %u bytes)",
-                           q->cpl_rd, e->kind, e->len);
-        if (e->kind != TTM_CQ_DONE_WRAP) {
-            rc = fn(arg, e, (const uint8_t *)(e + 1));
+                           q->cpl_rd, e.kind, e.len);
+        if (e.kind != TTM_CQ_DONE_WRAP) {
+            rc = q->on_completion(q->completion_arg, &e, at + sizeof e);
             n++;
         }
-        q->cpl_rd += e->len;
+        q->cpl_rd += e.len;
     }
     if (n) {
         int wrc = chip_write32(q->chip, q->dp.x, q->dp.y, CTRL_FIELD(dp_completion_rd), q->cpl_rd);

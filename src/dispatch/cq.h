@@ -5,11 +5,15 @@
  * what the commands mean. */
 #pragma once
 
-#include "../util/err.h"
-
 #include <stdint.h>
 
 #include "../chip/chip.h"
+#include "../util/err.h"
+
+/* What the queue's owner does with one completion entry (header checked, data_len bytes
+ * of data after it for a READ): 0, or a negative error that stops the drain. */
+typedef int (*cq_completion_fn)(void *arg, const struct ttm_cq_completion *e,
+                                const uint8_t *data);
 
 struct cq {
     struct ttm_chip *chip;
@@ -27,11 +31,16 @@ struct cq {
     uint16_t rec_cmds;
 
     uint32_t cpl_rd;                   /* completion bytes consumed */
+    cq_completion_fn on_completion;
+    void *completion_arg;
 };
 
-/* Allocate the host memory of the queue; the caller boots the dispatch cores. */
+/* Allocate the host memory of the queue; the caller boots the dispatch cores. Completion
+ * entries go to on_completion(arg, ...), in order, whenever the queue is drained: by
+ * cq_drain, and while cq_cmd and cq_flush wait for room (the dispatcher may be waiting
+ * for completion-ring room before it consumes what the host waits on). */
 MUST_CHECK int cq_open(struct cq *q, struct ttm_chip *chip, struct chip_worker pf,
-                       struct chip_worker dp);
+                       struct chip_worker dp, cq_completion_fn on_completion, void *arg);
 
 /* The dispatch cores' L1 from the control block to the scratch area, as the firmware
  * must find it at boot: the configuration below, counters at 0, empty queues. */
@@ -49,16 +58,15 @@ void cq_reset(struct cq *q);
 /* Room for one command of `len` bytes (16-byte multiple, at most what a record holds) in
  * the current record, starting a new one when it is full; waits for ring space. The
  * command's bytes are the caller's to fill; its header's len is set. */
-MUST_CHECK int cq_cmd(struct cq *q, uint32_t len, uint32_t timeout_ms,
+MUST_CHECK int cq_cmd(struct cq *q, uint32_t len, struct wait_budget *b,
                       struct ttm_cq_cmd **out);
 /* Largest command payload that fits a record. */
 #define CQ_MAX_PAYLOAD (TTM_CQ_MAX_RECORD - sizeof(struct ttm_cq_record) - sizeof(struct ttm_cq_cmd))
 /* Announce the record being built, if any. */
-MUST_CHECK int cq_flush(struct cq *q, uint32_t timeout_ms);
+MUST_CHECK int cq_flush(struct cq *q, struct wait_budget *b);
 
-/* Deliver every completion entry the dispatcher has published to fn, in order; the bytes
- * are then released to the dispatcher. Returns how many entries, or fn's error. */
-MUST_CHECK int cq_drain(struct cq *q,
-                        int (*fn)(void *arg, const struct ttm_cq_completion *e,
-                                  const uint8_t *data),
-                        void *arg);
+/* Deliver every completion entry the dispatcher has published to on_completion, in
+ * order; the bytes are then released to the dispatcher. Everything read from the ring is
+ * checked before use (-EIO: the ring is corrupt). Returns how many entries, or the
+ * handler's error. */
+MUST_CHECK int cq_drain(struct cq *q);

@@ -1,6 +1,7 @@
 /* What the dispatcher sends back through the completion ring: events reached, data read,
- * and the refusal of a malformed record (after which the dispatcher stops). Reads are
- * answered in the order they were queued. */
+ * and the refusal of a malformed record (after which the dispatcher stops: -EPROTO).
+ * Reads are answered in the order they were queued; an answer nothing asked for is a
+ * corrupt ring (-EIO). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,13 +10,20 @@
 #include "../util/err.h"
 #include "fast.h"
 
-static int on_completion(void *arg, const struct ttm_cq_completion *e, const uint8_t *data)
+int fast_on_completion(void *arg, const struct ttm_cq_completion *e, const uint8_t *data)
 {
     struct fast *f = arg;
     switch (e->kind) {
-    case TTM_CQ_DONE_EVENT:
-        f->events_done = e->id;
+    case TTM_CQ_DONE_EVENT: {
+        /* The next ids in order: the answer's low 32 bits say how far it has come. */
+        uint32_t step = e->id - (uint32_t)f->events_done;
+        if (!step || step > f->next_event - f->events_done)
+            return err_set(-EIO, "event answer %u: no such event is outstanding (%llu done, "
+                                 "%llu recorded)", e->id, (unsigned long long)f->events_done,
+                           (unsigned long long)f->next_event);
+        f->events_done += step;
         return 0;
+    }
     case TTM_CQ_DONE_TIMESTAMP:
         return 0;
     case TTM_CQ_DONE_READ: {
@@ -33,19 +41,13 @@ static int on_completion(void *arg, const struct ttm_cq_completion *e, const uin
     case TTM_CQ_DONE_ERROR: {
         static const char *const why[] = {"", "bad record header", "unknown command",
                                           "command length out of range", "target out of range"};
-        f->error = -EPROTO;
         snprintf(f->error_msg, sizeof f->error_msg,
                  "the dispatcher refused record %u: %s (command at byte %u)", e->id,
                  e->value < 5 ? why[e->value] : "unknown error", e->offset);
-        return 0;
+        return err_set(-EPROTO, "%s", f->error_msg);
     }
     }
     return err_set(-EIO, "completion entry of unknown kind %u", e->kind);
-}
-
-int fast_drain(struct fast *f)
-{
-    return cq_drain(&f->q, on_completion, f);
 }
 
 int fast_expect_read(struct fast *f, uint32_t id, uint8_t *dst, uint32_t len)

@@ -13,7 +13,7 @@ static int later(uint32_t a, uint32_t b)
     return (int32_t)(a - b) > 0;
 }
 
-int fast_enqueue_program(struct ttm_device *dev, struct ttm_program *p)
+int fast_enqueue_program(struct ttm_device *dev, struct ttm_program *p, struct wait_budget *b)
 {
     struct fast *f = dev->fast;
     const struct fast_stream *s;
@@ -36,8 +36,8 @@ int fast_enqueue_program(struct ttm_device *dev, struct ttm_program *p)
             wait_for = in->done;
     }
     if ((rc = fast_stream_emit(f, s, TTM_L1_KERNEL_CONFIG + start % CFG_RING, slot, wait_for,
-                               f->done_target)) ||
-        (rc = cq_flush(&f->q, DISPATCH_TIMEOUT_MS)))
+                               f->done_target, b)) ||
+        (rc = cq_flush(&f->q, b)))
         return rc;
     f->done_target += f->n_workers;
     f->inflight[slot] = (struct inflight){start, f->done_target};
@@ -46,9 +46,10 @@ int fast_enqueue_program(struct ttm_device *dev, struct ttm_program *p)
     return 0;
 }
 
-int fast_emit_after_launches(struct fast *f, uint8_t id, struct ttm_cq_cmd **out)
+int fast_emit_after_launches(struct fast *f, uint8_t id, struct wait_budget *b,
+                             struct ttm_cq_cmd **out)
 {
-    int rc = cq_cmd(&f->q, sizeof **out, DISPATCH_TIMEOUT_MS, out);
+    int rc = cq_cmd(&f->q, sizeof **out, b, out);
     if (rc)
         return rc;
     (*out)->id = id;

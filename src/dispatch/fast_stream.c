@@ -314,13 +314,13 @@ uint32_t fast_stream_region(const struct fast_stream *s)
 }
 
 int fast_stream_emit(struct fast *f, const struct fast_stream *t, uint32_t region, uint32_t slot,
-                     uint32_t wait_for, uint32_t go_after)
+                     uint32_t wait_for, uint32_t go_after, struct wait_budget *b)
 {
     uint32_t pi = 0;
     for (uint32_t i = 0; i < t->n_cmds; i++) {
         uint32_t off = t->cmds[i], len = ((const struct ttm_cq_cmd *)(t->blob + off))->len;
         struct ttm_cq_cmd *c;
-        int rc = cq_cmd(&f->q, len, DISPATCH_TIMEOUT_MS, &c);
+        int rc = cq_cmd(&f->q, len, b, &c);
         if (rc)
             return rc;
         memcpy(c, t->blob + off, len);

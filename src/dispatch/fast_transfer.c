@@ -8,20 +8,20 @@
 #include "../chip/banks.h"
 #include "fast.h"
 
-int fast_write_buffer(struct ttm_buffer *b, uint64_t offset, const void *src, uint64_t size,
-                      int blocking)
+int fast_write_buffer(struct ttm_buffer *buf, uint64_t offset, const void *src, uint64_t size,
+                      int blocking, struct wait_budget *b)
 {
-    struct ttm_device *dev = b->dev;
+    struct ttm_device *dev = buf->dev;
     struct fast *f = dev->fast;
-    bool dram = b->type == TTM_BUFFER_DRAM;
+    bool dram = buf->type == TTM_BUFFER_DRAM;
     const uint8_t *p = src;
     struct ttm_cq_cmd *c;
-    int rc = fast_emit_after_launches(f, TTM_CQ_WAIT, &c);
+    int rc = fast_emit_after_launches(f, TTM_CQ_WAIT, b, &c);
     while (!rc && size) {
         struct bank_span s;
-        chip_bank_span(&dev->chip, dram, b->addr, b->page_size, offset, size,
+        chip_bank_span(&dev->chip, dram, buf->addr, buf->page_size, offset, size,
                        (uint32_t)CQ_MAX_PAYLOAD & ~15u, &s);
-        if ((rc = cq_cmd(&f->q, sizeof *c + ((s.len + 15) & ~15u), DISPATCH_TIMEOUT_MS, &c)))
+        if ((rc = cq_cmd(&f->q, sizeof *c + ((s.len + 15) & ~15u), b, &c)))
             break;
         c->id = TTM_CQ_WRITE_LINEAR;
         c->arg[0] = s.x | s.y << 8 | s.x << 16 | s.y << 24;
@@ -34,29 +34,29 @@ int fast_write_buffer(struct ttm_buffer *b, uint64_t offset, const void *src, ui
         size -= s.len;
     }
     if (!rc)
-        rc = cq_flush(&f->q, DISPATCH_TIMEOUT_MS);
+        rc = cq_flush(&f->q, b);
     if (!rc && blocking) {
         uint64_t ev;
-        if (!(rc = fast_record_event(dev, &ev)))
-            rc = fast_event_wait(dev, ev, DISPATCH_TIMEOUT_MS);
+        if (!(rc = fast_record_event(dev, &ev, b)))
+            rc = fast_event_wait(dev, ev, b);
     }
     return rc;
 }
 
-int fast_read_buffer(struct ttm_buffer *b, uint64_t offset, void *dst, uint64_t size,
-                     int blocking)
+int fast_read_buffer(struct ttm_buffer *buf, uint64_t offset, void *dst, uint64_t size,
+                     int blocking, struct wait_budget *b)
 {
-    struct ttm_device *dev = b->dev;
+    struct ttm_device *dev = buf->dev;
     struct fast *f = dev->fast;
-    bool dram = b->type == TTM_BUFFER_DRAM;
+    bool dram = buf->type == TTM_BUFFER_DRAM;
     uint8_t *p = dst;
     struct ttm_cq_cmd *c;
-    int rc = fast_emit_after_launches(f, TTM_CQ_WAIT, &c);
+    int rc = fast_emit_after_launches(f, TTM_CQ_WAIT, b, &c);
     while (!rc && size) {
         struct bank_span s;
-        chip_bank_span(&dev->chip, dram, b->addr, b->page_size, offset, size, TTM_CQ_MAX_READ,
+        chip_bank_span(&dev->chip, dram, buf->addr, buf->page_size, offset, size, TTM_CQ_MAX_READ,
                        &s);
-        if ((rc = cq_cmd(&f->q, sizeof *c, DISPATCH_TIMEOUT_MS, &c)))
+        if ((rc = cq_cmd(&f->q, sizeof *c, b, &c)))
             break;
         c->id = TTM_CQ_READ_LINEAR;
         c->arg[0] = s.x | s.y << 8;
@@ -71,8 +71,8 @@ int fast_read_buffer(struct ttm_buffer *b, uint64_t offset, void *dst, uint64_t 
         size -= s.len;
     }
     if (!rc)
-        rc = cq_flush(&f->q, DISPATCH_TIMEOUT_MS);
+        rc = cq_flush(&f->q, b);
     if (!rc && blocking)
-        rc = fast_wait(dev, fast_reads_done, 0, DISPATCH_TIMEOUT_MS);
+        rc = fast_wait(dev, fast_reads_done, 0, b);
     return rc;
 }

@@ -1,7 +1,8 @@
 /* Waiting on the command queue, and the events and finish built on it. A wait flushes
- * the record being built, then drains completions until its condition holds. Progress
- * (completions arriving, the dispatcher moving to the next record) restarts the timeout;
- * a timeout or a refused record is recovered from (fast_recover.c). */
+ * the record being built, then drains completions until its condition holds, within the
+ * call's budget: completions arriving and the dispatcher moving to the next record are
+ * progress. Events the device never ran because a reset dropped them fail with
+ * -ECANCELED. */
 #include <errno.h>
 #include <string.h>
 
@@ -18,11 +19,9 @@ struct waiter {
 static int poll_once(void *arg)
 {
     struct waiter *w = arg;
-    int rc = fast_drain(w->f);
+    int rc = cq_drain(&w->f->q);
     if (rc < 0)
         return rc;
-    if (w->f->error)
-        return w->f->error;
     if (w->done(w->f, w->arg))
         return 1;
     if (rc > 0)
@@ -38,16 +37,12 @@ static int poll_once(void *arg)
 }
 
 int fast_wait(struct ttm_device *dev, int (*done)(const struct fast *, uint64_t), uint64_t arg,
-              uint32_t timeout_ms)
+              struct wait_budget *b)
 {
     struct fast *f = dev->fast;
-    int rc = cq_flush(&f->q, timeout_ms);
+    int rc = cq_flush(&f->q, b);
     struct waiter w = {f, done, arg, 0};
-    if (!rc)
-        rc = chip_poll(&dev->chip, poll_once, &w, timeout_ms);
-    if (rc == -ETIMEDOUT || rc == -EPROTO)
-        return fast_recover(dev, rc, timeout_ms);
-    return rc;
+    return rc ? rc : chip_poll(&dev->chip, poll_once, &w, b);
 }
 
 static int event_done(const struct fast *f, uint64_t id)
@@ -61,43 +56,56 @@ int fast_reads_done(const struct fast *f, uint64_t unused)
     return f->reads_len == 0;
 }
 
-int fast_record_event(struct ttm_device *dev, uint64_t *event)
+int fast_record_event(struct ttm_device *dev, uint64_t *event, struct wait_budget *b)
 {
     struct fast *f = dev->fast;
     struct ttm_cq_cmd *c;
-    int rc = fast_emit_after_launches(f, TTM_CQ_EVENT, &c);
+    int rc = fast_emit_after_launches(f, TTM_CQ_EVENT, b, &c);
     if (rc)
         return rc;
     c->arg[1] = (uint32_t)++f->next_event;
     *event = f->next_event;
-    return cq_flush(&f->q, DISPATCH_TIMEOUT_MS);
+    return cq_flush(&f->q, b);
 }
 
-int fast_event_wait(struct ttm_device *dev, uint64_t event, uint32_t timeout_ms)
+/* 0 for an event that may still complete; -EINVAL for one never recorded; -ECANCELED for
+ * one a reset dropped. */
+static int check_event(const struct fast *f, uint64_t event)
 {
-    if (event > dev->fast->next_event)
+    if (!event || event > f->next_event)
         return err_set(-EINVAL, "event %llu was never recorded", (unsigned long long)event);
-    return fast_wait(dev, event_done, event, timeout_ms);
+    for (unsigned i = 0; i < f->n_lost; i++)
+        if (event >= f->lost[i].from && event <= f->lost[i].to)
+            return err_set(-ECANCELED, "event %llu was dropped, with the work queued before "
+                                       "it, when the device was reset after a failure",
+                           (unsigned long long)event);
+    return 0;
 }
 
-int fast_event_query(struct ttm_device *dev, uint64_t event)
+int fast_event_wait(struct ttm_device *dev, uint64_t event, struct wait_budget *b)
+{
+    int rc = check_event(dev->fast, event);
+    return rc ? rc : fast_wait(dev, event_done, event, b);
+}
+
+int fast_event_query(struct ttm_device *dev, uint64_t event, struct wait_budget *b)
 {
     struct fast *f = dev->fast;
-    if (event > f->next_event)
-        return err_set(-EINVAL, "event %llu was never recorded", (unsigned long long)event);
-    int rc = cq_flush(&f->q, DISPATCH_TIMEOUT_MS);
-    if (!rc && (rc = fast_drain(f)) >= 0)
-        rc = f->error ? fast_recover(dev, f->error, 0) : 0;
+    int rc = check_event(f, event);
+    if (!rc)
+        rc = cq_flush(&f->q, b);
+    if (!rc && (rc = cq_drain(&f->q)) >= 0)
+        rc = 0;
     return rc < 0 ? rc : f->events_done >= event;
 }
 
-int fast_finish(struct ttm_device *dev, uint32_t timeout_ms)
+int fast_finish(struct ttm_device *dev, struct wait_budget *b)
 {
     uint64_t ev;
-    int rc = fast_record_event(dev, &ev);
+    int rc = fast_record_event(dev, &ev, b);
     if (!rc)
-        rc = fast_wait(dev, event_done, ev, timeout_ms);
+        rc = fast_wait(dev, event_done, ev, b);
     if (!rc && dev->fast->reads_len)
-        rc = fast_wait(dev, fast_reads_done, 0, timeout_ms);
+        rc = fast_wait(dev, fast_reads_done, 0, b);
     return rc;
 }

@@ -51,7 +51,7 @@ uint32_t hang_describe(struct ttm_chip *chip, const uint32_t *cores, uint32_t n,
         bool have_mb = !chip_read(chip, w.x, w.y, TTM_L1_MAILBOX, &mb,
                                   offsetof(struct ttm_mailbox, launches));
         if (n_stuck < 8) {
-            append(buf, len, &used, "%s(%u,%u):", n_stuck ? "; " : "", i % chip->grid_x,
+            append(buf, len, &used, "%sworker (%u,%u):", n_stuck ? "; " : "", i % chip->grid_x,
                    i / chip->grid_x);
             /* Each processor our firmware runs, with its PC and what it was doing. */
             for (uint32_t p = 0; p < BH_CORES_PER_TILE; p++) {
@@ -69,8 +69,9 @@ uint32_t hang_describe(struct ttm_chip *chip, const uint32_t *cores, uint32_t n,
     }
     if (n_stuck > 8)
         append(buf, len, &used, "; and %u more", n_stuck - 8);
-    char faults[512] = "";
-    if (chip->pcie.ops->take_faults && chip->pcie.ops->take_faults(&chip->pcie, faults, sizeof faults) > 0)
-        append(buf, len, &used, "; device faults: %s", faults);
+    char faults[768];
+    chip_describe_faults(chip, faults, sizeof faults);
+    if (faults[0])
+        append(buf, len, &used, "%sdevice faults: %s", used ? "; " : "", faults);
     return n_stuck;
 }

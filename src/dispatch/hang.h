@@ -1,4 +1,5 @@
-/* Saying where cores are stuck, for timeout reports of both dispatch modes. */
+/* Saying where cores are stuck and what faulted, for the failure reports of both dispatch
+ * modes. */
 #pragma once
 
 #include <stddef.h>
@@ -7,7 +8,8 @@
 #include "../chip/chip.h"
 
 /* For each worker in `cores` (index y * grid_x + x) whose GO word is not DONE, append
- * "(x,y): BRISC pc ... <what it is doing>, NCRISC pc ..." to buf and its index to stuck[].
- * Device faults recorded by a model are appended too. Returns how many are stuck. */
+ * "worker (x,y): BRISC pc ... <what it is doing>, NCRISC pc ..." to buf and its index to
+ * stuck[]. The device faults collected so far are appended too (chip_describe_faults).
+ * Returns how many are stuck. */
 uint32_t hang_describe(struct ttm_chip *chip, const uint32_t *cores, uint32_t n, char *buf,
                        size_t len, uint32_t *stuck);

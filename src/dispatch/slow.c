@@ -90,9 +90,10 @@ static int all_done(void *arg)
     return 1;
 }
 
-/* Say which cores did not finish and where they are, then re-boot them so the device
- * can be used again. */
-static int report_hang(struct launch *l, uint32_t timeout_ms)
+/* After a timeout or a fault (rc): say which cores did not finish, where they are and
+ * what faulted, then re-boot them so the device can be used again. The reboot has a
+ * budget of its own, as long as the launch's. */
+static int report_hang(struct launch *l, int rc, uint32_t timeout_ms)
 {
     struct ttm_chip *c = &l->dev->chip;
     uint32_t n = l->plan.n_cores - l->next_done;
@@ -101,11 +102,17 @@ static int report_hang(struct launch *l, uint32_t timeout_ms)
     if (!stuck)
         return err_set(-ENOMEM, "out of memory");
     uint32_t n_stuck = hang_describe(c, l->plan.cores + l->next_done, n, msg, sizeof msg, stuck);
-    int rc = chip_reboot_workers(c, stuck, n_stuck, timeout_ms);
+    struct wait_budget reboot;
+    wait_budget_start(&reboot, timeout_ms);
+    int rrc = chip_reboot_workers(c, stuck, n_stuck, &reboot);
     free(stuck);
-    err_set(-ETIMEDOUT, "program %u: %u of %u cores did not finish within %u ms: %s",
-            l->prog->id, n_stuck, l->plan.n_cores, timeout_ms, msg);
-    return rc ? rc : -ETIMEDOUT;
+    if (rc == -EFAULT)
+        err_set(rc, "program %u: device code faulted; %u of %u cores had not finished: %s",
+                l->prog->id, n_stuck, l->plan.n_cores, msg);
+    else
+        err_set(rc, "program %u: %u of %u cores did not finish within %u ms: %s", l->prog->id,
+                n_stuck, l->plan.n_cores, timeout_ms, msg);
+    return rrc ? rrc : rc;
 }
 
 static int slow_launch(struct ttm_device *dev, struct ttm_program *prog, uint32_t timeout_ms)
@@ -119,9 +126,11 @@ static int slow_launch(struct ttm_device *dev, struct ttm_program *prog, uint32_
         rc = write_group(c, &l, &l.plan.groups[g], &msg);
     }
     if (!rc) {
-        rc = chip_poll(c, all_done, &l, timeout_ms);
-        if (rc == -ETIMEDOUT)
-            rc = report_hang(&l, timeout_ms);
+        struct wait_budget b;
+        wait_budget_start(&b, timeout_ms);
+        rc = chip_poll(c, all_done, &l, &b);
+        if (rc == -ETIMEDOUT || rc == -EFAULT)
+            rc = report_hang(&l, rc, timeout_ms);
     }
     plan_free(&l.plan);
     return rc;
@@ -164,7 +173,9 @@ static int slow_read_buffer(struct ttm_buffer *b, uint64_t offset, void *dst, ui
 
 static int slow_open(struct ttm_device *dev)
 {
-    return chip_boot(&dev->chip, DISPATCH_TIMEOUT_MS);
+    struct wait_budget b;
+    wait_budget_start(&b, DISPATCH_TIMEOUT_MS);
+    return chip_boot(&dev->chip, &b);
 }
 
 static void slow_close(struct ttm_device *dev)

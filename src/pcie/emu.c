@@ -115,23 +115,20 @@ static int emu_advance(struct ttm_pcie *p, uint64_t cycles)
     return bhemu_clock(port->emu, cycles);
 }
 
-static int emu_take_faults(struct ttm_pcie *p, char *buf, size_t len)
+static unsigned emu_take_faults(struct ttm_pcie *p, struct pcie_fault *out, unsigned max)
 {
     struct emu_port *port = p->priv;
     struct bhemu_fault f;
-    size_t used = 0;
-    int n = 0;
-    if (len)
-        buf[0] = 0;
-    while (bhemu_fault_pop(port->emu, &f) == 1) {
-        const char *who = f.core >= 0 && f.core < BH_CORES_PER_TILE
-                              ? bh_core_desc((uint32_t)f.core)->name
-                              : "host";
-        int w = snprintf(buf + used, len - used, "%s%s at (%u,%u) faulted at pc 0x%x: %s (address 0x%llx)",
-                         n ? "; " : "", who, f.x, f.y, f.pc, f.what, (unsigned long long)f.addr);
-        if (w > 0 && (size_t)w < len - used)
-            used += (size_t)w;
-        n++;
+    unsigned n = 0;
+    while (n < max && bhemu_fault_pop(port->emu, &f) == 1) {
+        struct pcie_fault *o = &out[n++];
+        o->kind = f.cause == BHEMU_FAULT_HOST ? PCIE_FAULT_HOST : PCIE_FAULT_CORE;
+        o->core = f.core;
+        o->x = f.x;
+        o->y = f.y;
+        o->pc = f.pc;
+        o->addr = f.addr;
+        snprintf(o->what, sizeof o->what, "%s", f.what);
     }
     return n;
 }

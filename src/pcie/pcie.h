@@ -23,6 +23,22 @@ struct pcie_tlb_cfg {
     uint8_t ordering;          /* BH_TLB_ORDERING_* */
 };
 
+/* Something device code did that the device refused (a model knows at once; ttsim stops
+ * the process on most, leaving only its host-memory accesses to report). */
+enum pcie_fault_kind {
+    PCIE_FAULT_CORE = 1,       /* a core faulted (illegal instruction, bad access, NoC) */
+    PCIE_FAULT_DMA,            /* the device reached for host memory that is not there */
+    PCIE_FAULT_HOST,           /* a host access reached nothing (its call already failed) */
+};
+struct pcie_fault {
+    uint32_t kind;             /* enum pcie_fault_kind */
+    int32_t core;              /* enum bh_core of the core, -1 when not a core */
+    uint32_t x, y;             /* translated NoC coordinates of the tile */
+    uint32_t pc;
+    uint64_t addr;             /* faulting address */
+    char what[96];
+};
+
 /* Optional abilities of a backend (struct ttm_pcie_ops caps). */
 #define TTM_PCIE_CAP_PC_SNAPSHOT 0x1u  /* the Tensix PC snapshot registers (BH_PC_SNAPSHOT)
                                         * can be read: a hang report shows each core's PC */
@@ -55,9 +71,9 @@ struct ttm_pcie_ops {
     /* Let device time pass while the host waits: `cycles` of device clock on a model,
      * a short pause on a card. */
     int (*advance)(struct ttm_pcie *p, uint64_t cycles);
-    /* Optional (models only): describe and clear the device faults recorded so far
-     * (a core that executed something illegal), for error messages. Returns how many. */
-    int (*take_faults)(struct ttm_pcie *p, char *buf, size_t len);
+    /* Optional (models only): move up to max of the faults recorded so far into out,
+     * oldest first; returns how many. */
+    unsigned (*take_faults)(struct ttm_pcie *p, struct pcie_fault *out, unsigned max);
 };
 
 struct ttm_pcie {

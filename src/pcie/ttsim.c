@@ -89,19 +89,22 @@ static struct {
     bool open;             /* a device holds it */
     char broken[1400];     /* set when the loaded library turned out unusable */
     uint64_t bar0, bar4;   /* physical bases from config space */
-    unsigned n_dma_faults;
-    char dma_faults[DMA_FAULTS][96];
+    unsigned n_dma_faults;             /* kept, up to DMA_FAULTS */
+    struct pcie_fault dma_faults[DMA_FAULTS];
 } sim;
 
 /* ---- DMA: the simulated chip reading and writing host memory ---- */
 
 static void dma_fault(const char *what, uint64_t paddr, uint32_t size)
 {
-    if (sim.n_dma_faults < DMA_FAULTS)
-        snprintf(sim.dma_faults[sim.n_dma_faults], sizeof sim.dma_faults[0],
-                 "device %s of %u bytes at host offset 0x%llx reached no host memory", what,
-                 size, (unsigned long long)paddr);
-    sim.n_dma_faults++;
+    if (sim.n_dma_faults == DMA_FAULTS)
+        return; /* the first ones tell the story */
+    struct pcie_fault *f = &sim.dma_faults[sim.n_dma_faults++];
+    *f = (struct pcie_fault){.kind = PCIE_FAULT_DMA, .core = -1, .x = BH_XLAT_PCIE_X,
+                             .y = BH_XLAT_PCIE_Y, .addr = paddr};
+    snprintf(f->what, sizeof f->what,
+             "device %s of %u bytes at host offset 0x%llx reached no host memory", what, size,
+             (unsigned long long)paddr);
 }
 
 /* A read nothing answers returns all-ones, as a PCIe completion with an error would. */
@@ -340,21 +343,14 @@ static int ttsim_advance(struct ttm_pcie *p, uint64_t cycles)
 
 /* ttsim stops the process on a device fault, so the only faults left to report are host
  * memory accesses that reached nothing. */
-static int ttsim_take_faults(struct ttm_pcie *p, char *buf, size_t len)
+static unsigned ttsim_take_faults(struct ttm_pcie *p, struct pcie_fault *out, unsigned max)
 {
     (void)p;
-    size_t used = 0;
-    unsigned n = sim.n_dma_faults, shown = n < DMA_FAULTS ? n : DMA_FAULTS;
-    if (len)
-        buf[0] = 0;
-    for (unsigned i = 0; i < shown && used < len; i++) {
-        int w = snprintf(buf + used, len - used, "%s%s", i ? "; " : "", sim.dma_faults[i]);
-        used += w > 0 ? (size_t)w : 0;
-    }
-    if (n > shown && used < len)
-        snprintf(buf + used, len - used, "; %u more", n - shown);
-    sim.n_dma_faults = 0;
-    return (int)n;
+    unsigned n = sim.n_dma_faults < max ? sim.n_dma_faults : max;
+    memcpy(out, sim.dma_faults, n * sizeof *out);
+    memmove(sim.dma_faults, sim.dma_faults + n, (sim.n_dma_faults - n) * sizeof *out);
+    sim.n_dma_faults -= n;
+    return n;
 }
 
 const struct ttm_pcie_ops pcie_ttsim_ops = {

@@ -153,7 +153,9 @@ TEST(grid_comes_from_telemetry_for_several_masks)
         /* Logical columns are the translated columns in order, whatever was harvested. */
         CHECK_EQ(c.col_x[0], 1);
         CHECK_EQ(c.col_x[7], 10);
-        CHECK_EQ(chip_boot(&c, 5000), 0);
+        struct wait_budget b;
+        wait_budget_start(&b, 5000);
+        CHECK_EQ(chip_boot(&c, &b), 0);
         for (uint32_t i = 0; i < c.n_workers; i++) {
             struct chip_worker w = chip_worker_at(&c, i % c.grid_x, i / c.grid_x);
             uint8_t id[4];
