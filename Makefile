@@ -105,16 +105,17 @@ $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.S
 TEST_DEPS = $(BUILD)/tests/harness.o $(BUILD)/tests/emu_util.o
 $(BUILD)/tests/isa_%: tests/isa/%.c $(TEST_DEPS) $(BUILD)/libbhemu.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $< $(TEST_DEPS) $(BUILD)/libbhemu.a $(LDFLAGS) -o $@
+	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Itests $< $(TEST_DEPS) $(BUILD)/libbhemu.a $(LDFLAGS) -o $@
 
 $(BUILD)/tests/emu_%: tests/emu/%.c $(TEST_DEPS) $(BUILD)/libbhemu.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $< $(TEST_DEPS) $(BUILD)/libbhemu.a $(LDFLAGS) -o $@
+	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Itests $< $(TEST_DEPS) $(BUILD)/libbhemu.a $(LDFLAGS) -o $@
 
 define RUNTIME_RUNG
 $(BUILD)/tests/$(1)_%: tests/$(1)/%.c $$(TEST_DEPS) $$(BUILD)/libttm.a
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS) -Itests -Isrc $$< $$(TEST_DEPS) $$(BUILD)/libttm.a $$(LDFLAGS) $$(LDLIBS) -o $$@
+	$$(CC) $$(CFLAGS) -MMD -MP -MF $$@.d -Itests -Isrc $$< $$(TEST_DEPS) $$(BUILD)/libttm.a \
+		$$(LDFLAGS) $$(LDLIBS) -o $$@
 endef
 $(foreach r,unit e2e ttsim,$(eval $(call RUNTIME_RUNG,$(r))))
 
@@ -135,12 +136,12 @@ $(BUILD)/rv32/%.bin: $(BUILD)/rv32/%.elf
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/tests/emu_util.o $(BUILD)/libttm.a $(RV_BINS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -Isrc $< $(BUILD)/tests/emu_util.o $(BUILD)/libttm.a $(LDFLAGS) \
+	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Itests -Isrc $< $(BUILD)/tests/emu_util.o $(BUILD)/libttm.a $(LDFLAGS) \
 		$(LDLIBS) -o $@
 
 $(BUILD)/examples/%: examples/%.c $(BUILD)/libttm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< $(BUILD)/libttm.a $(LDFLAGS) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) -MMD -MP -MF $@.d $< $(BUILD)/libttm.a $(LDFLAGS) $(LDLIBS) -o $@
 
 ifeq ($(SAN),1)
 PY_PRELOAD = $(shell $(CC) -print-file-name=libasan.so) $(shell $(CC) -print-file-name=libubsan.so)
