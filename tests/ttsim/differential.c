@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "../../examples/add1_kernels.h"
+#include "../e2e/queue_sequence.h"
 #include "../rv32/crosscheck_algo.h"
 #include "../rv32/rvtest.h"
 #include "objects.h"
@@ -1095,6 +1096,23 @@ static int rv32_isa(ttm_device *dev, struct rec *r)
     return chip_write32(c, w.x, w.y, BH_SOFT_RESET_0, BH_RESET_ALL_RISCS);
 }
 DIFF_TEST(rv32_isa)
+
+/* A random sequence of queue calls (tests/e2e/queue_sequence.h) with transfers up to
+ * 9 MiB, past both rings' sizes, checked against the host model on each backend; the
+ * recording is the verdict, so both must finish it. Slow dispatch has no queue. */
+static int queue_random(ttm_device *dev, struct rec *r)
+{
+    if (!fast_dispatch()) {
+        rec_text(r, "queue sequence", "slow dispatch has no queue");
+        return 0;
+    }
+    char why[512] = "";
+    int rc = queue_sequence(dev, 7, 40, 9u << 20, why, sizeof why);
+    EXPECT(!rc, "%s", why);
+    rec_text(r, "queue sequence", "seed 7, 40 calls: matches the model");
+    return 0;
+}
+DIFF_TEST(queue_random)
 
 /* ---- The ttsim backend itself ---- */
 
