@@ -1,5 +1,7 @@
 # ttm build. `make demo` and `make test` are the two entry points; `make bench` prints figures.
-# SAN=1 builds everything with AddressSanitizer and UndefinedBehaviorSanitizer into build-san/.
+# SAN=1 builds everything with AddressSanitizer and UndefinedBehaviorSanitizer into build-san/,
+# TSAN=1 with ThreadSanitizer into build-tsan/ (`make test-threads TSAN=1` runs the tests
+# that use threads).
 
 CC ?= cc
 RV_CC ?= clang
@@ -9,6 +11,12 @@ PYTHON ?= python3
 ifeq ($(SAN),1)
 BUILD ?= build-san
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+OPT = -O1
+else ifeq ($(TSAN),1)
+BUILD ?= build-tsan
+# -Wno-tsan: the fences that order host stores before a device-visible doorbell are
+# outside what ThreadSanitizer models, and gcc warns on each.
+SANFLAGS = -fsanitize=thread -fno-omit-frame-pointer -Wno-tsan
 OPT = -O1
 else
 BUILD ?= build
@@ -61,7 +69,7 @@ BENCH_BINS = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 EXAMPLE_BINS = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 PY_TESTS = tests/e2e/python/run_tests.py
 
-.PHONY: all test bench demo clean
+.PHONY: all test test-threads bench demo clean
 .SECONDARY:
 all: $(BUILD)/libbhemu.a $(BUILD)/libttm.a $(BUILD)/libttm.so $(TEST_BINS) $(RV_BINS) \
 	$(BENCH_BINS) $(EXAMPLE_BINS)
@@ -152,6 +160,12 @@ test: all
 		TTM_PY_PRELOAD="$(PY_PRELOAD)" TTM_BUILD=$(abspath $(BUILD)) tests/run.sh $(TEST_BINS) \
 		$(PY_TESTS) tests/structure.py
 
+# The tests that call from several threads; under TSAN=1 a data race fails them.
+THREAD_TESTS = $(BUILD)/tests/e2e_threads $(BUILD)/tests/e2e_handles
+test-threads: $(THREAD_TESTS)
+	@TTM_CACHE_DIR=$(abspath $(BUILD))/kernel-cache TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+		tests/run.sh $(THREAD_TESTS)
+
 bench: all
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
 
@@ -159,6 +173,6 @@ demo: all
 	$(BUILD)/examples/add1
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-tsan
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -5,9 +5,29 @@
  * Every function that can fail returns 0 (or a count) on success and a negative errno
  * value on failure; ttm_last_error() then holds a sentence saying why, for this thread.
  *
- * A handle is invalid once it has been closed or destroyed; buffers and programs outlive
- * their device's close as handles on which every call fails with -ENODEV, and must still
- * be destroyed.
+ * Handles. A handle is invalid once it has been closed or destroyed; a call given one
+ * (or NULL, or a handle of another kind) fails with -EINVAL and touches nothing. Buffers
+ * and programs outlive their device's close as handles on which every call but destroy
+ * fails with -ENODEV, and must still be destroyed; until the last of them is, calls on the
+ * closed device fail with -ENODEV too. A handle's value may be given again to an object
+ * created later: keep no copy of one past its destroy.
+ *
+ * Threads. Devices share no mutable state: each may be used from its own thread. One
+ * device may be called from several threads at once: every call on a device or on one of
+ * its buffers, programs and kernels holds that device's lock until it returns, so calls
+ * on one device run one at a time, in the order they take the lock (a thread blocked in
+ * ttm_finish holds up the others; compiling a kernel does not). Command-queue order is
+ * the order in which the calls ran. ttm_last_error() is per thread.
+ *
+ * Timeouts. A call that waits for the device takes timeout_ms (0: 10 s; calls without the
+ * argument, such as a transfer waiting for queue space, use 10 s). It fails with
+ * -ETIMEDOUT once the device has made no progress for timeout_ms; progress (completions,
+ * records fetched) extends the wait, but never past 4 x timeout_ms in all. A call that
+ * fails with a timeout or a fault resets the device before it returns, which may take up
+ * to another timeout_ms; the device is usable by the next call. Faults the backend
+ * detects (an illegal instruction, a store outside a core's memory, a NoC request to a
+ * harvested tile) end the wait at once with -EFAULT, naming the core in logical and NoC
+ * coordinates in ttm_last_error().
  *
  * Cores are named by logical coordinates: x counts enabled Tensix columns from 0 and y
  * rows from 0, so the same program runs whatever columns a chip has harvested.
@@ -166,7 +186,17 @@ int ttm_program_launch(ttm_device *dev, ttm_program *prog, uint32_t timeout_ms);
 
 /* ---- Fast dispatch: the command queue ----
  * These need a device in fast dispatch; on a slow-dispatch device they fail with -EPERM
- * and "Mixing fast and slow dispatch is prohibited!". Commands run in order. */
+ * and "Mixing fast and slow dispatch is prohibited!". Commands run in order; any sequence
+ * of them completes (the host drains completions while it waits for queue space, and a
+ * read larger than the completion ring arrives in pieces).
+ *
+ * What a reset keeps. After a call fails with -ETIMEDOUT, -EFAULT, -EPROTO or -EIO the
+ * device has been reset: buffer contents in DRAM and L1, buffers, programs, kernels and
+ * their arguments survive; the work still queued is dropped, which the failed call's
+ * error reports. Events recorded before the failure that had not completed then fail with
+ * -ECANCELED from ttm_event_wait and ttm_event_query; the destinations of non-blocking
+ * reads among the dropped work are left as they were, and dropped writes may or may not
+ * have landed. Work enqueued after the failure runs as usual. */
 int ttm_enqueue_program(ttm_device *dev, ttm_program *prog);
 /* The data is copied into the queue at once; with blocking, return once it is in place. */
 int ttm_enqueue_write_buffer(ttm_buffer *buf, uint64_t offset, const void *src, uint64_t size,

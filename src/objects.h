@@ -4,9 +4,11 @@
  *
  * Lifetime: a device owns its chip; buffers and programs point at their device and stay
  * valid handles after it closes (every call on them then fails with -ENODEV); the
- * device's memory goes when it is closed and its last child is destroyed. */
+ * device's memory goes when it is closed and its last child is destroyed. Which handles
+ * are live, and the locking, are src/api/handles.c's. */
 #pragma once
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,9 +30,13 @@ struct ttm_device {
     const struct dispatch_ops *dispatch;  /* slow or fast, chosen at open */
     struct fast *fast;          /* fast dispatch state; NULL in slow dispatch */
     char backend[16];
-    bool closed;
-    uint32_t children;          /* live buffers and programs */
     uint32_t next_program_id;
+    pthread_mutex_t lock;       /* held by every call on the device or its children */
+    /* Guarded by the handle table's lock (src/api/handles.c); closed is also written
+     * only with `lock` held. */
+    bool closed;
+    uint32_t children;          /* live handles of buffers, programs, kernels, CBs */
+    uint32_t pins;              /* calls waiting for `lock` */
 };
 
 struct ttm_buffer {

@@ -4,21 +4,36 @@
 
 #include "../util/err.h"
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../objects.h"
 
 #define VIS __attribute__((visibility("default")))
 
-/* The device is open. */
-MUST_CHECK int api_check_device(const struct ttm_device *dev);
-/* The program handle is valid and its device open. */
-MUST_CHECK int api_check_program(const struct ttm_program *p);
-/* The device is open and has a command queue: fast dispatch (seed 000: the modes do not
- * mix). */
+/* Handles (handles.c). Every entry point enters its call through the handle it was given:
+ * the handle must be live and of the right kind (-EINVAL), its device open (-ENODEV,
+ * unless HANDLE_CLOSED_OK), and the device stays locked for this thread until api_leave. */
+enum handle_kind { HANDLE_DEVICE = 1, HANDLE_BUFFER, HANDLE_PROGRAM, HANDLE_KERNEL, HANDLE_CB };
+#define HANDLE_KIND_MASK 0xffu
+#define HANDLE_CLOSED_OK 0x100u     /* the call also runs once the device closed (destroy) */
+
+MUST_CHECK int api_enter(const void *h, uint32_t kind, struct ttm_device **dev);
+/* Unlock the device (freeing its memory once it is closed and has no handle left);
+ * returns rc. */
+int api_leave(struct ttm_device *dev, int rc);
+/* A new handle of dev (a device names itself), counted among its children. */
+MUST_CHECK int api_handle_add(const void *h, uint32_t kind, struct ttm_device *dev);
+/* The handle goes. A device's own handle marks it closed and stays (calls on it fail with
+ * -ENODEV) until the device's last child goes. Called with the device locked. */
+void api_handle_remove(const void *h);
+/* h is a live handle of that kind on dev. */
+bool api_handle_is(const void *h, uint32_t kind, const struct ttm_device *dev);
+
+/* The device has a command queue: fast dispatch (seed 000: the modes do not mix). */
 MUST_CHECK int api_check_queue(const struct ttm_device *dev);
-/* The buffer handle is valid, its device open, [offset, offset + size) inside it and the
- * host pointer set. */
+/* [offset, offset + size) is inside the buffer and the host pointer set. */
 MUST_CHECK int api_check_range(const struct ttm_buffer *b, uint64_t offset, const void *host,
                                uint64_t size);
 /* The logical cores of the ranges, all inside the worker grid. */
@@ -26,7 +41,5 @@ MUST_CHECK int api_core_set(const struct ttm_device *dev, const struct ttm_core_
                             size_t n, struct core_set *out);
 /* Free a kernel of a program being destroyed (kernel.c). */
 void api_kernel_free(struct ttm_kernel *k);
-/* A buffer or program of the device went away. */
-void api_device_release(struct ttm_device *dev);
 /* The root directory relative kernel paths are resolved against ("" when unset). */
 void api_root_dir(char *out, size_t size);

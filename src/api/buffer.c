@@ -15,15 +15,10 @@ static struct chip_alloc *allocator(struct ttm_buffer *b)
     return b->type == TTM_BUFFER_DRAM ? &b->dev->chip.dram_alloc : &b->dev->chip.l1_alloc;
 }
 
-VIS int ttm_buffer_create_interleaved(ttm_device *dev, uint64_t size, uint32_t page_size,
-                                      uint32_t type, ttm_buffer **out)
+static int create(struct ttm_device *dev, uint64_t size, uint32_t page_size, uint32_t type,
+                  ttm_buffer **out)
 {
-    int rc = api_check_device(dev);
-    if (rc)
-        return rc;
-    if (!out)
-        return err_set(-EINVAL, "ttm_buffer_create_interleaved: out is NULL");
-    *out = NULL;
+    int rc;
     if (type != TTM_BUFFER_DRAM && type != TTM_BUFFER_L1)
         return err_set(-EINVAL, "buffer type %u is neither DRAM (0) nor L1 (1)", type);
     /* NoC transfers need DRAM data 64-byte and L1 data 16-byte aligned (device-facts 1.7),
@@ -49,44 +44,67 @@ VIS int ttm_buffer_create_interleaved(ttm_device *dev, uint64_t size, uint32_t p
         return err_wrap(rc, "allocating %llu bytes per %s bank", (unsigned long long)per_bank,
                         type == TTM_BUFFER_DRAM ? "DRAM" : "L1");
     }
-    dev->children++;
+    if ((rc = api_handle_add(b, HANDLE_BUFFER, dev))) {
+        alloc_give(allocator(b), b->addr);
+        free(b);
+        return rc;
+    }
     *out = b;
     return 0;
 }
 
+VIS int ttm_buffer_create_interleaved(ttm_device *dev, uint64_t size, uint32_t page_size,
+                                      uint32_t type, ttm_buffer **out)
+{
+    if (!out)
+        return err_set(-EINVAL, "ttm_buffer_create_interleaved: out is NULL");
+    *out = NULL;
+    struct ttm_device *d;
+    int rc = api_enter(dev, HANDLE_DEVICE, &d);
+    return rc ? rc : api_leave(d, create(d, size, page_size, type, out));
+}
+
 VIS int ttm_buffer_destroy(ttm_buffer *b)
 {
-    if (!b)
-        return err_set(-EINVAL, "buffer handle is NULL");
-    struct ttm_device *dev = b->dev;
-    if (!dev->closed)
+    struct ttm_device *d;
+    int rc = api_enter(b, HANDLE_BUFFER | HANDLE_CLOSED_OK, &d);
+    if (rc)
+        return rc;
+    if (!d->closed)
         alloc_give(allocator(b), b->addr);
+    api_handle_remove(b);
     free(b);
-    api_device_release(dev);
-    return 0;
+    return api_leave(d, 0);
+}
+
+/* The buffer's fields never change while it lives; 0 for a handle that is not live. */
+static const struct ttm_buffer *live(const ttm_buffer *b)
+{
+    struct ttm_device *d;
+    if (api_enter(b, HANDLE_BUFFER | HANDLE_CLOSED_OK, &d))
+        return NULL;
+    api_leave(d, 0);
+    return b;
 }
 
 VIS uint64_t ttm_buffer_address(const ttm_buffer *b)
 {
-    return b ? b->addr : 0;
+    return live(b) ? b->addr : 0;
 }
 
 VIS uint64_t ttm_buffer_size(const ttm_buffer *b)
 {
-    return b ? b->size : 0;
+    return live(b) ? b->size : 0;
 }
 
 VIS uint32_t ttm_buffer_page_size(const ttm_buffer *b)
 {
-    return b ? b->page_size : 0;
+    return live(b) ? b->page_size : 0;
 }
 
 int api_check_range(const struct ttm_buffer *b, uint64_t offset, const void *host,
                     uint64_t size)
 {
-    int rc = b ? api_check_device(b->dev) : err_set(-EINVAL, "buffer handle is NULL");
-    if (rc)
-        return rc;
     if (!host && size)
         return err_set(-EINVAL, "host pointer is NULL");
     if (offset > b->size || size > b->size - offset)
@@ -98,16 +116,22 @@ int api_check_range(const struct ttm_buffer *b, uint64_t offset, const void *hos
 
 VIS int ttm_buffer_write(ttm_buffer *b, uint64_t offset, const void *src, uint64_t size)
 {
-    int rc = api_check_range(b, offset, src, size);
+    struct ttm_device *d;
+    int rc = api_enter(b, HANDLE_BUFFER, &d);
     if (rc)
         return rc;
-    return b->dev->dispatch->write_buffer(b, offset, src, size, 1);
+    if (!(rc = api_check_range(b, offset, src, size)))
+        rc = d->dispatch->write_buffer(b, offset, src, size, 1);
+    return api_leave(d, rc);
 }
 
 VIS int ttm_buffer_read(ttm_buffer *b, uint64_t offset, void *dst, uint64_t size)
 {
-    int rc = api_check_range(b, offset, dst, size);
+    struct ttm_device *d;
+    int rc = api_enter(b, HANDLE_BUFFER, &d);
     if (rc)
         return rc;
-    return b->dev->dispatch->read_buffer(b, offset, dst, size, 1);
+    if (!(rc = api_check_range(b, offset, dst, size)))
+        rc = d->dispatch->read_buffer(b, offset, dst, size, 1);
+    return api_leave(d, rc);
 }

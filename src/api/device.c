@@ -1,5 +1,4 @@
-/* Devices: opening one on a backend in a dispatch mode, its description, closing it; and
- * the handle checks every other entry point uses. */
+/* Devices: opening one on a backend in a dispatch mode, its description, closing it. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,32 +9,11 @@
 #include "../util/err.h"
 #include "api.h"
 
-int api_check_device(const struct ttm_device *dev)
-{
-    if (!dev)
-        return err_set(-EINVAL, "device handle is NULL");
-    if (dev->closed)
-        return err_set(-ENODEV, "the device was closed");
-    return 0;
-}
-
-int api_check_program(const struct ttm_program *p)
-{
-    return p ? api_check_device(p->dev) : err_set(-EINVAL, "program handle is NULL");
-}
-
 int api_check_queue(const struct ttm_device *dev)
 {
-    int rc = api_check_device(dev);
-    if (!rc && !dev->dispatch->enqueue_program)
-        rc = err_set(-EPERM, "Mixing fast and slow dispatch is prohibited!");
-    return rc;
-}
-
-void api_device_release(struct ttm_device *dev)
-{
-    if (--dev->children == 0 && dev->closed)
-        free(dev);
+    return dev->dispatch->enqueue_program
+               ? 0
+               : err_set(-EPERM, "Mixing fast and slow dispatch is prohibited!");
 }
 
 /* Fast dispatch unless the options or TTM_SLOW_DISPATCH=1 ask for slow (seed 000). */
@@ -80,6 +58,14 @@ VIS int ttm_device_create_opts(const struct ttm_device_opts *opts, ttm_device **
         free(dev);
         return err_wrap(rc, "booting device (backend %s)", name);
     }
+    pthread_mutex_init(&dev->lock, NULL);
+    if ((rc = api_handle_add(dev, HANDLE_DEVICE, dev))) {
+        dev->dispatch->close(dev);
+        chip_close(&dev->chip);
+        pthread_mutex_destroy(&dev->lock);
+        free(dev);
+        return rc;
+    }
     *out = dev;
     return 0;
 }
@@ -92,24 +78,24 @@ VIS int ttm_device_create(uint32_t device_id, ttm_device **out)
 
 VIS int ttm_device_close(ttm_device *dev)
 {
-    int rc = api_check_device(dev);
+    struct ttm_device *d;
+    int rc = api_enter(dev, HANDLE_DEVICE, &d);
     if (rc)
         return rc;
     dev->dispatch->close(dev);
     chip_close(&dev->chip);
-    dev->closed = true;
-    if (!dev->children)
-        free(dev);
-    return 0;
+    api_handle_remove(dev);
+    return api_leave(d, 0);
 }
 
 VIS int ttm_device_info(ttm_device *dev, struct ttm_device_info *info)
 {
-    int rc = api_check_device(dev);
-    if (rc)
-        return rc;
     if (!info || info->argsz != sizeof *info)
         return err_set(-EINVAL, "ttm_device_info: argsz must be %zu", sizeof *info);
+    struct ttm_device *d;
+    int rc = api_enter(dev, HANDLE_DEVICE, &d);
+    if (rc)
+        return rc;
     const struct ttm_chip *c = &dev->chip;
     memset(info, 0, sizeof *info);
     info->argsz = sizeof *info;
@@ -123,7 +109,7 @@ VIS int ttm_device_info(ttm_device *dev, struct ttm_device_info *info)
     info->l1_unreserved = TTM_L1_UNRESERVED;
     info->dispatch = dev->dispatch->mode;
     snprintf(info->backend, sizeof info->backend, "%s", dev->backend);
-    return 0;
+    return api_leave(d, 0);
 }
 
 int api_core_set(const struct ttm_device *dev, const struct ttm_core_range *ranges, size_t n,

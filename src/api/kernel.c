@@ -33,30 +33,30 @@ static bool ends_with(const char *s, const char *suffix)
     return a >= b && !strcmp(s + a - b, suffix);
 }
 
-static int create_kernel(ttm_program *p, const char *source, size_t len, const char *name,
-                         int is_cpp, const struct ttm_core_range *ranges, size_t n_ranges,
-                         const struct ttm_kernel_opts *opts, ttm_kernel **out)
+/* The cores of the kernel, free of another kernel of the program on the same processor.
+ * Called with the device locked. */
+static int check_placement(ttm_program *p, const char *name, uint32_t proc, uint32_t riscv,
+                           const struct ttm_core_range *ranges, size_t n_ranges,
+                           struct core_set *cores)
 {
     int rc;
-    if (!opts || opts->argsz != sizeof *opts || opts->flags || opts->reserved)
-        return err_set(-EINVAL, "kernel options: argsz must be %zu, flags and reserved 0",
-                       sizeof *opts);
-    if (opts->processor > TTM_RISCV_1 || opts->noc > 1)
-        return err_set(-EINVAL, "kernel %s: processor %u / NoC %u out of range", name,
-                       opts->processor, opts->noc);
-    if (opts->n_compile_args && !opts->compile_args)
-        return err_set(-EINVAL, "kernel %s: compile_args is NULL", name);
-    struct core_set cores;
-    if ((rc = api_core_set(p->dev, ranges, n_ranges, &cores)))
+    if ((rc = api_core_set(p->dev, ranges, n_ranges, cores)))
         return err_wrap(rc, "kernel %s", name);
-    uint32_t proc = opts->processor == TTM_RISCV_0 ? BH_BRISC : BH_NCRISC;
     for (uint32_t i = 0; i < p->n_kernels; i++)
-        if (p->kernels[i]->proc == proc && core_set_overlaps(&p->kernels[i]->cores, &cores))
+        if (p->kernels[i]->proc == proc && core_set_overlaps(&p->kernels[i]->cores, cores))
             return err_set(-EEXIST, "kernel %s: another kernel of this program already runs on "
-                                    "RISCV_%u of some of these cores", name, opts->processor);
+                                    "RISCV_%u of some of these cores", name, riscv);
     if (p->n_kernels == TTM_MAX_KERNELS)
         return err_set(-ENOSPC, "a program has at most %u kernels", TTM_MAX_KERNELS);
+    return 0;
+}
 
+/* Compile and load the kernel: no device needed, so other calls on the device go on
+ * meanwhile. */
+static int build_kernel(const char *source, size_t len, const char *name, int is_cpp,
+                        uint32_t proc, const struct ttm_kernel_opts *opts,
+                        struct ttm_kernel **out)
+{
     struct kbuild_req req = {
         .source = source,
         .source_len = len,
@@ -69,7 +69,8 @@ static int create_kernel(ttm_program *p, const char *source, size_t len, const c
     };
     uint8_t *elf = NULL;
     size_t elf_size = 0;
-    if ((rc = kbuild_compile(&req, &elf, &elf_size)))
+    int rc = kbuild_compile(&req, &elf, &elf_size);
+    if (rc)
         return rc;
     struct ttm_kernel *k = calloc(1, sizeof *k);
     struct elf_image img;
@@ -83,18 +84,59 @@ static int create_kernel(ttm_program *p, const char *source, size_t len, const c
         return err_wrap(rc, "kernel %s", name);
     }
     free(elf);
-    k->n_args = calloc(p->dev->chip.n_workers, sizeof *k->n_args);
-    if (!k->n_args) {
-        api_kernel_free(k);
-        return err_set(-ENOMEM, "out of memory");
-    }
-    k->prog = p;
     k->proc = proc;
     k->noc = opts->noc;
-    k->cores = cores;
     snprintf(k->name, sizeof k->name, "%s", name);
+    *out = k;
+    return 0;
+}
+
+/* Give the built kernel to the program, if its cores are still free (another thread may
+ * have added a kernel meanwhile). Called with the device locked. */
+static int attach_kernel(ttm_program *p, struct ttm_kernel *k, uint32_t riscv,
+                         const struct ttm_core_range *ranges, size_t n_ranges)
+{
+    int rc = check_placement(p, k->name, k->proc, riscv, ranges, n_ranges, &k->cores);
+    if (rc)
+        return rc;
+    if (!(k->n_args = calloc(p->dev->chip.n_workers, sizeof *k->n_args)))
+        return err_set(-ENOMEM, "out of memory");
+    if ((rc = api_handle_add(k, HANDLE_KERNEL, p->dev)))
+        return rc;
+    k->prog = p;
     p->kernels[p->n_kernels++] = k;
     p->version++;
+    return 0;
+}
+
+static int create_kernel(ttm_program *p, const char *source, size_t len, const char *name,
+                         int is_cpp, const struct ttm_core_range *ranges, size_t n_ranges,
+                         const struct ttm_kernel_opts *opts, ttm_kernel **out)
+{
+    if (!opts || opts->argsz != sizeof *opts || opts->flags || opts->reserved)
+        return err_set(-EINVAL, "kernel options: argsz must be %zu, flags and reserved 0",
+                       sizeof *opts);
+    if (opts->processor > TTM_RISCV_1 || opts->noc > 1)
+        return err_set(-EINVAL, "kernel %s: processor %u / NoC %u out of range", name,
+                       opts->processor, opts->noc);
+    if (opts->n_compile_args && !opts->compile_args)
+        return err_set(-EINVAL, "kernel %s: compile_args is NULL", name);
+    uint32_t proc = opts->processor == TTM_RISCV_0 ? BH_BRISC : BH_NCRISC;
+    struct core_set cores;
+    struct ttm_device *d;
+    int rc = api_enter(p, HANDLE_PROGRAM, &d);
+    if (rc || (rc = api_leave(d, check_placement(p, name, proc, opts->processor, ranges,
+                                                 n_ranges, &cores))))
+        return rc;
+    struct ttm_kernel *k;
+    if ((rc = build_kernel(source, len, name, is_cpp, proc, opts, &k)))
+        return rc;
+    if (!(rc = api_enter(p, HANDLE_PROGRAM, &d)))
+        rc = api_leave(d, attach_kernel(p, k, opts->processor, ranges, n_ranges));
+    if (rc) {
+        api_kernel_free(k);
+        return rc;
+    }
     if (out)
         *out = k;
     return 0;
@@ -103,14 +145,12 @@ static int create_kernel(ttm_program *p, const char *source, size_t len, const c
 static int create_from_file(ttm_program *p, const char *path, const struct ttm_core_range *ranges,
                             size_t n_ranges, const struct ttm_kernel_opts *opts, ttm_kernel **out)
 {
-    int rc = api_check_program(p);
-    if (rc)
-        return rc;
     if (!path)
         return err_set(-EINVAL, "kernel path is NULL");
     char *src;
     size_t len;
-    if ((rc = read_source(path, &src, &len)))
+    int rc = read_source(path, &src, &len);
+    if (rc)
         return rc;
     int is_cpp = ends_with(path, ".cpp") || ends_with(path, ".cc") || ends_with(path, ".cxx");
     rc = create_kernel(p, src, len, path, is_cpp, ranges, n_ranges, opts, out);
@@ -122,9 +162,6 @@ static int create_from_string(ttm_program *p, const char *source,
                               const struct ttm_core_range *ranges, size_t n_ranges,
                               const struct ttm_kernel_opts *opts, ttm_kernel **out)
 {
-    int rc = api_check_program(p);
-    if (rc)
-        return rc;
     if (!source)
         return err_set(-EINVAL, "kernel source is NULL");
     return create_kernel(p, source, strlen(source), "<string>", 0, ranges, n_ranges, opts, out);
@@ -149,10 +186,12 @@ VIS int ttm_kernel_create_dataflow_from_string(ttm_program *p, const char *sourc
  * firmware nor the emulator models yet. */
 static int no_compute(ttm_program *p)
 {
-    int rc = api_check_program(p);
+    struct ttm_device *d;
+    int rc = api_enter(p, HANDLE_PROGRAM, &d);
     return rc ? rc
-              : err_set(-ENOTSUP, "compute kernels need the Tensix coprocessor, which is not "
-                                  "supported yet; use dataflow kernels");
+              : api_leave(d, err_set(-ENOTSUP, "compute kernels need the Tensix coprocessor, "
+                                               "which is not supported yet; use dataflow "
+                                               "kernels"));
 }
 
 VIS int ttm_kernel_create_compute(ttm_program *p, const char *path,
@@ -172,22 +211,20 @@ VIS int ttm_kernel_create_compute_from_string(ttm_program *p, const char *source
     return no_compute(p);
 }
 
-static int check_kernel(ttm_program *p, ttm_kernel *k)
+/* Enter a call on kernel k of program p. */
+static int enter_kernel(ttm_program *p, ttm_kernel *k, struct ttm_device **dev)
 {
-    int rc = api_check_program(p);
-    if (rc)
-        return rc;
-    if (!k || k->prog != p)
-        return err_set(-EINVAL, "kernel handle does not belong to this program");
-    return 0;
+    int rc = api_enter(p, HANDLE_PROGRAM, dev);
+    if (!rc && (!api_handle_is(k, HANDLE_KERNEL, *dev) || k->prog != p)) {
+        rc = api_leave(*dev, err_set(-EINVAL, "kernel handle does not belong to this program"));
+        *dev = NULL;
+    }
+    return rc;
 }
 
-VIS int ttm_set_runtime_args(ttm_program *p, ttm_kernel *k, uint32_t x, uint32_t y,
-                             const uint32_t *args, size_t n_args)
+static int set_args(ttm_program *p, ttm_kernel *k, uint32_t x, uint32_t y, const uint32_t *args,
+                    size_t n_args)
 {
-    int rc = check_kernel(p, k);
-    if (rc)
-        return rc;
     const struct ttm_chip *c = &p->dev->chip;
     if (x >= c->grid_x || y >= c->grid_y || !core_set_has(&k->cores, y * c->grid_x + x))
         return err_set(-EINVAL, "kernel %s does not run on core (%u,%u)", k->name, x, y);
@@ -197,7 +234,8 @@ VIS int ttm_set_runtime_args(ttm_program *p, ttm_kernel *k, uint32_t x, uint32_t
     if (!k->args && !(k->args = calloc((size_t)c->n_workers * TTM_MAX_ARGS, sizeof *k->args)))
         return err_set(-ENOMEM, "out of memory");
     uint32_t core = y * c->grid_x + x;
-    memcpy(&k->args[(size_t)core * TTM_MAX_ARGS], args, n_args * sizeof *args);
+    if (n_args) /* args may be NULL then */
+        memcpy(&k->args[(size_t)core * TTM_MAX_ARGS], args, n_args * sizeof *args);
     k->n_args[core] = (uint16_t)n_args;
     if (n_args > k->max_args) {
         k->max_args = (uint32_t)n_args; /* a new image layout */
@@ -208,17 +246,30 @@ VIS int ttm_set_runtime_args(ttm_program *p, ttm_kernel *k, uint32_t x, uint32_t
     return 0;
 }
 
-VIS int ttm_set_common_runtime_args(ttm_program *p, ttm_kernel *k, const uint32_t *args,
-                                    size_t n_args)
+VIS int ttm_set_runtime_args(ttm_program *p, ttm_kernel *k, uint32_t x, uint32_t y,
+                             const uint32_t *args, size_t n_args)
 {
-    int rc = check_kernel(p, k);
-    if (rc)
-        return rc;
+    struct ttm_device *d;
+    int rc = enter_kernel(p, k, &d);
+    return rc ? rc : api_leave(d, set_args(p, k, x, y, args, n_args));
+}
+
+static int set_common_args(ttm_program *p, ttm_kernel *k, const uint32_t *args, size_t n_args)
+{
     if (n_args > TTM_MAX_ARGS || (n_args && !args))
         return err_set(-EINVAL, "%zu common runtime args: at most %u, and args must not be NULL",
                        n_args, TTM_MAX_ARGS);
-    memcpy(k->common, args, n_args * sizeof *args);
+    if (n_args) /* args may be NULL then */
+        memcpy(k->common, args, n_args * sizeof *args);
     k->n_common = (uint32_t)n_args;
     p->version++;
     return 0;
+}
+
+VIS int ttm_set_common_runtime_args(ttm_program *p, ttm_kernel *k, const uint32_t *args,
+                                    size_t n_args)
+{
+    struct ttm_device *d;
+    int rc = enter_kernel(p, k, &d);
+    return rc ? rc : api_leave(d, set_common_args(p, k, args, n_args));
 }

@@ -12,45 +12,51 @@ VIS int ttm_program_create(ttm_device *dev, ttm_program **out)
     if (!out)
         return err_set(-EINVAL, "ttm_program_create: out is NULL");
     *out = NULL;
-    int rc = api_check_device(dev);
+    struct ttm_device *d;
+    int rc = api_enter(dev, HANDLE_DEVICE, &d);
     if (rc)
         return rc;
     struct ttm_program *p = calloc(1, sizeof *p);
     if (!p)
-        return err_set(-ENOMEM, "out of memory");
+        return api_leave(d, err_set(-ENOMEM, "out of memory"));
     p->dev = dev;
     p->id = ++dev->next_program_id;
-    dev->children++;
+    if ((rc = api_handle_add(p, HANDLE_PROGRAM, dev))) {
+        free(p);
+        return api_leave(d, rc);
+    }
     *out = p;
-    return 0;
+    return api_leave(d, 0);
 }
 
 VIS int ttm_program_destroy(ttm_program *p)
 {
-    if (!p)
-        return err_set(-EINVAL, "program handle is NULL");
-    struct ttm_device *dev = p->dev;
+    struct ttm_device *dev;
+    int rc = api_enter(p, HANDLE_PROGRAM | HANDLE_CLOSED_OK, &dev);
+    if (rc)
+        return rc;
     if (dev->dispatch->program_free)
         dev->dispatch->program_free(p);
-    for (uint32_t i = 0; i < p->n_kernels; i++)
+    for (uint32_t i = 0; i < p->n_kernels; i++) {
+        api_handle_remove(p->kernels[i]);
         api_kernel_free(p->kernels[i]);
+    }
     for (uint32_t i = 0; i < p->n_cbs; i++) {
         if (!dev->closed)
             alloc_give(&dev->chip.l1_alloc, p->cbs[i]->addr);
+        api_handle_remove(p->cbs[i]);
         free(p->cbs[i]);
     }
+    api_handle_remove(p);
     free(p);
-    api_device_release(dev);
-    return 0;
+    return api_leave(dev, 0);
 }
 
-VIS int ttm_cb_create(ttm_program *p, const struct ttm_core_range *ranges, size_t n_ranges,
-                      uint32_t index, uint32_t total_size, uint32_t page_size, uint32_t format,
-                      ttm_cb **out)
+static int create_cb(ttm_program *p, const struct ttm_core_range *ranges, size_t n_ranges,
+                     uint32_t index, uint32_t total_size, uint32_t page_size, uint32_t format,
+                     ttm_cb **out)
 {
-    int rc = api_check_program(p);
-    if (rc)
-        return rc;
+    int rc;
     struct core_set cores;
     if ((rc = api_core_set(p->dev, ranges, n_ranges, &cores)))
         return rc;
@@ -75,6 +81,11 @@ VIS int ttm_cb_create(ttm_program *p, const struct ttm_core_range *ranges, size_
         free(cb);
         return err_wrap(rc, "CB %u: allocating %u bytes of L1", index, total_size);
     }
+    if ((rc = api_handle_add(cb, HANDLE_CB, p->dev))) {
+        alloc_give(&p->dev->chip.l1_alloc, cb->addr);
+        free(cb);
+        return rc;
+    }
     cb->prog = p;
     cb->cores = cores;
     cb->index = index;
@@ -88,12 +99,28 @@ VIS int ttm_cb_create(ttm_program *p, const struct ttm_core_range *ranges, size_
     return 0;
 }
 
+VIS int ttm_cb_create(ttm_program *p, const struct ttm_core_range *ranges, size_t n_ranges,
+                      uint32_t index, uint32_t total_size, uint32_t page_size, uint32_t format,
+                      ttm_cb **out)
+{
+    if (out)
+        *out = NULL;
+    struct ttm_device *d;
+    int rc = api_enter(p, HANDLE_PROGRAM, &d);
+    return rc ? rc
+              : api_leave(d, create_cb(p, ranges, n_ranges, index, total_size, page_size,
+                                       format, out));
+}
+
 VIS int ttm_program_launch(ttm_device *dev, ttm_program *p, uint32_t timeout_ms)
 {
-    int rc = api_check_program(p);
+    struct ttm_device *d;
+    int rc = api_enter(p, HANDLE_PROGRAM, &d);
     if (rc)
         return rc;
-    if (p->dev != dev)
-        return err_set(-EINVAL, "the program belongs to another device");
-    return dev->dispatch->launch(dev, p, timeout_ms ? timeout_ms : DISPATCH_TIMEOUT_MS);
+    if (d != dev)
+        rc = err_set(-EINVAL, "the program belongs to another device");
+    else
+        rc = d->dispatch->launch(d, p, timeout_ms ? timeout_ms : DISPATCH_TIMEOUT_MS);
+    return api_leave(d, rc);
 }
