@@ -31,6 +31,7 @@ import ctypes
 import errno
 import operator
 import os
+import threading
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -95,7 +96,11 @@ def _choice(value, names, what):
 
 
 def _u32_array(values, what):
-    """(ctypes uint32 array or None, count) from an iterable of ints."""
+    """(ctypes uint32 array or None, count) from an iterable of ints. Bytes-like objects
+    and strings are refused: their items are bytes or characters, not 32-bit words."""
+    if isinstance(values, (bytes, bytearray, memoryview, str)):
+        raise TypeError(f"a {what} list is a sequence of ints, not {type(values).__name__} "
+                        f"(pack 32-bit words yourself, e.g. with struct.unpack)")
     words = [_uint(v, 32, what) for v in values]
     return ((ctypes.c_uint32 * len(words))(*words) if words else None), len(words)
 
@@ -169,6 +174,10 @@ def _source_bytes(data):
     return _address_of(view), view.nbytes
 
 
+# Errors after which the library has reset the device and dropped queued work (ttm.h).
+_RESET_ERRNOS = {errno.ETIMEDOUT, errno.EFAULT, errno.EPROTO, errno.EIO}
+
+
 def _gone(what):
     return TTMError(errno.EBADF, f"the {what} was destroyed")
 
@@ -207,6 +216,10 @@ class Device:
 
     def __init__(self, backend=None, device_id=0, board=None, tensix_cols_off=0, dram_banks_off=0,
                  dispatch=None):
+        # Destinations of non-blocking reads, kept alive until filled: [covering event or
+        # 0, object]. The library writes into them later, from whichever call drains.
+        self._reads = []
+        self._reads_lock = threading.Lock()
         opts = _lib.DeviceOpts(
             argsz=ctypes.sizeof(_lib.DeviceOpts),
             backend=None if backend is None else backend.encode(),
@@ -261,33 +274,72 @@ class Device:
         """A new, empty Program for this device."""
         return Program(self)
 
+    def _keep_until_read(self, dest):
+        with self._reads_lock:
+            self._reads.append([0, dest])
+
+    def _reads_landed(self, event=None):
+        """Let go of read destinations that are filled: those an event up to ``event``
+        covers, or all of them (None)."""
+        with self._reads_lock:
+            if event is None:
+                self._reads = []
+            else:
+                self._reads = [r for r in self._reads if not r[0] or r[0] > event]
+
+    def _call(self, fn, *args, landed=False, event=None):
+        """fn(*args), letting go of filled read destinations: all when the call waited for
+        everything queued before it (``landed``) or failed in a way that reset the device
+        (the reset drops the reads), those ``event`` covers when it is given."""
+        try:
+            result = fn(*args)
+        except TTMError as e:
+            if e.errno in _RESET_ERRNOS:
+                self._reads_landed()
+            raise
+        if landed:
+            self._reads_landed()
+        elif event is not None:
+            self._reads_landed(event)
+        return result
+
     def enqueue_program(self, program):
         """Queue a run of ``program`` and return at once (fast dispatch)."""
-        _c.ttm_enqueue_program(self._h, program._h)
+        self._call(_c.ttm_enqueue_program, self._h, program._h)
 
     def record_event(self):
         """Queue an event that completes when everything queued before it has; returns
         its id."""
         event = ctypes.c_uint64()
-        _c.ttm_enqueue_record_event(self._h, ctypes.byref(event))
+        self._call(_c.ttm_enqueue_record_event, self._h, ctypes.byref(event))
+        with self._reads_lock:
+            for r in self._reads:
+                r[0] = r[0] or event.value
         return event.value
 
     def event_wait(self, event, timeout_ms=0):
         """Wait for ``event`` (0: the library's default timeout)."""
-        _c.ttm_event_wait(self._h, _uint(event, 64, "event"), _uint(timeout_ms, 32, "timeout"))
+        event = _uint(event, 64, "event")
+        self._call(_c.ttm_event_wait, self._h, event, _uint(timeout_ms, 32, "timeout"),
+                   event=event)
 
     def event_query(self, event):
         """Whether ``event`` has completed."""
-        return bool(_c.ttm_event_query(self._h, _uint(event, 64, "event")))
+        event = _uint(event, 64, "event")
+        done = bool(self._call(_c.ttm_event_query, self._h, event))
+        if done:
+            self._reads_landed(event)
+        return done
 
     def finish(self, timeout_ms=0):
         """Wait until everything queued has finished."""
-        _c.ttm_finish(self._h, _uint(timeout_ms, 32, "timeout"))
+        self._call(_c.ttm_finish, self._h, _uint(timeout_ms, 32, "timeout"), landed=True)
 
     def close(self):
         """Close the device (idempotent). Its buffers and programs can then only be
         destroyed; anything else on them raises TTMError."""
         self._close()
+        self._reads_landed()
 
     def __enter__(self):
         return self
@@ -335,7 +387,8 @@ class Buffer:
         """Copy ``data`` (bytes, bytearray, memoryview, array.array, a numpy array: any
         object exporting the buffer protocol, taken in C order) to ``offset``."""
         src, size = _source_bytes(data)
-        _c.ttm_buffer_write(self._h, _uint(offset, 64, "offset"), src, size)
+        self.device._call(_c.ttm_buffer_write, self._h, _uint(offset, 64, "offset"), src, size,
+                          landed=True)
 
     def read(self, size=None, offset=0):
         """``size`` bytes from ``offset`` (default: up to the end) as bytes."""
@@ -352,24 +405,29 @@ class Buffer:
             raise TypeError("read_into needs a writable buffer")
         if not view.c_contiguous:
             raise ValueError("read_into needs a C-contiguous buffer")
-        _c.ttm_buffer_read(self._h, _uint(offset, 64, "offset"), _address_of(view), view.nbytes)
+        self.device._call(_c.ttm_buffer_read, self._h, _uint(offset, 64, "offset"),
+                          _address_of(view), view.nbytes, landed=True)
         return view.nbytes
 
     def enqueue_write(self, data, offset=0, blocking=False):
         """Queue a write of ``data`` to ``offset`` (fast dispatch). The bytes are copied
         into the queue at once, so ``data`` may change afterwards."""
         src, size = _source_bytes(data)
-        _c.ttm_enqueue_write_buffer(self._h, _uint(offset, 64, "offset"), src, size, int(blocking))
+        self.device._call(_c.ttm_enqueue_write_buffer, self._h, _uint(offset, 64, "offset"), src,
+                          size, int(blocking), landed=bool(blocking))
 
     def enqueue_read(self, buf, offset=0, blocking=False):
         """Queue a read into the writable, C-contiguous ``buf`` from ``offset`` (fast
         dispatch). Without blocking, ``buf`` is filled by a later Device.finish() or
-        event wait and must be kept alive until then."""
+        wait on an event recorded after it; the device keeps ``buf`` alive until then."""
         view = memoryview(buf)
         if view.readonly or not view.c_contiguous:
             raise TypeError("enqueue_read needs a writable, C-contiguous buffer")
-        _c.ttm_enqueue_read_buffer(self._h, _uint(offset, 64, "offset"), _address_of(view),
-                                   view.nbytes, int(blocking))
+        dest = _address_of(view)
+        self.device._call(_c.ttm_enqueue_read_buffer, self._h, _uint(offset, 64, "offset"), dest,
+                          view.nbytes, int(blocking), landed=bool(blocking))
+        if not blocking:
+            self.device._keep_until_read((dest, view))
         return view.nbytes
 
     def destroy(self):
@@ -488,7 +546,8 @@ class Program:
     def launch(self, timeout_ms=0):
         """Run the program and wait until every core is done; after ``timeout_ms`` (0: the
         library's default of 10 s) raise TTMTimeout naming the cores still running."""
-        _c.ttm_program_launch(self.device._h, self._h, _uint(timeout_ms, 32, "timeout"))
+        self.device._call(_c.ttm_program_launch, self.device._h, self._h,
+                          _uint(timeout_ms, 32, "timeout"), landed=True)
 
     def destroy(self):
         """Free the program, its kernels and circular buffers (idempotent)."""

@@ -86,9 +86,15 @@ int chip_poll(struct ttm_chip *chip, int (*check)(void *arg), void *arg, struct 
             b->quiet_since_ms = t;
         if (t - b->quiet_since_ms >= b->timeout_ms || t >= cap)
             return -ETIMEDOUT;
-        if ((rc = chip->pcie.ops->advance(&chip->pcie, POLL_CYCLES)))
+        if ((rc = chip_tick(chip)))
             return rc;
-        if (chip_collect_faults(chip))
-            return err_set(-EFAULT, "device code faulted");
     }
+}
+
+int chip_tick(struct ttm_chip *chip)
+{
+    int rc = chip->pcie.ops->advance(&chip->pcie, POLL_CYCLES);
+    if (rc)
+        return rc;
+    return chip_collect_faults(chip) ? err_set(-EFAULT, "device code faulted") : 0;
 }

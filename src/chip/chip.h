@@ -124,6 +124,10 @@ void wait_budget_start(struct wait_budget *b, uint32_t timeout_ms);
  * -ETIMEDOUT when the budget is spent. */
 MUST_CHECK int chip_poll(struct ttm_chip *chip, int (*check)(void *arg), void *arg,
                          struct wait_budget *b);
+/* One slice of device time, as a wait lets pass between two looks (cycles on a model, a
+ * short pause on a card): a call that looks without waiting still lets a model run.
+ * -EFAULT when device code faulted meanwhile. */
+MUST_CHECK int chip_tick(struct ttm_chip *chip);
 
 /* Firmware: put the workers in reset, load our worker firmware on each processor that has
  * one (procs.h), the bank table and the mailboxes, release BRISC and wait until every

@@ -139,6 +139,12 @@ class ProgramTest(TTMTestCase):
                 prog.set_runtime_args(k, (0, 0), [1 << 32])
             with self.assertRaises(TypeError):
                 prog.set_runtime_args("kernel", (0, 0), [1])
+            # Bytes iterate as small ints: refused rather than taken as one word per byte.
+            for wrong in (b"\x01\x00\x00\x00", bytearray(4), memoryview(b"abcd"), "1"):
+                with self.assertRaises(TypeError):
+                    prog.set_runtime_args(k, (1, 0), wrong)
+                with self.assertRaises(TypeError):
+                    prog.set_common_runtime_args(k, wrong)
 
     def test_timeout(self):
         with self.dev.program() as prog:

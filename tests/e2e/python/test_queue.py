@@ -3,6 +3,8 @@ same results in both dispatch modes."""
 
 import array
 import errno
+import gc
+import weakref
 
 from support import TTMTestCase, load_example, ttm
 
@@ -41,6 +43,48 @@ class QueueTest(TTMTestCase):
             buf.enqueue_read(out, offset=100)
             dev.finish()
             self.assertEqual(bytes(out), data)
+
+    def test_non_blocking_read_keeps_its_destination_alive(self):
+        # The library fills the destination later; dropping the caller's last reference
+        # must not free it first. A bytearray subclass, because bytearray takes no weakref.
+        class Dest(bytearray):
+            pass
+
+        dev = self.dev
+        data = bytes(range(256)) * 16
+        with dev.buffer(4096, 1024) as buf:
+            buf.write(data)
+            for settle in ("finish", "event_wait", "event_query", "blocking read"):
+                out = Dest(len(data))
+                buf.enqueue_read(out)
+                ev = dev.record_event()
+                gone = weakref.ref(out)
+                del out
+                gc.collect()
+                self.assertIsNotNone(gone(), settle)
+                if settle == "finish":
+                    dev.finish()
+                elif settle == "event_wait":
+                    dev.event_wait(ev)
+                elif settle == "event_query":
+                    while not dev.event_query(ev):
+                        pass
+                else:
+                    buf.read(16)
+                gc.collect()
+                self.assertIsNone(gone(), settle)
+            # Reads behind a later event stay alive until it completes.
+            out = Dest(len(data))
+            ev = dev.record_event()
+            buf.enqueue_read(out)
+            gone = weakref.ref(out)
+            del out
+            dev.event_wait(ev)
+            gc.collect()
+            self.assertIsNotNone(gone())
+            dev.finish()
+            gc.collect()
+            self.assertIsNone(gone())
 
     def test_add1_gives_the_same_result_in_both_modes(self):
         add1 = load_example("add1")
