@@ -68,12 +68,13 @@ static uint64_t now_ms(void)
 
 void wait_budget_start(struct wait_budget *b, uint32_t timeout_ms)
 {
-    b->start_ms = b->quiet_since_ms = now_ms();
-    b->timeout_ms = timeout_ms;
+    *b = (struct wait_budget){.timeout_ms = timeout_ms};
 }
 
 int chip_poll(struct ttm_chip *chip, int (*check)(void *arg), void *arg, struct wait_budget *b)
 {
+    if (!b->start_ms)
+        b->start_ms = b->quiet_since_ms = now_ms();
     uint64_t cap = b->start_ms + (uint64_t)CHIP_WAIT_CAP * b->timeout_ms;
     for (;;) {
         int rc = check(arg);

@@ -112,10 +112,12 @@ void chip_describe_faults(struct ttm_chip *chip, char *buf, size_t len);
  * CHIP_WAIT_CAP * timeout_ms after it started, progress or not. */
 #define CHIP_WAIT_CAP 4u
 struct wait_budget {
-    uint64_t start_ms;         /* monotonic clock */
+    uint64_t start_ms;         /* monotonic clock; 0 until the call first waits */
     uint64_t quiet_since_ms;   /* the last progress, or the start */
     uint32_t timeout_ms;
 };
+/* A call's budget. The clock starts at its first wait: a call that never waits (most
+ * enqueues) never reads it. */
 void wait_budget_start(struct wait_budget *b, uint32_t timeout_ms);
 
 /* Bounded wait: call check(arg) until it returns 1 (done) or a negative error, letting

@@ -52,6 +52,13 @@ int cq_dispatcher_records(struct cq *q, uint32_t *records)
     return chip_read32(q->chip, q->dp.x, q->dp.y, CTRL_FIELD(dp_records), records);
 }
 
+void cq_fetched(struct cq *q, uint32_t records)
+{
+    uint32_t ahead = records - q->known_records;
+    if ((int32_t)ahead > 0 && ahead <= q->seq - q->known_records)
+        q->known_records = records;
+}
+
 void cq_describe(struct cq *q, char *buf, size_t len)
 {
     struct ttm_cq_ctrl ctrl;

@@ -49,6 +49,9 @@ void cq_ctrl_image(const struct cq *q, const struct chip_rect *go_rects, unsigne
                    uint32_t n_workers, uint8_t block[CQ_CTRL_BLOCK]);
 /* Records the dispatcher has executed. */
 MUST_CHECK int cq_dispatcher_records(struct cq *q, uint32_t *records);
+/* The dispatcher answered a command of the records-th record: the prefetcher has fetched
+ * that many at least, and the next records need not ask it. */
+void cq_fetched(struct cq *q, uint32_t records);
 /* Where the dispatcher and its subordinate are, in a sentence, for hang reports. */
 void cq_describe(struct cq *q, char *buf, size_t len);
 void cq_close(struct cq *q);

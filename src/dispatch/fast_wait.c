@@ -107,8 +107,9 @@ int fast_finish(struct ttm_device *dev, struct wait_budget *b)
 {
     uint64_t ev;
     int rc = fast_record_event(dev, &ev, b);
-    if (!rc)
-        rc = fast_wait(dev, event_done, ev, b);
+    uint32_t records = dev->fast->q.seq; /* the event ends the last record flushed */
+    if (!rc && !(rc = fast_wait(dev, event_done, ev, b)))
+        cq_fetched(&dev->fast->q, records);
     if (!rc && dev->fast->reads_len)
         rc = fast_wait(dev, fast_reads_done, 0, b);
     return rc;
