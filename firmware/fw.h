@@ -25,7 +25,7 @@ static inline void fw_prepare_kernel(const volatile struct ttm_launch_msg *msg, 
     k->config_base = base;
     k->rta = base + msg->rta_offset[proc];
     k->crta = base + msg->crta_offset[proc];
-    k->sem_base = base + msg->sem_offset;
+    k->sem_base = msg->sem_addr;
     k->proc = (uint8_t)proc;
     k->noc = (uint8_t)noc;
     k->cmd_wr = (uint8_t)TTM_CMD_BUF_WR(proc);

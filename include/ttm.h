@@ -106,9 +106,16 @@ struct ttm_device_info {
     uint32_t l1_unreserved;    /* first L1 address free for buffers */
     uint32_t dispatch;         /* enum ttm_dispatch: FAST or SLOW */
     char backend[16];
-    uint32_t reserved;         /* 0 */
+    uint32_t align;            /* NoC alignment of L1 <-> DRAM transfers (see Buffers) */
 };
 int ttm_device_info(ttm_device *dev, struct ttm_device_info *info);
+
+/* The NoC coordinates of logical core (x, y), as a kernel puts them in a NoC address
+ * (get_noc_addr(noc_x, noc_y, addr)) to reach that core over NoC `noc` (0 or 1). These are
+ * the chip's translated coordinates, the same on both NoCs of Blackhole (its translation
+ * tables do NoC 1's mirroring); kernels ask for their own with my_x() and my_y(). */
+int ttm_core_noc_xy(ttm_device *dev, uint32_t x, uint32_t y, uint32_t noc, uint32_t *noc_x,
+                    uint32_t *noc_y);
 
 /* ---- Core sets ---- */
 /* An inclusive rectangle of logical cores. */
@@ -120,7 +127,13 @@ struct ttm_core_range {
 enum ttm_buffer_type { TTM_BUFFER_DRAM = 0, TTM_BUFFER_L1 = 1 };
 
 /* A buffer of `size` bytes whose pages of `page_size` bytes go round-robin over the DRAM
- * banks (or the workers' L1): page p lives in bank p % banks at the same offset in each. */
+ * banks (or the workers' L1): page p lives in bank p % banks at the same offset in each.
+ *
+ * Alignment. A NoC transfer between L1 and DRAM needs both addresses aligned to
+ * ttm_device_info.align (64 bytes on Blackhole; TTM_DRAM_ALIGN in kernels). DRAM pages
+ * are multiples of it; L1 pages multiples of 16 bytes. Every buffer and circular buffer
+ * starts on such a boundary, so with pages that are multiples of `align` every page can
+ * take DRAM traffic; with smaller L1 pages only those at multiples of it can. */
 int ttm_buffer_create_interleaved(ttm_device *dev, uint64_t size, uint32_t page_size,
                                   uint32_t type, ttm_buffer **out);
 int ttm_buffer_destroy(ttm_buffer *buf);
@@ -137,12 +150,22 @@ int ttm_program_create(ttm_device *dev, ttm_program **out);
 int ttm_program_destroy(ttm_program *prog);
 
 /* Circular buffer `index` (0..31) on every core of the ranges: `total_size` bytes in
- * pages of `page_size`, allocated in L1 when the program is first launched. */
+ * pages of `page_size` (a multiple of 16), allocated in L1 at once, at the same address
+ * on every core and aligned to ttm_device_info.align; freed with the program. */
 enum ttm_data_format { TTM_FORMAT_RAW = 0, TTM_FORMAT_FLOAT32 = 1, TTM_FORMAT_BFLOAT16 = 2,
                        TTM_FORMAT_UINT32 = 3, TTM_FORMAT_UINT16 = 4, TTM_FORMAT_UINT8 = 5 };
 int ttm_cb_create(ttm_program *prog, const struct ttm_core_range *ranges, size_t n_ranges,
                   uint32_t index, uint32_t total_size, uint32_t page_size, uint32_t format,
                   ttm_cb **out);
+
+/* A semaphore on every core of the ranges, set to initial_value at each launch of the
+ * program (TT-Metal's CreateSemaphore). *id (0..15) is what a kernel gives get_semaphore():
+ * the semaphore sits at the same L1 address on every core of a launch, so
+ * noc_semaphore_inc(get_noc_addr(x, y, get_semaphore(id)), 1) reaches core (x, y)'s. The
+ * id is the lowest one free on all these cores; cores of the program outside the ranges
+ * see 0 there. */
+int ttm_semaphore_create(ttm_program *prog, const struct ttm_core_range *ranges,
+                         size_t n_ranges, uint32_t initial_value, uint32_t *id);
 
 /* Kernels. Dataflow kernels run on a core's BRISC (RISCV_0) or NCRISC (RISCV_1) and use
  * NoC 0 or 1; compute kernels run on the three TRISCs. Sources are C (or C++ when the
@@ -228,7 +251,7 @@ TTM_LAYOUT(sizeof(struct ttm_device_opts) == 32 + TTM_PTR);
 TTM_LAYOUT(offsetof(struct ttm_device_info, dram_bank_size) == 24);
 TTM_LAYOUT(offsetof(struct ttm_device_info, dispatch) == 40);
 TTM_LAYOUT(offsetof(struct ttm_device_info, backend) == 44);
-TTM_LAYOUT(offsetof(struct ttm_device_info, reserved) == 60);
+TTM_LAYOUT(offsetof(struct ttm_device_info, align) == 60);
 TTM_LAYOUT(sizeof(struct ttm_device_info) == 64);
 TTM_LAYOUT(sizeof(struct ttm_core_range) == 16);
 TTM_LAYOUT(offsetof(struct ttm_kernel_opts, compile_args) == 16);

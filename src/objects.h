@@ -20,6 +20,7 @@
 #define TTM_MAX_ARGS 256u          /* runtime args per kernel per core */
 #define TTM_MAX_KERNELS 16u
 #define TTM_MAX_PROGRAM_CBS 64u
+#define TTM_MAX_PROGRAM_SEMS 64u   /* semaphores; ids repeat on disjoint core sets */
 
 struct dispatch_ops;
 struct fast;
@@ -43,6 +44,7 @@ struct ttm_buffer {
     struct ttm_device *dev;
     uint32_t type;              /* enum ttm_buffer_type */
     uint64_t addr;              /* bank-local base */
+    uint64_t bank_bytes;        /* taken in each bank */
     uint64_t size;
     uint32_t page_size;
 };
@@ -91,12 +93,20 @@ struct ttm_cb {
     uint64_t addr;              /* L1 address on every core of the set */
 };
 
+/* A semaphore: word `id` of the launch's semaphore block, set to `value` on these cores
+ * at every launch. */
+struct ttm_sem {
+    struct core_set cores;
+    uint32_t id, value;
+};
+
 struct ttm_program {
     struct ttm_device *dev;
     uint32_t id;
     uint32_t version;           /* bumped by every change to kernels, CBs, common args */
     struct fast_stream *stream; /* fast dispatch's cached command stream, or NULL */
-    uint32_t n_kernels, n_cbs;
+    uint32_t n_kernels, n_cbs, n_sems;
     struct ttm_kernel *kernels[TTM_MAX_KERNELS];
     struct ttm_cb *cbs[TTM_MAX_PROGRAM_CBS];
+    struct ttm_sem sems[TTM_MAX_PROGRAM_SEMS];
 };

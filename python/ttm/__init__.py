@@ -197,6 +197,7 @@ class DeviceInfo:
     dram_bank_size: int
     l1_size: int
     l1_unreserved: int
+    align: int
     dispatch: str
     backend: str
 
@@ -245,6 +246,7 @@ class Device:
             dram_bank_size=raw.dram_bank_size,
             l1_size=raw.l1_size,
             l1_unreserved=raw.l1_unreserved,
+            align=raw.align,
             dispatch={v: k for k, v in DISPATCH_MODES.items()}.get(raw.dispatch, raw.dispatch),
             backend=raw.backend.decode(),
         )
@@ -264,6 +266,14 @@ class Device:
         if not self._close.alive:
             raise TTMError(errno.ENODEV, "the device was closed")
         return self._handle
+
+    def core_noc_xy(self, core, noc=0):
+        """The NoC coordinates (x, y) a kernel uses to reach logical ``core`` over NoC
+        ``noc``: the chip's translated coordinates, the same on both NoCs."""
+        x, y = _core(core)
+        nx, ny = ctypes.c_uint32(), ctypes.c_uint32()
+        _c.ttm_core_noc_xy(self._h, x, y, _uint(noc, 32, "NoC"), ctypes.byref(nx), ctypes.byref(ny))
+        return nx.value, ny.value
 
     def buffer(self, size, page_size, type="dram"):
         """A new interleaved Buffer of ``size`` bytes in pages of ``page_size`` ("dram":
@@ -485,6 +495,16 @@ class Program:
             self._h, ranges, n, _uint(index, 32, "CB index"), _uint(total_size, 32, "CB size"),
             _uint(page_size, 32, "CB page size"), _choice(format, FORMATS, "data format"), None,
         )
+
+    def semaphore(self, cores, initial_value=0):
+        """A semaphore on every core of ``cores``, set to ``initial_value`` at each launch;
+        returns its id, for get_semaphore(id) in kernels (the same L1 address on every
+        core of a launch)."""
+        ranges, n = _core_ranges(cores)
+        sem = ctypes.c_uint32()
+        _c.ttm_semaphore_create(self._h, ranges, n, _uint(initial_value, 32, "semaphore value"),
+                                ctypes.byref(sem))
+        return sem.value
 
     def dataflow_kernel(self, source=None, path=None, *, cores, processor=0, noc=0,
                         compile_args=(), defines=None):

@@ -121,7 +121,7 @@ class DeviceInfo(ctypes.Structure):
         ("l1_unreserved", c_uint32),
         ("dispatch", c_uint32),
         ("backend", c_char * 16),
-        ("reserved", c_uint32),
+        ("align", c_uint32),
     ]
 
 
@@ -196,7 +196,9 @@ _PROTOTYPES = {
     "ttm_buffer_read": (c_int, [BufferP, c_uint64, ctypes.c_void_p, c_uint64]),
     "ttm_program_create": (c_int, [DeviceP, POINTER(ProgramP)]),
     "ttm_program_destroy": (c_int, [ProgramP]),
+    "ttm_core_noc_xy": (c_int, [DeviceP, c_uint32, c_uint32, c_uint32, POINTER(c_uint32), POINTER(c_uint32)]),
     "ttm_cb_create": (c_int, [ProgramP, *_RANGES, c_uint32, c_uint32, c_uint32, c_uint32, POINTER(CBP)]),
+    "ttm_semaphore_create": (c_int, [ProgramP, *_RANGES, c_uint32, POINTER(c_uint32)]),
     "ttm_kernel_create_dataflow": (c_int, [ProgramP, c_char_p, *_RANGES, *_KOPTS]),
     "ttm_kernel_create_dataflow_from_string": (c_int, [ProgramP, c_char_p, *_RANGES, *_KOPTS]),
     "ttm_kernel_create_compute": (c_int, [ProgramP, c_char_p, *_RANGES, *_KOPTS]),

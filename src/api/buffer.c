@@ -21,12 +21,13 @@ static int create(struct ttm_device *dev, uint64_t size, uint32_t page_size, uin
     int rc;
     if (type != TTM_BUFFER_DRAM && type != TTM_BUFFER_L1)
         return err_set(-EINVAL, "buffer type %u is neither DRAM (0) nor L1 (1)", type);
-    /* NoC transfers need DRAM data 64-byte and L1 data 16-byte aligned (device-facts 1.7),
-     * so every page starts on such a boundary. */
-    uint32_t align = type == TTM_BUFFER_DRAM ? TTM_DRAM_ALIGN : TTM_L1_ALIGN;
-    if (!page_size || page_size % align)
+    /* NoC transfers need L1 data 16-byte aligned, and both ends of an L1 <-> DRAM transfer
+     * 64-byte aligned (device-facts 1.7): pages are multiples of the first (of the second
+     * in DRAM), and every buffer starts on a 64-byte boundary (ttm.h: Alignment). */
+    uint32_t page_align = type == TTM_BUFFER_DRAM ? TTM_DRAM_ALIGN : TTM_L1_ALIGN;
+    if (!page_size || page_size % page_align)
         return err_set(-EINVAL, "page size %u must be a non-zero multiple of %u for %s buffers",
-                       page_size, align, type == TTM_BUFFER_DRAM ? "DRAM" : "L1");
+                       page_size, page_align, type == TTM_BUFFER_DRAM ? "DRAM" : "L1");
     if (!size || size % page_size)
         return err_set(-EINVAL, "buffer size %llu must be a non-zero multiple of the page size %u",
                        (unsigned long long)size, page_size);
@@ -39,13 +40,14 @@ static int create(struct ttm_device *dev, uint64_t size, uint32_t page_size, uin
     b->page_size = page_size;
     uint64_t pages = size / page_size, banks = chip_banks(&dev->chip, type == TTM_BUFFER_DRAM);
     uint64_t per_bank = (pages + banks - 1) / banks * page_size;
-    if ((rc = alloc_take(allocator(b), per_bank, align, &b->addr))) {
+    if ((rc = alloc_take(allocator(b), per_bank, TTM_DRAM_ALIGN, &b->addr))) {
         free(b);
         return err_wrap(rc, "allocating %llu bytes per %s bank", (unsigned long long)per_bank,
                         type == TTM_BUFFER_DRAM ? "DRAM" : "L1");
     }
+    b->bank_bytes = per_bank;
     if ((rc = api_handle_add(b, HANDLE_BUFFER, dev))) {
-        alloc_give(allocator(b), b->addr);
+        alloc_give(allocator(b), b->addr, b->bank_bytes);
         free(b);
         return rc;
     }
@@ -71,7 +73,7 @@ VIS int ttm_buffer_destroy(ttm_buffer *b)
     if (rc)
         return rc;
     if (!d->closed)
-        alloc_give(allocator(b), b->addr);
+        alloc_give(allocator(b), b->addr, b->bank_bytes);
     api_handle_remove(b);
     free(b);
     return api_leave(d, 0);

@@ -109,7 +109,33 @@ VIS int ttm_device_info(ttm_device *dev, struct ttm_device_info *info)
     info->l1_unreserved = TTM_L1_UNRESERVED;
     info->dispatch = dev->dispatch->mode;
     snprintf(info->backend, sizeof info->backend, "%s", dev->backend);
+    info->align = TTM_DRAM_ALIGN;
     return api_leave(d, 0);
+}
+
+static int noc_xy(const struct ttm_device *dev, uint32_t x, uint32_t y, uint32_t noc,
+                  uint32_t *noc_x, uint32_t *noc_y)
+{
+    const struct ttm_chip *c = &dev->chip;
+    if (!noc_x || !noc_y)
+        return err_set(-EINVAL, "ttm_core_noc_xy: noc_x or noc_y is NULL");
+    if (noc > 1)
+        return err_set(-EINVAL, "NoC %u: Blackhole has NoC 0 and NoC 1", noc);
+    if (x >= c->grid_x || y >= c->grid_y)
+        return err_set(-EINVAL, "core (%u,%u) is outside the %ux%u worker grid", x, y,
+                       c->grid_x, c->grid_y);
+    struct chip_worker w = chip_worker_at(c, x, y);
+    *noc_x = w.x;
+    *noc_y = w.y;
+    return 0;
+}
+
+VIS int ttm_core_noc_xy(ttm_device *dev, uint32_t x, uint32_t y, uint32_t noc, uint32_t *noc_x,
+                        uint32_t *noc_y)
+{
+    struct ttm_device *d;
+    int rc = api_enter(dev, HANDLE_DEVICE, &d);
+    return rc ? rc : api_leave(d, noc_xy(d, x, y, noc, noc_x, noc_y));
 }
 
 int api_core_set(const struct ttm_device *dev, const struct ttm_core_range *ranges, size_t n,

@@ -43,7 +43,7 @@ VIS int ttm_program_destroy(ttm_program *p)
     }
     for (uint32_t i = 0; i < p->n_cbs; i++) {
         if (!dev->closed)
-            alloc_give(&dev->chip.l1_alloc, p->cbs[i]->addr);
+            alloc_give(&dev->chip.l1_alloc, p->cbs[i]->addr, p->cbs[i]->total_size);
         api_handle_remove(p->cbs[i]);
         free(p->cbs[i]);
     }
@@ -76,13 +76,14 @@ static int create_cb(ttm_program *p, const struct ttm_core_range *ranges, size_t
     struct ttm_cb *cb = calloc(1, sizeof *cb);
     if (!cb)
         return err_set(-ENOMEM, "out of memory");
-    /* Same L1 address on every core of the set, so one config serves them all. */
-    if ((rc = alloc_take(&p->dev->chip.l1_alloc, total_size, TTM_L1_ALIGN, &cb->addr))) {
+    /* Same L1 address on every core of the set, so one config serves them all; aligned
+     * for DRAM traffic (ttm.h: Alignment). */
+    if ((rc = alloc_take(&p->dev->chip.l1_alloc, total_size, TTM_DRAM_ALIGN, &cb->addr))) {
         free(cb);
         return err_wrap(rc, "CB %u: allocating %u bytes of L1", index, total_size);
     }
     if ((rc = api_handle_add(cb, HANDLE_CB, p->dev))) {
-        alloc_give(&p->dev->chip.l1_alloc, cb->addr);
+        alloc_give(&p->dev->chip.l1_alloc, cb->addr, total_size);
         free(cb);
         return rc;
     }
@@ -110,6 +111,41 @@ VIS int ttm_cb_create(ttm_program *p, const struct ttm_core_range *ranges, size_
     return rc ? rc
               : api_leave(d, create_cb(p, ranges, n_ranges, index, total_size, page_size,
                                        format, out));
+}
+
+static int create_sem(ttm_program *p, const struct ttm_core_range *ranges, size_t n_ranges,
+                      uint32_t value, uint32_t *id)
+{
+    struct core_set cores;
+    int rc = api_core_set(p->dev, ranges, n_ranges, &cores);
+    if (rc)
+        return rc;
+    if (p->n_sems == TTM_MAX_PROGRAM_SEMS)
+        return err_set(-ENOSPC, "a program has at most %u semaphores", TTM_MAX_PROGRAM_SEMS);
+    uint32_t taken = 0; /* bit i: id i is used on some of these cores */
+    for (uint32_t i = 0; i < p->n_sems; i++)
+        if (core_set_overlaps(&p->sems[i].cores, &cores))
+            taken |= 1u << p->sems[i].id;
+    uint32_t free_id = 0;
+    while (free_id < TTM_MAX_SEMS && (taken >> free_id & 1))
+        free_id++;
+    if (free_id == TTM_MAX_SEMS)
+        return err_set(-ENOSPC, "all %u semaphore ids are taken on some of these cores",
+                       TTM_MAX_SEMS);
+    p->sems[p->n_sems++] = (struct ttm_sem){cores, free_id, value};
+    p->version++;
+    *id = free_id;
+    return 0;
+}
+
+VIS int ttm_semaphore_create(ttm_program *p, const struct ttm_core_range *ranges,
+                             size_t n_ranges, uint32_t initial_value, uint32_t *id)
+{
+    if (!id)
+        return err_set(-EINVAL, "ttm_semaphore_create: id is NULL");
+    struct ttm_device *d;
+    int rc = api_enter(p, HANDLE_PROGRAM, &d);
+    return rc ? rc : api_leave(d, create_sem(p, ranges, n_ranges, initial_value, id));
 }
 
 VIS int ttm_program_launch(ttm_device *dev, ttm_program *p, uint32_t timeout_ms)

@@ -1,9 +1,13 @@
 /* A first-fit range allocator: the DRAM address range shared by all banks (an interleaved
- * buffer takes the same bank-local range in each) and the workers' L1 above the firmware. */
+ * buffer takes the same bank-local range in each) and the workers' L1 above the firmware.
+ * It keeps the free ranges, sorted: taking in order and giving back in any order cost
+ * about the number of free ranges, not of allocations (40,000 buffers, made and
+ * destroyed, stay linear). */
 #pragma once
 
 #include "../util/err.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,14 +17,16 @@ struct alloc_range {
 
 struct chip_alloc {
     uint64_t base, end;
-    struct alloc_range *used;   /* sorted by address */
+    struct alloc_range *free;   /* sorted by address, never adjacent; empty at first */
     size_t n, cap;
+    uint64_t free_bytes;
 };
 
 void alloc_init(struct chip_alloc *a, uint64_t base, uint64_t end);
 void alloc_fini(struct chip_alloc *a);
 /* Take `size` bytes aligned to `align` (a power of two). -ENOMEM when nothing fits. */
 MUST_CHECK int alloc_take(struct chip_alloc *a, uint64_t size, uint64_t align, uint64_t *addr);
-/* Give back a range returned by alloc_take. -EINVAL for anything else. */
-int alloc_give(struct chip_alloc *a, uint64_t addr);
+/* Give back `size` bytes at addr, as alloc_take returned them. -EINVAL for a range that
+ * is (partly) free already or outside the allocator. */
+int alloc_give(struct chip_alloc *a, uint64_t addr, uint64_t size);
 uint64_t alloc_free_bytes(const struct chip_alloc *a);

@@ -241,13 +241,21 @@ static int emit_group(struct fast_stream *t, const struct ttm_device *dev,
     free(img);
     if (rc || (rc = emit_args(t, c, g, off)))
         return rc;
-    /* Launch messages: the region-relative base gets the region address added. */
+    /* The semaphores' initial values, at the start of the region. */
+    if (g->has_sems) {
+        uint8_t sems[TTM_SEM_BLOCK];
+        group_sems(g, sems);
+        if ((rc = emit_write(t, rs.r, rs.n, 0, PATCH_CFG, sems, sizeof sems, NULL, 0)))
+            return rc;
+    }
+    /* Launch messages: the region-relative addresses get the region address added. */
     struct ttm_launch_msg msg;
-    group_launch_msg(p, g, off, TTM_DISPATCH_MODE_DEV, &msg);
-    static const uint32_t base_word = offsetof(struct ttm_launch_msg, kernel_config_base);
-    struct relocs base = {&base_word, 1};
+    group_launch_msg(p, g, off, 0, TTM_DISPATCH_MODE_DEV, &msg);
+    static const uint32_t region_words[] = {offsetof(struct ttm_launch_msg, kernel_config_base),
+                                            offsetof(struct ttm_launch_msg, sem_addr)};
+    struct relocs rel_msg = {region_words, 2};
     return emit_write(t, rs.r, rs.n, LAUNCH_ADDR, PATCH_SLOT, (const uint8_t *)&msg, sizeof msg,
-                      &base, 1);
+                      &rel_msg, 1);
 }
 
 static int cmp_patch(const void *a, const void *b)
@@ -298,7 +306,7 @@ static int build(const struct ttm_device *dev, struct ttm_program *p, struct fas
     struct ttm_cq_cmd *c;
     if (!rc && (!(c = add_cmd(t, TTM_CQ_WAIT, 0)) || add_patch(t, &c->arg[0], PATCH_WAIT)))
         rc = -ENOMEM;
-    uint32_t off = 0;
+    uint32_t off = TTM_SEM_BLOCK;
     for (uint32_t g = 0; !rc && g < t->plan.n_groups; g++) {
         rc = emit_group(t, dev, p, &t->plan.groups[g], off);
         off += t->plan.groups[g].size;

@@ -11,8 +11,8 @@ static uint32_t align16(uint32_t v)
     return (v + 15) & ~15u;
 }
 
-/* The kernel of each processor and the CB of each index at core i decide its group;
- * they go into g's k[] and cb[], the rest of g is left alone. Returns whether the core
+/* The kernel of each processor, the CB of each index and the semaphore values at core i
+ * decide its group; they go into g's k[], cb[] and sem[], the rest of g is left alone. Returns whether the core
  * runs a kernel at all. */
 static bool core_key(const struct ttm_program *p, uint32_t i, struct group *g)
 {
@@ -29,6 +29,11 @@ static bool core_key(const struct ttm_program *p, uint32_t i, struct group *g)
     for (uint32_t n = 0; n < p->n_cbs && any; n++)
         if (core_set_has(&p->cbs[n]->cores, i))
             g->cb[p->cbs[n]->index] = p->cbs[n];
+    memset(g->sem, 0, sizeof g->sem);
+    g->has_sems = p->n_sems > 0;
+    for (uint32_t n = 0; n < p->n_sems && any; n++)
+        if (core_set_has(&p->sems[n].cores, i))
+            g->sem[p->sems[n].id] = p->sems[n].value;
     return any;
 }
 
@@ -52,18 +57,15 @@ static int layout(struct group *g)
             off = g->cb_off + 16 * (i + 1);
         }
     }
-    off = align16(off);
-    g->sem_off = (uint16_t)off;
-    off += 16 * TTM_MAX_SEMS;
     for (uint32_t j = 0; j < BH_CORES_PER_TILE; j++) {
         off = align16(off);
         g->text_off[j] = off;
         off += g->k[j] ? g->k[j]->image.size : 0;
     }
     g->size = align16(off);
-    if (g->size > TTM_L1_KERNEL_CONFIG_SIZE)
+    if (TTM_SEM_BLOCK + g->size > TTM_L1_KERNEL_CONFIG_SIZE)
         return err_set(-E2BIG, "kernel-config image of %u bytes exceeds the %u reserved",
-                       g->size, TTM_L1_KERNEL_CONFIG_SIZE);
+                       TTM_SEM_BLOCK + g->size, TTM_L1_KERNEL_CONFIG_SIZE);
     const struct ttm_kernel *b = g->k[BH_BRISC], *nc = g->k[BH_NCRISC];
     if (b && nc && b->noc == nc->noc)
         return err_set(-EINVAL, "kernels %s and %s share a core and both use NoC %u; give "
@@ -86,7 +88,8 @@ int plan_build(const struct ttm_device *dev, const struct ttm_program *prog, str
             continue;
         uint32_t g = 0;
         while (g < l->n_groups && (memcmp(l->groups[g].k, key->k, sizeof key->k) ||
-                                   memcmp(l->groups[g].cb, key->cb, sizeof key->cb)))
+                                   memcmp(l->groups[g].cb, key->cb, sizeof key->cb) ||
+                                   memcmp(l->groups[g].sem, key->sem, sizeof key->sem)))
             g++;
         if (g == l->n_groups)
             l->n_groups++;
@@ -139,11 +142,19 @@ void group_args(const struct group *g, uint32_t i, uint8_t *img)
                    4 * g->k[j]->n_args[i]);
 }
 
+void group_sems(const struct group *g, uint8_t *block)
+{
+    memset(block, 0, TTM_SEM_BLOCK);
+    for (uint32_t i = 0; i < TTM_MAX_SEMS; i++)
+        memcpy(block + 16 * i, &g->sem[i], 4);
+}
+
 void group_launch_msg(const struct ttm_program *p, const struct group *g, uint32_t base,
-                      uint8_t mode, struct ttm_launch_msg *msg)
+                      uint32_t sem_addr, uint8_t mode, struct ttm_launch_msg *msg)
 {
     memset(msg, 0, sizeof *msg);
     msg->kernel_config_base = base;
+    msg->sem_addr = sem_addr;
     for (uint32_t j = 0; j < BH_CORES_PER_TILE; j++) {
         msg->rta_offset[j] = g->rta_off[j];
         msg->crta_offset[j] = g->crta_off[j];
@@ -155,8 +166,6 @@ void group_launch_msg(const struct ttm_program *p, const struct group *g, uint32
         }
     }
     msg->local_cb_offset = g->cb_off;
-    msg->remote_cb_offset = g->sem_off;
-    msg->sem_offset = g->sem_off;
     msg->local_cb_mask = g->cb_mask;
     msg->mode = mode;
     msg->host_id = p->id;

@@ -19,7 +19,10 @@
 #include "groups.h"
 #include "hang.h"
 
-#define BASE TTM_L1_KERNEL_CONFIG
+/* One launch at a time: its semaphores at the start of the config area, every group's
+ * image after them. */
+#define SEMS TTM_L1_KERNEL_CONFIG
+#define BASE (TTM_L1_KERNEL_CONFIG + TTM_SEM_BLOCK)
 
 struct launch {
     struct ttm_device *dev;
@@ -48,7 +51,7 @@ static int write_group(struct ttm_chip *c, struct launch *l, const struct group 
     if (!img)
         return err_set(-ENOMEM, "out of memory");
     group_image(g, BASE, img);
-    /* Shared part: common args, CB configs, semaphores (zeroed), kernel images. */
+    /* Shared part: common args, CB configs, kernel images. */
     uint32_t shared = g->crta_off[0];
     struct mcast m = {c, BASE + shared, img + shared, g->size - shared};
     int rc = for_each_rect(c, &g->cores, mcast_rect, &m);
@@ -64,6 +67,13 @@ static int write_group(struct ttm_chip *c, struct launch *l, const struct group 
     free(img);
     if (rc)
         return rc;
+    if (g->has_sems) {
+        uint8_t sems[TTM_SEM_BLOCK];
+        group_sems(g, sems);
+        m = (struct mcast){c, SEMS, sems, sizeof sems};
+        if ((rc = for_each_rect(c, &g->cores, mcast_rect, &m)))
+            return rc;
+    }
     m = (struct mcast){c, TTM_L1_MAILBOX + offsetof(struct ttm_mailbox, launch), msg, sizeof *msg};
     if ((rc = for_each_rect(c, &g->cores, mcast_rect, &m)))
         return rc;
@@ -122,7 +132,7 @@ static int slow_launch(struct ttm_device *dev, struct ttm_program *prog, uint32_
     int rc = plan_build(dev, prog, &l.plan);
     for (uint32_t g = 0; !rc && g < l.plan.n_groups; g++) {
         struct ttm_launch_msg msg;
-        group_launch_msg(prog, &l.plan.groups[g], BASE, TTM_DISPATCH_MODE_HOST, &msg);
+        group_launch_msg(prog, &l.plan.groups[g], BASE, SEMS, TTM_DISPATCH_MODE_HOST, &msg);
         rc = write_group(c, &l, &l.plan.groups[g], &msg);
     }
     if (!rc) {

@@ -157,9 +157,10 @@ static void kernel_config_image_follows_the_seed_layout_in_mode(void)
     CHECK_EQ(msg.enables, 3);
     CHECK_EQ(msg.crta_offset[BH_BRISC] % 16, 0);     /* common args 16-byte aligned */
     CHECK(msg.local_cb_offset >= msg.crta_offset[BH_NCRISC]);
-    CHECK(msg.remote_cb_offset >= msg.local_cb_offset + 16); /* one local CB config */
+    /* The semaphores open the launch's region, ahead of the group's image. */
+    CHECK(msg.sem_addr >= TTM_L1_KERNEL_CONFIG && msg.sem_addr + TTM_SEM_BLOCK <= msg.kernel_config_base);
     for (int p = 0; p < 2; p++) {
-        CHECK(msg.kernel_text_offset[p] > msg.sem_offset);
+        CHECK(msg.kernel_text_offset[p] >= msg.local_cb_offset + 16u); /* one local CB config */
         CHECK_EQ(msg.kernel_text_offset[p] % 16, 0);       /* kernel text 16-byte aligned */
     }
     CHECK_EQ(msg.local_cb_mask, 1);

@@ -836,6 +836,11 @@ static int noc_heavy(ttm_device *dev, struct rec *r)
     struct ttm_core_range all = {0, 0, c->grid_x - 1, c->grid_y - 1};
     struct ttm_kernel_opts ob = {.argsz = sizeof ob, .processor = TTM_RISCV_0, .noc = 0};
     struct ttm_kernel_opts on = {.argsz = sizeof on, .processor = TTM_RISCV_1, .noc = 1};
+    for (uint32_t i = 0; i < 4; i++) { /* semaphores 0..3, at 0 on every worker */
+        uint32_t id;
+        TRY(ttm_semaphore_create(p, &all, 1, 0, &id));
+        EXPECT(id == i, "semaphore %u got id %u", i, id);
+    }
     TRY(ttm_kernel_create_dataflow_from_string(p, noc_heavy_brisc, &all, 1, &ob, &kb));
     TRY(ttm_kernel_create_dataflow_from_string(p, noc_heavy_ncrisc, &all, 1, &on, &kn));
     uint32_t args[4] = {(uint32_t)ttm_buffer_address(b), n, c->grid_x, c1};
@@ -868,13 +873,13 @@ static int noc_heavy(ttm_device *dev, struct rec *r)
     }
     free(got);
     TRY(rc);
-    /* Semaphores live in the kernel-config image. */
+    /* Semaphores open the launch's kernel-config region. */
     struct ttm_launch_msg msg;
     struct chip_worker w0 = chip_worker_at(c, 0, 0);
     TRY(chip_read(c, w0.x, w0.y, TTM_L1_MAILBOX + offsetof(struct ttm_mailbox, launch), &msg,
                   sizeof msg));
     for (uint32_t i = 0; i < n; i += 23)
-        TRY(rec_l1(r, dev, i % c->grid_x, i / c->grid_x, msg.kernel_config_base + msg.sem_offset,
+        TRY(rec_l1(r, dev, i % c->grid_x, i / c->grid_x, msg.sem_addr,
                    4 * 16, "semaphores"));
     TRY(rec_mailboxes(r, dev, "mailboxes after noc-heavy"));
     ttm_program_destroy(p);

@@ -25,7 +25,37 @@ void kernel_main(void) {
 SPIN = "#include <ttm/kernel/dataflow.h>\nvoid kernel_main(void) { for (;;) {} }\n"
 
 
+# Stores semaphore 1's value, its address and the core's NoC coordinates at arg 0.
+WHERE = r"""
+#include <ttm/kernel/dataflow.h>
+void kernel_main(void) {
+    volatile uint32_t *out = (volatile uint32_t *)get_arg_val(0);
+    out[0] = *(volatile uint32_t *)get_semaphore(1);
+    out[1] = my_x();
+    out[2] = my_y();
+}
+"""
+
+
 class ProgramTest(TTMTestCase):
+    def test_semaphores_and_noc_coordinates(self):
+        dev = self.dev
+        self.assertEqual(dev.info.align, 64)
+        with dev.buffer(16, 16, "l1") as out, dev.program() as prog:
+            self.assertEqual(prog.semaphore((0, 0), 3), 0)
+            self.assertEqual(prog.semaphore([(0, 0), (1, 0)], 41), 1)
+            k = prog.dataflow_kernel(WHERE, cores=(0, 0))
+            prog.set_runtime_args(k, (0, 0), [out.address])
+            prog.launch()
+            got = array.array("I", out.read(12))
+            self.assertEqual(got[0], 41)
+            self.assertEqual((got[1], got[2]), dev.core_noc_xy((0, 0)))
+            self.assertEqual(dev.core_noc_xy((0, 0), noc=1), dev.core_noc_xy((0, 0)))
+            with self.raisesTTM(errno.EINVAL, "outside"):
+                dev.core_noc_xy((99, 0))
+            with self.raisesTTM(errno.EINVAL, "outside"):
+                prog.semaphore((99, 0))
+
     def test_add1_on_a_sub_grid(self):
         add1 = load_example("add1")
         page = 1024

@@ -1,0 +1,10 @@
+build-tsan/src/chip/tlb.o: src/chip/tlb.c src/chip/../util/err.h \
+ src/chip/chip.h include/ttm/kernel/abi.h \
+ include/ttm/kernel/../blackhole.h src/chip/../pcie/pcie.h \
+ src/chip/alloc.h
+src/chip/../util/err.h:
+src/chip/chip.h:
+include/ttm/kernel/abi.h:
+include/ttm/kernel/../blackhole.h:
+src/chip/../pcie/pcie.h:
+src/chip/alloc.h:

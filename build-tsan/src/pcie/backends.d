@@ -1,0 +1,2 @@
+build-tsan/src/pcie/backends.o: src/pcie/backends.c src/pcie/pcie.h
+src/pcie/pcie.h:
