@@ -52,7 +52,7 @@ FW_PROC_dispatch = BRISC
 FW_PROC_dispatch_sub = NCRISC
 FW_NAMES = brisc ncrisc prefetch dispatch dispatch_sub
 FW_ELFS = $(FW_NAMES:%=$(BUILD)/firmware/%.elf)
-KERNEL_HEADERS = include/ttm/blackhole.h $(wildcard include/ttm/kernel/*.h)
+KERNEL_HEADERS = include/ttm/blackhole.h $(wildcard include/ttm/kernel/*.h include/ttm/kernel/*/*.h)
 # The value of a macro of the ABI header as the linker takes it (no C suffix).
 abi_value = $(patsubst %u,%,$(lastword $(shell printf '\043include "ttm/kernel/abi.h"\n%s\n' \
 	'$(1)' | $(CC) -E -P -Iinclude -x c -)))

@@ -27,6 +27,7 @@
 #include "../util/err.h"
 #include "embedded.h"
 #include "hash.h"
+#include "runtime.h"
 
 #define KEY_VERSION "ttm-kbuild 1"  /* change when the driver changes its output */
 #define MAX_SOURCE (16u << 20)
@@ -292,6 +293,11 @@ static int prepare_cache(const char *cache)
         if (strncmp(f->name, HEADER_PREFIX, strlen(HEADER_PREFIX)))
             continue;
         int rc = path_fmt(p, "%s/include/%s", cache, path);
+        if (!rc) { /* its directory first (headers may sit below ttm/kernel/) */
+            *strrchr(p, '/') = 0;
+            rc = mkdir_p(p);
+            p[strlen(p)] = '/';
+        }
         if (rc || (rc = write_if_changed(p, f->data, (size_t)f->size)))
             return rc;
     }
@@ -543,13 +549,15 @@ static void hash_headers(void)
 }
 
 static void cache_key(const struct kbuild_req *req, const char *name, const struct args *flags,
-                      const uint8_t ident[SHA256_BYTES], char hex[2 * SHA256_BYTES + 1])
+                      const uint8_t ident[SHA256_BYTES], const struct kbuild_runtime *rt,
+                      char hex[2 * SHA256_BYTES + 1])
 {
     struct sha256 s;
     uint8_t digest[SHA256_BYTES];
     sha256_init(&s);
     key_bytes(&s, KEY_VERSION, strlen(KEY_VERSION));
     key_bytes(&s, ident, SHA256_BYTES);
+    key_bytes(&s, rt->ident, strlen(rt->ident));
     for (size_t i = 1; i < flags->n; i++) /* argv[0] is in ident */
         key_bytes(&s, flags->v[i], strlen(flags->v[i]));
     pthread_once(&headers_once, hash_headers);
@@ -620,7 +628,8 @@ static int write_source(const char *path, const char *name, const struct kbuild_
 
 /* Compile in a private directory under tmp/, then move the image into the cache. */
 static int build(const struct kbuild_req *req, const char *name, const char *cache,
-                 struct args *a, const char *out, uint8_t **elf, size_t *size)
+                 const struct kbuild_runtime *rt, struct args *a, const char *out,
+                 uint8_t **elf, size_t *size)
 {
     char dir[PATH_MAX], src[PATH_MAX] = "", obj[PATH_MAX] = "";
     int rc = path_fmt(dir, "%s/tmp/XXXXXX", cache);
@@ -633,16 +642,27 @@ static int build(const struct kbuild_req *req, const char *name, const char *cac
         !(rc = path_fmt(obj, "%s/kernel.elf", dir)) && !(rc = log ? 0 : -ENOMEM) &&
         !(rc = write_source(src, name, req))) {
         args_add(a, "-I%s/include", cache);
+        if (req->is_cpp && rt->cxx[0]) {
+            args_add(a, "-isystem");
+            args_add(a, "%s/include/ttm/kernel/libstdcxx", cache);
+            args_add(a, "-isystem");
+            args_add(a, "%s", rt->cxx);
+            args_add(a, "-isystem");
+            args_add(a, "%s", rt->cxx_arch);
+        }
         args_add(a, "-T"); /* not -Wl,-T,...: -Wl would split a path at its commas */
         args_add(a, "%s/kernel.ld", cache);
         args_add(a, "%s", src);
+        if (rt->libgcc[0]) /* after the kernel: an archive gives what is still undefined */
+            args_add(a, "%s", rt->libgcc);
         args_add(a, "-o");
         args_add(a, "%s", obj);
         rc = a->oom ? -ENOMEM : run(a->v, log);
     }
     if (rc > 0) {
+        const char *hint = kbuild_runtime_hint(rt, req->is_cpp, log);
         trim_log(log);
-        rc = err_set(-EINVAL, "kernel %s: compile failed:\n%s", name, log);
+        rc = err_set(-EINVAL, "kernel %s: compile failed:\n%s%s", name, log, hint);
     } else if (!rc && (rc = load_elf(obj, elf, size))) {
         rc = err_set(rc, "kernel %s: the compiler made no usable image (%s)", name,
                      strerror(-rc));
@@ -680,20 +700,22 @@ int kbuild_compile(const struct kbuild_req *req, uint8_t **elf, size_t *elf_size
     char cache[PATH_MAX], out[PATH_MAX], key[2 * SHA256_BYTES + 1];
     uint8_t ident[SHA256_BYTES];
     struct args a = {0};
-    int rc = check_req(req, name);
+    struct kbuild_runtime *rt = malloc(sizeof *rt);
+    int rc = rt ? check_req(req, name) : err_set(-ENOMEM, "out of memory");
     if (!cc || !*cc)
         cc = "clang";
     if (!rc && !(rc = build_flags(&a, req, cc)) && a.oom)
         rc = -ENOMEM;
     if (!rc && !(rc = kbuild_cache_dir(cache, sizeof cache)) && !(rc = prepare_cache(cache)) &&
-        !(rc = compiler_identity(cc, ident))) {
-        cache_key(req, name, &a, ident, key);
+        !(rc = compiler_identity(cc, ident)) && !(rc = kbuild_runtime_find(rt))) {
+        cache_key(req, name, &a, ident, rt, key);
         rc = path_fmt(out, "%s/kernels/%s.elf", cache, key);
     }
     /* A missing or damaged cache entry is built (again). */
     if (!rc && load_elf(out, elf, elf_size))
-        rc = build(req, name, cache, &a, out, elf, elf_size);
+        rc = build(req, name, cache, rt, &a, out, elf, elf_size);
     args_free(&a);
+    free(rt);
     return rc;
 }
 

@@ -1,11 +1,15 @@
 /* What kernels ported from TT-Metal rely on: semaphores at one L1 address on every core of
  * a program (CreateSemaphore), NoC coordinates of a logical core from the host, circular
- * buffers aligned for DRAM traffic. Each test runs in slow and fast dispatch. */
+ * buffers aligned for DRAM traffic, the compiler's runtime library and C++ standard
+ * headers. Each device test runs in slow and fast dispatch. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "build/runtime.h"
 #include "test.h"
 #include "ttm.h"
 
@@ -215,5 +219,158 @@ BOTH_MODES(circular_buffers_are_aligned_for_dram_traffic)
     ttm_buffer_destroy(small);
     ttm_buffer_destroy(where);
     ttm_buffer_destroy(dram);
+    ttm_device_close(dev);
+}
+
+/* ---- The compiler's runtime library and C++ standard headers ---- */
+
+/* Float arithmetic and 64-bit division: calls into libgcc (__mulsf3, __divsf3, __udivdi3,
+ * __umoddi3, ...). Args: the L1 page to work on. */
+static const char runtime_src[] =
+    "#include <ttm/kernel/dataflow.h>\n"
+    "void kernel_main(void) {\n"
+    "    volatile uint32_t *w = (volatile uint32_t *)get_arg_val(0);\n"
+    "    float a = (float)w[0], b = (float)w[1];\n"
+    "    float c = a * b + a / b - 0.5f;\n"
+    "    uint64_t x = (uint64_t)w[2] << 32 | w[3];\n"
+    "    int64_t y = -(int64_t)x;\n"
+    "    w[4] = (uint32_t)(int32_t)c;\n"
+    "    w[5] = (uint32_t)(x / w[1]);\n"
+    "    w[6] = (uint32_t)(x % w[1]);\n"
+    "    w[7] = (uint32_t)(y / (int64_t)w[0]);\n"
+    "    union { float f; uint32_t u; } bits = {c};\n"
+    "    w[8] = bits.u;\n"
+    "}\n";
+
+static int have_libgcc(void)
+{
+    struct kbuild_runtime rt;
+    return !kbuild_runtime_find(&rt) && rt.libgcc[0];
+}
+
+BOTH_MODES(kernels_use_float_and_64_bit_division)
+{
+    if (!have_libgcc())
+        SKIP("no rv32im/ilp32 libgcc.a (install gcc-riscv64-unknown-elf)");
+    ttm_device *dev = open_dev();
+    CHECK(dev);
+    ttm_buffer *buf;
+    ttm_program *p;
+    ttm_kernel *k;
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, 64, 64, TTM_BUFFER_L1, &buf), 0);
+    uint32_t in[16] = {1000003, 7, 0x12345, 0x6789ABCD};
+    CHECK_EQ(ttm_buffer_write(buf, 0, in, sizeof in), 0);
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    struct ttm_core_range c = {0, 0, 0, 0};
+    struct ttm_kernel_opts o = {.argsz = sizeof o};
+    CHECK_EQ(ttm_kernel_create_dataflow_from_string(p, runtime_src, &c, 1, &o, &k), 0);
+    uint32_t arg = (uint32_t)ttm_buffer_address(buf);
+    CHECK_EQ(ttm_set_runtime_args(p, k, 0, 0, &arg, 1), 0);
+    CHECK_EQ(ttm_program_launch(dev, p, 2000), 0);
+    uint32_t out[16];
+    CHECK_EQ(ttm_buffer_read(buf, 0, out, sizeof out), 0);
+    /* The host's IEEE single precision (round to nearest even) gives the same bits. */
+    volatile float a = 1000003.0f, b = 7.0f;
+    float cf = a * b + a / b - 0.5f;
+    uint64_t x = (uint64_t)0x12345 << 32 | 0x6789ABCD;
+    uint32_t bits;
+    memcpy(&bits, &cf, 4);
+    CHECK_EQ(out[4], (uint32_t)(int32_t)cf);
+    CHECK_EQ(out[5], (uint32_t)(x / 7));
+    CHECK_EQ(out[6], (uint32_t)(x % 7));
+    CHECK_EQ(out[7], (uint32_t)(-(int64_t)x / 1000003));
+    CHECK_EQ(out[8], bits);
+    ttm_program_destroy(p);
+    ttm_buffer_destroy(buf);
+    ttm_device_close(dev);
+}
+
+/* Without the runtime library the build fails saying what to install. */
+TEST(a_kernel_needing_the_runtime_library_says_what_to_install)
+{
+    mode = TTM_DISPATCH_SLOW;
+    ttm_device *dev = open_dev();
+    CHECK(dev);
+    ttm_program *p;
+    ttm_kernel *k;
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    struct ttm_core_range c = {0, 0, 0, 0};
+    struct ttm_kernel_opts o = {.argsz = sizeof o};
+    setenv("TTM_KERNEL_LIBGCC", "", 1);
+    int rc = ttm_kernel_create_dataflow_from_string(p, runtime_src, &c, 1, &o, &k);
+    int hinted = strstr(ttm_last_error(), "install gcc-riscv64-unknown-elf") != NULL;
+    setenv("TTM_KERNEL_LIBGCC", "/nonexistent/libgcc.a", 1);
+    int rc2 = ttm_kernel_create_dataflow_from_string(p, runtime_src, &c, 1, &o, &k);
+    const char *why = ttm_last_error();
+    unsetenv("TTM_KERNEL_LIBGCC");
+    CHECK_EQ(rc, -EINVAL);
+    CHECK(hinted);
+    CHECK_EQ(rc2, -ENOENT);
+    CHECK(strstr(why, "TTM_KERNEL_LIBGCC names /nonexistent/libgcc.a"));
+    ttm_program_destroy(p);
+    ttm_device_close(dev);
+}
+
+/* A C++ kernel with the freestanding standard headers. Args: the L1 page to fill. */
+static const char cxx_src[] =
+    "#include <ttm/kernel/dataflow.h>\n"
+    "#include <array>\n"
+    "#include <cstddef>\n"
+    "#include <cstdint>\n"
+    "#include <limits>\n"
+    "#include <tuple>\n"
+    "#include <type_traits>\n"
+    "#include <utility>\n"
+    "static_assert(std::is_same<std::uint32_t, unsigned>::value, \"uint32_t\");\n"
+    "static_assert(sizeof(std::size_t) == 4 && alignof(std::max_align_t) >= 4, \"ilp32\");\n"
+    "template <typename T, std::size_t N> constexpr T sum(const std::array<T, N> &a) {\n"
+    "    T s{}; for (auto v : a) s += v; return s;\n"
+    "}\n"
+    "void kernel_main() {\n"
+    "    auto *w = reinterpret_cast<volatile std::uint32_t *>(get_arg_val(0));\n"
+    "    constexpr std::array<std::uint32_t, 4> a{1, 2, 3, 4};\n"
+    "    auto t = std::make_tuple(sum(a), std::numeric_limits<std::int16_t>::max());\n"
+    "    w[0] = std::get<0>(t);\n"
+    "    w[1] = static_cast<std::uint32_t>(std::get<1>(t));\n"
+    "    w[2] = std::is_signed<std::remove_reference_t<decltype(std::get<1>(t))>>::value;\n"
+    "}\n";
+
+BOTH_MODES(cpp_kernels_include_the_freestanding_standard_headers)
+{
+    struct kbuild_runtime rt;
+    if (kbuild_runtime_find(&rt) || !rt.cxx[0])
+        SKIP("no libstdc++ headers on this machine (install libstdc++-12-dev)");
+    ttm_device *dev = open_dev();
+    CHECK(dev);
+    char dir[] = "/tmp/ttm-cxx-XXXXXX", path[64];
+    CHECK(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/k.cpp", dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f);
+    fputs(cxx_src, f);
+    fclose(f);
+    ttm_buffer *buf;
+    ttm_program *p;
+    ttm_kernel *k;
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, 64, 64, TTM_BUFFER_L1, &buf), 0);
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    struct ttm_core_range c = {0, 0, 0, 0};
+    struct ttm_kernel_opts o = {.argsz = sizeof o};
+    int rc = ttm_kernel_create_dataflow(p, path, &c, 1, &o, &k);
+    if (rc)
+        printf("  %s\n", ttm_last_error());
+    unlink(path);
+    rmdir(dir);
+    CHECK_EQ(rc, 0);
+    uint32_t arg = (uint32_t)ttm_buffer_address(buf);
+    CHECK_EQ(ttm_set_runtime_args(p, k, 0, 0, &arg, 1), 0);
+    CHECK_EQ(ttm_program_launch(dev, p, 2000), 0);
+    uint32_t out[3];
+    CHECK_EQ(ttm_buffer_read(buf, 0, out, sizeof out), 0);
+    CHECK_EQ(out[0], 10);
+    CHECK_EQ(out[1], 32767);
+    CHECK_EQ(out[2], 1);
+    ttm_program_destroy(p);
+    ttm_buffer_destroy(buf);
     ttm_device_close(dev);
 }
