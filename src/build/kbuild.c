@@ -7,6 +7,7 @@
 #include "kbuild.h"
 
 #include <elf.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -29,7 +30,7 @@
 #include "hash.h"
 #include "runtime.h"
 
-#define KEY_VERSION "ttm-kbuild 1"  /* change when the driver changes its output */
+#define KEY_VERSION "ttm-kbuild 2"  /* change when the driver changes its output */
 #define MAX_SOURCE (16u << 20)
 #define MAX_ELF (16u << 20)
 #define MAX_COMPILE_ARGS 1024u
@@ -37,7 +38,8 @@
 #define MAX_DEFINE_LEN 256u
 #define MAX_LOG (64u << 10)          /* compiler output kept */
 #define LOG_IN_ERROR 800u            /* of which goes in the message (err.c keeps 1 KiB) */
-#define COMPILE_TIMEOUT_MS 120000    /* every wait is bounded */
+#define COMPILE_TIMEOUT_S 120        /* every wait is bounded; TTM_KERNEL_COMPILE_TIMEOUT */
+#define SWEEP_AGE_S 3600             /* a temporary this old belongs to no live build */
 #define HEADER_PREFIX "header/"
 
 /* The code-generation flags. rv32ima + Zba/Zbb is what the cores run, with no compressed
@@ -145,7 +147,8 @@ __attribute__((format(printf, 2, 3))) static int path_fmt(char out[PATH_MAX], co
 static int read_whole(const char *path, size_t max, char **buf, size_t *len)
 {
     struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below). */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return -errno;
     int rc = fstat(fd, &st) ? -errno : !S_ISREG(st.st_mode) ? -EINVAL
@@ -334,12 +337,29 @@ static int64_t now_ms(void)
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* How long one compiler run may take: TTM_KERNEL_COMPILE_TIMEOUT seconds (1 to 3600), or
+ * COMPILE_TIMEOUT_S. */
+static int compile_timeout_ms(int64_t *ms)
+{
+    const char *env = getenv("TTM_KERNEL_COMPILE_TIMEOUT");
+    long v = COMPILE_TIMEOUT_S;
+    if (env && *env) {
+        char *end;
+        errno = 0;
+        v = strtol(env, &end, 10);
+        if (errno || *end || v < 1 || v > 3600)
+            return err_set(-EINVAL, "TTM_KERNEL_COMPILE_TIMEOUT is \"%.40s\": give seconds, "
+                                    "1 to 3600", env);
+    }
+    *ms = (int64_t)v * 1000;
+    return 0;
+}
+
 /* Read the child's output until EOF into log (keeping MAX_LOG bytes). Returns 0, or
  * -ETIMEDOUT when the deadline passed first. */
-static int collect(int fd, char *log)
+static int collect(int fd, char *log, int64_t deadline)
 {
     size_t len = 0;
-    int64_t deadline = now_ms() + COMPILE_TIMEOUT_MS;
     log[0] = 0;
     for (;;) {
         int64_t left = deadline - now_ms();
@@ -364,6 +384,27 @@ static int collect(int fd, char *log)
     }
 }
 
+/* Wait for the child to exit by the deadline (it may close its output and go on running).
+ * Returns 0 with its status, -ETIMEDOUT (it was killed), or another negative errno. */
+static int reap(pid_t pid, int64_t deadline, int *status)
+{
+    for (unsigned pause_us = 100;;) {
+        pid_t r = waitpid(pid, status, WNOHANG);
+        if (r == pid)
+            return 0;
+        if (r < 0 && errno != EINTR)
+            return -errno;
+        if (now_ms() >= deadline) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+                ;
+            return -ETIMEDOUT;
+        }
+        usleep(pause_us);
+        pause_us = pause_us < 20000 ? 2 * pause_us : pause_us;
+    }
+}
+
 /* Run argv (argv[0] looked up in PATH) with no input and its stdout and stderr into log
  * (MAX_LOG + 1 bytes). Returns its exit status (>= 0), or a negative errno with a message
  * when it could not run, died or overran the time limit. */
@@ -371,11 +412,15 @@ static int run(char *const argv[], char *log)
 {
     int fds[2];
     pid_t pid;
+    int64_t limit = 0;
     posix_spawn_file_actions_t fa;
+    int rc = compile_timeout_ms(&limit);
+    if (rc)
+        return rc;
     if (pipe2(fds, O_CLOEXEC))
         return err_set(-errno, "pipe: %s", strerror(errno));
     char **env = compiler_env();
-    int rc = env ? posix_spawn_file_actions_init(&fa) : ENOMEM;
+    rc = env ? posix_spawn_file_actions_init(&fa) : ENOMEM;
     if (!rc) {
         posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
         posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
@@ -392,17 +437,19 @@ static int run(char *const argv[], char *log)
                                     "or set TTM_CLANG", argv[0]);
         return err_set(-rc, "cannot run kernel compiler '%s': %s", argv[0], strerror(rc));
     }
-    int timeout = collect(fds[0], log);
-    close(fds[0]);
-    if (timeout)
-        kill(pid, SIGKILL);
+    int64_t deadline = now_ms() + limit;
     int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return err_set(-errno, "waiting for kernel compiler: %s", strerror(errno));
-    if (timeout)
-        return err_set(-ETIMEDOUT, "kernel compiler '%s' did not finish in %d s", argv[0],
-                       COMPILE_TIMEOUT_MS / 1000);
+    rc = collect(fds[0], log, deadline);
+    close(fds[0]);
+    if (rc == -ETIMEDOUT)
+        kill(pid, SIGKILL);
+    int wrc = reap(pid, rc ? now_ms() + limit : deadline, &status);
+    if (rc == -ETIMEDOUT || wrc == -ETIMEDOUT)
+        return err_set(-ETIMEDOUT, "kernel compiler '%s' did not finish in %lld s", argv[0],
+                       (long long)(limit / 1000));
+    if (rc || wrc)
+        return err_set(rc ? rc : wrc, "waiting for kernel compiler: %s",
+                       strerror(-(rc ? rc : wrc)));
     if (WIFSIGNALED(status))
         return err_set(-EIO, "kernel compiler '%s' killed by signal %d", argv[0],
                        WTERMSIG(status));
@@ -587,6 +634,58 @@ static int elf_ok(const uint8_t *p, size_t n)
            !(le32(p + offsetof(Elf32_Ehdr, e_flags)) & EF_RISCV_RVC);
 }
 
+/* A cache entry is the image followed by a trailer: ENTRY_MAGIC and the SHA-256 of the
+ * image. An entry whose digest does not match (a flipped bit, a truncated file) is
+ * damaged, and built again. */
+#define ENTRY_MAGIC "ttm-kernel-image"
+#define ENTRY_TRAILER (sizeof ENTRY_MAGIC - 1 + SHA256_BYTES)
+
+static int load_entry(const char *path, uint8_t **elf, size_t *size)
+{
+    char *buf;
+    size_t len;
+    uint8_t digest[SHA256_BYTES];
+    int rc = read_whole(path, MAX_ELF + ENTRY_TRAILER, &buf, &len);
+    if (rc)
+        return rc;
+    size_t n = len - ENTRY_TRAILER;
+    if (len < ENTRY_TRAILER || memcmp(buf + n, ENTRY_MAGIC, sizeof ENTRY_MAGIC - 1)) {
+        rc = -EBADMSG;
+    } else {
+        struct sha256 s;
+        sha256_init(&s);
+        sha256_update(&s, buf, n);
+        sha256_final(&s, digest);
+        if (memcmp(digest, buf + n + sizeof ENTRY_MAGIC - 1, SHA256_BYTES) ||
+            !elf_ok((uint8_t *)buf, n))
+            rc = -EBADMSG;
+    }
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    *elf = (uint8_t *)buf;
+    *size = n;
+    return 0;
+}
+
+/* Publish the image as a cache entry, atomically: readers see a whole entry or none. */
+static int store_entry(const char *path, const uint8_t *elf, size_t size)
+{
+    uint8_t *e = malloc(size + ENTRY_TRAILER);
+    if (!e)
+        return err_set(-ENOMEM, "out of memory");
+    memcpy(e, elf, size);
+    memcpy(e + size, ENTRY_MAGIC, sizeof ENTRY_MAGIC - 1);
+    struct sha256 s;
+    sha256_init(&s);
+    sha256_update(&s, elf, size);
+    sha256_final(&s, e + size + sizeof ENTRY_MAGIC - 1);
+    int rc = write_atomic(path, e, size + ENTRY_TRAILER);
+    free(e);
+    return rc;
+}
+
 static int load_elf(const char *path, uint8_t **elf, size_t *size)
 {
     char *buf;
@@ -626,12 +725,49 @@ static int write_source(const char *path, const char *name, const struct kbuild_
     return rc ? err_set(rc, "cannot write %s: %s", path, strerror(-rc)) : 0;
 }
 
+/* Remove what builds that were killed left behind: directories under tmp/ and partly
+ * written entries (<key>.elf.XXXXXX, write_atomic) under kernels/, once older than any
+ * live build can be. Best effort: another process may be sweeping too. */
+static void sweep(const char *cache)
+{
+    static const char *const dirs[] = {"tmp", "kernels"};
+    time_t now = time(NULL);
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        char dir[PATH_MAX], p[PATH_MAX];
+        if (path_fmt(dir, "%s/%s", cache, dirs[i]))
+            continue;
+        DIR *d = opendir(dir);
+        for (struct dirent *e; d && (e = readdir(d));) {
+            struct stat st;
+            const char *dot = strstr(e->d_name, ".elf.");
+            if (e->d_name[0] == '.' || (i == 1 && !dot) || path_fmt(p, "%s/%s", dir, e->d_name) ||
+                lstat(p, &st) || now - st.st_mtime < SWEEP_AGE_S)
+                continue;
+            if (S_ISDIR(st.st_mode)) {
+                DIR *sub = opendir(p);
+                char f[PATH_MAX];
+                for (struct dirent *g; sub && (g = readdir(sub));)
+                    if (g->d_name[0] != '.' && !path_fmt(f, "%s/%s", p, g->d_name))
+                        unlink(f);
+                if (sub)
+                    closedir(sub);
+                rmdir(p);
+            } else {
+                unlink(p);
+            }
+        }
+        if (d)
+            closedir(d);
+    }
+}
+
 /* Compile in a private directory under tmp/, then move the image into the cache. */
 static int build(const struct kbuild_req *req, const char *name, const char *cache,
                  const struct kbuild_runtime *rt, struct args *a, const char *out,
                  uint8_t **elf, size_t *size)
 {
     char dir[PATH_MAX], src[PATH_MAX] = "", obj[PATH_MAX] = "";
+    sweep(cache);
     int rc = path_fmt(dir, "%s/tmp/XXXXXX", cache);
     if (rc)
         return rc;
@@ -666,8 +802,7 @@ static int build(const struct kbuild_req *req, const char *name, const char *cac
     } else if (!rc && (rc = load_elf(obj, elf, size))) {
         rc = err_set(rc, "kernel %s: the compiler made no usable image (%s)", name,
                      strerror(-rc));
-    } else if (!rc && rename(obj, out)) {
-        rc = err_set(-errno, "cannot store %s: %s", out, strerror(errno));
+    } else if (!rc && (rc = store_entry(out, *elf, *size))) {
         free(*elf);
     }
     free(log);
@@ -712,7 +847,7 @@ int kbuild_compile(const struct kbuild_req *req, uint8_t **elf, size_t *elf_size
         rc = path_fmt(out, "%s/kernels/%s.elf", cache, key);
     }
     /* A missing or damaged cache entry is built (again). */
-    if (!rc && load_elf(out, elf, elf_size))
+    if (!rc && load_entry(out, elf, elf_size))
         rc = build(req, name, cache, rt, &a, out, elf, elf_size);
     args_free(&a);
     free(rt);

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -461,6 +462,158 @@ TEST(missing_compiler)
     unsetenv("TTM_CLANG");
     CHECK_EQ(rc, -ENOENT);
     CHECK(strstr(err_get(), "not found"));
+}
+
+/* The path of the one entry a fresh request adds, or "" (entries are <key>.elf). */
+static void new_entry(const char *src, char *path, size_t n)
+{
+    uint8_t *elf;
+    size_t size;
+    static char before[256][256];
+    int nb = 0;
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%.900s/kernels", cache_dir);
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d)) && nb < 256;)
+        snprintf(before[nb++], sizeof before[0], "%s", e->d_name);
+    if (d)
+        closedir(d);
+    path[0] = 0;
+    if (compile(src, 0, "entry.c", NULL, 0, NULL, &elf, &size))
+        return;
+    free(elf);
+    d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        int old = 0;
+        for (int i = 0; i < nb; i++)
+            old |= !strcmp(before[i], e->d_name);
+        if (!old)
+            snprintf(path, n, "%s/%s", dir, e->d_name);
+    }
+    if (d)
+        closedir(d);
+}
+
+/* A cached image that was damaged (one bit flipped, or cut short) is noticed and built
+ * again, giving the image the compiler makes. */
+TEST(damaged_cache_entries_are_rebuilt)
+{
+    NEED_COMPILER();
+    static const char src[] = "#include <ttm/kernel/dataflow.h>\n"
+                              "void kernel_main(void) { *(volatile uint32_t *)get_arg_val(0) = 0x1234; }\n";
+    char path[1400];
+    new_entry(src, path, sizeof path);
+    CHECK(path[0]);
+    uint8_t *good, *got;
+    size_t good_size, got_size;
+    CHECK_EQ(compile(src, 0, "entry.c", NULL, 0, NULL, &good, &good_size), 0);
+    for (int damage = 0; damage < 2; damage++) {
+        FILE *f = fopen(path, "r+b");
+        CHECK(f);
+        if (damage == 0) { /* flip one bit in the middle of the code */
+            fseek(f, (long)good_size / 2, SEEK_SET);
+            int c = fgetc(f);
+            fseek(f, (long)good_size / 2, SEEK_SET);
+            fputc(c ^ 0x10, f);
+            fclose(f);
+        } else {
+            fclose(f);
+            CHECK_EQ(truncate(path, (off_t)good_size - 100), 0);
+        }
+        CHECK_EQ(compile(src, 0, "entry.c", NULL, 0, NULL, &got, &got_size), 0);
+        CHECK(got_size == good_size && !memcmp(got, good, good_size));
+        free(got);
+    }
+    free(good);
+}
+
+/* Temporaries a killed build left (a directory under tmp/, a partly written entry) go at
+ * the next build once they are old; recent ones, which may be a live build's, stay. */
+TEST(stale_temporaries_are_swept)
+{
+    NEED_COMPILER();
+    char old_dir[1024], new_dir[1024], part[1024], f[1100];
+    snprintf(old_dir, sizeof old_dir, "%s/tmp/killed", cache_dir);
+    snprintf(new_dir, sizeof new_dir, "%s/tmp/running", cache_dir);
+    snprintf(part, sizeof part, "%s/kernels/0123.elf.AbCdEf", cache_dir);
+    CHECK_EQ(mkdir(old_dir, 0755), 0);
+    CHECK_EQ(mkdir(new_dir, 0755), 0);
+    snprintf(f, sizeof f, "%s/kernel.c", old_dir);
+    FILE *fp = fopen(f, "w");
+    CHECK(fp);
+    fclose(fp);
+    fp = fopen(part, "w");
+    CHECK(fp);
+    fclose(fp);
+    struct timespec two_hours_ago[2] = {{time(NULL) - 7200, 0}, {time(NULL) - 7200, 0}};
+    CHECK_EQ(utimensat(AT_FDCWD, old_dir, two_hours_ago, 0), 0);
+    CHECK_EQ(utimensat(AT_FDCWD, part, two_hours_ago, 0), 0);
+    uint8_t *elf;
+    size_t size;
+    CHECK_EQ(compile("void kernel_main(void) { for (volatile int i = 0; i < 3; i++); }\n", 0,
+                     "sweep.c", NULL, 0, NULL, &elf, &size), 0);
+    free(elf);
+    struct stat st;
+    CHECK(stat(old_dir, &st) != 0);
+    CHECK(stat(part, &st) != 0);
+    CHECK_EQ(stat(new_dir, &st), 0);
+    rmdir(new_dir);
+}
+
+/* A kernel source that is a FIFO is refused at once, not waited on for a writer. */
+TEST(fifo_source_is_refused_at_once)
+{
+    char dir[] = "/tmp/ttm-fifo-XXXXXX", path[64];
+    CHECK(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/k.c", dir);
+    CHECK_EQ(mkfifo(path, 0600), 0);
+    char *buf = NULL;
+    size_t len;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = kbuild_read_file(path, NULL, &buf, &len);
+    double ms = ms_since(&t0);
+    unlink(path);
+    rmdir(dir);
+    free(buf);
+    CHECK_EQ(rc, -EINVAL);
+    CHECK(strstr(err_get(), "not a regular file"));
+    CHECK(ms < 5000);
+}
+
+/* A compiler that closes its output and keeps running is killed at the time limit. */
+TEST(a_compiler_that_never_exits_is_killed_at_the_time_limit)
+{
+    NEED_COMPILER();
+    char dir[] = "/tmp/ttm-cc-XXXXXX", cc[64];
+    CHECK(mkdtemp(dir));
+    snprintf(cc, sizeof cc, "%s/cc", dir);
+    FILE *f = fopen(cc, "w");
+    CHECK(f);
+    fputs("#!/bin/sh\n"
+          "[ \"$1\" = --version ] && { echo fake-clang; exit 0; }\n"
+          "exec >/dev/null 2>&1\n"
+          "sleep 60\n", f);
+    fclose(f);
+    CHECK_EQ(chmod(cc, 0755), 0);
+    setenv("TTM_CLANG", cc, 1);
+    setenv("TTM_KERNEL_COMPILE_TIMEOUT", "1", 1);
+    uint8_t *elf;
+    size_t size;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = compile("void kernel_main(void) { /* never cached */ }\n", 0, "hang.c", NULL, 0,
+                     NULL, &elf, &size);
+    double ms = ms_since(&t0);
+    setenv("TTM_KERNEL_COMPILE_TIMEOUT", "0", 1);
+    int bad = compile("void kernel_main(void) {}\n", 0, "t.c", NULL, 0, NULL, &elf, &size);
+    unsetenv("TTM_KERNEL_COMPILE_TIMEOUT");
+    unsetenv("TTM_CLANG");
+    unlink(cc);
+    rmdir(dir);
+    CHECK_EQ(rc, -ETIMEDOUT);
+    CHECK(ms < 10000);
+    CHECK_EQ(bad, -EINVAL);
 }
 
 TEST(read_file_relative_to_root)
