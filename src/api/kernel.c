@@ -33,19 +33,28 @@ static bool ends_with(const char *s, const char *suffix)
     return a >= b && !strcmp(s + a - b, suffix);
 }
 
-/* The cores of the kernel, free of another kernel of the program on the same processor.
- * Called with the device locked. */
+/* The cores of the kernel, free of another kernel of the program on the same processor,
+ * and of one on the core's other data-movement processor using the same NoC (each
+ * processor's requests are counted per NIU: two kernels on one NIU would wait on each
+ * other's counts). Called with the device locked. */
 static int check_placement(ttm_program *p, const char *name, uint32_t proc, uint32_t riscv,
-                           const struct ttm_core_range *ranges, size_t n_ranges,
+                           uint32_t noc, const struct ttm_core_range *ranges, size_t n_ranges,
                            struct core_set *cores)
 {
     int rc;
     if ((rc = api_core_set(p->dev, ranges, n_ranges, cores)))
         return err_wrap(rc, "kernel %s", name);
-    for (uint32_t i = 0; i < p->n_kernels; i++)
-        if (p->kernels[i]->proc == proc && core_set_overlaps(&p->kernels[i]->cores, cores))
+    for (uint32_t i = 0; i < p->n_kernels; i++) {
+        const struct ttm_kernel *o = p->kernels[i];
+        if (!core_set_overlaps(&o->cores, cores))
+            continue;
+        if (o->proc == proc)
             return err_set(-EEXIST, "kernel %s: another kernel of this program already runs on "
                                     "RISCV_%u of some of these cores", name, riscv);
+        if (o->noc == noc)
+            return err_set(-EINVAL, "kernels %s and %s share a core and both use NoC %u; give "
+                                    "them different NoCs", o->name, name, noc);
+    }
     if (p->n_kernels == TTM_MAX_KERNELS)
         return err_set(-ENOSPC, "a program has at most %u kernels", TTM_MAX_KERNELS);
     return 0;
@@ -96,15 +105,19 @@ static int build_kernel(const char *source, size_t len, const char *name, int is
 static int attach_kernel(ttm_program *p, struct ttm_kernel *k, uint32_t riscv,
                          const struct ttm_core_range *ranges, size_t n_ranges)
 {
-    int rc = check_placement(p, k->name, k->proc, riscv, ranges, n_ranges, &k->cores);
+    int rc = check_placement(p, k->name, k->proc, riscv, k->noc, ranges, n_ranges, &k->cores);
     if (rc)
         return rc;
     if (!(k->n_args = calloc(p->dev->chip.n_workers, sizeof *k->n_args)))
         return err_set(-ENOMEM, "out of memory");
-    if ((rc = api_handle_add(k, HANDLE_KERNEL, p->dev)))
-        return rc;
     k->prog = p;
     p->kernels[p->n_kernels++] = k;
+    /* Refused now if the program could not be launched with it (its image too large). */
+    if ((rc = p->dev->dispatch->check_program(p->dev, p)) ||
+        (rc = api_handle_add(k, HANDLE_KERNEL, p->dev))) {
+        p->kernels[--p->n_kernels] = NULL;
+        return err_wrap(rc, "kernel %s", k->name);
+    }
     p->version++;
     return 0;
 }
@@ -125,8 +138,8 @@ static int create_kernel(ttm_program *p, const char *source, size_t len, const c
     struct core_set cores;
     struct ttm_device *d;
     int rc = api_enter(p, HANDLE_PROGRAM, &d);
-    if (rc || (rc = api_leave(d, check_placement(p, name, proc, opts->processor, ranges,
-                                                 n_ranges, &cores))))
+    if (rc || (rc = api_leave(d, check_placement(p, name, proc, opts->processor, opts->noc,
+                                                 ranges, n_ranges, &cores))))
         return rc;
     struct ttm_kernel *k;
     if ((rc = build_kernel(source, len, name, is_cpp, proc, opts, &k)))

@@ -80,7 +80,9 @@ static const char kernel_ld[] =
     "    } :image\n"
     "    .bss ALIGN(4) : { *(.sbss .sbss.* .bss .bss.* COMMON) } :image\n"
     "    /DISCARD/ : { *(.comment) *(.note .note.*) *(.eh_frame .eh_frame_hdr) }\n"
-    "}\n";
+    "}\n"
+    "ASSERT(DEFINED(kernel_main), \"kernel: no kernel_main() is defined (the entry every "
+    "kernel needs; misspelled?)\")\n";
 
 /* Environment variables through which a build could change behind the cache key. */
 static const char *const env_dropped[] = {"CPATH=", "C_INCLUDE_PATH=", "CPLUS_INCLUDE_PATH=",

@@ -38,6 +38,11 @@ struct dispatch_ops {
     int (*event_query)(struct ttm_device *dev, uint64_t event); /* 1 done, 0 not yet */
     int (*finish)(struct ttm_device *dev, uint32_t timeout_ms);
 
+    /* Whether the program as it is now can be launched in this mode: its kernel-config
+     * images fit (asked when a kernel is added, so a program that cannot run is refused
+     * then, not at launch). */
+    int (*check_program)(const struct ttm_device *dev, const struct ttm_program *prog);
+
     /* What a mode caches per program (NULL: nothing): core `core`'s runtime args
      * changed (any other change bumps prog->version); the program goes away. */
     void (*args_changed)(struct ttm_program *prog, uint32_t core);

@@ -11,6 +11,7 @@
 
 #include "../util/err.h"
 #include "fast.h"
+#include "groups.h"
 
 static void fast_close(struct ttm_device *dev)
 {
@@ -142,8 +143,15 @@ void fast_set_next_event(struct ttm_device *dev, uint64_t next)
     dev->fast->next_event = next - 1;
 }
 
+/* A launch's groups sit side by side in the config ring. */
+static int check_program(const struct ttm_device *dev, const struct ttm_program *prog)
+{
+    return plan_check(dev, prog, true);
+}
+
 const struct dispatch_ops dispatch_fast_ops = {
     .mode = TTM_DISPATCH_FAST,
+    .check_program = check_program,
     .open = fast_open,
     .close = fast_close,
     .launch = launch,

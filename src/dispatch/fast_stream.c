@@ -300,7 +300,10 @@ static int build(const struct ttm_device *dev, struct ttm_program *p, struct fas
     struct fast_stream *t = calloc(1, sizeof *t);
     if (!t)
         return err_set(-ENOMEM, "out of memory");
+    uint32_t region = 0;
     int rc = plan_build(dev, p, &t->plan);
+    if (!rc)
+        rc = plan_region(&t->plan, &region);
     if (!rc && !(t->args_at = calloc(dev->chip.n_workers, sizeof *t->args_at)))
         rc = err_set(-ENOMEM, "out of memory");
     struct ttm_cq_cmd *c;
@@ -311,9 +314,6 @@ static int build(const struct ttm_device *dev, struct ttm_program *p, struct fas
         rc = emit_group(t, dev, p, &t->plan.groups[g], off);
         off += t->plan.groups[g].size;
     }
-    if (!rc && off > TTM_L1_KERNEL_CONFIG_SIZE)
-        rc = err_set(-E2BIG, "the program's kernel-config images take %u bytes, more than the "
-                             "%u bytes of the ring", off, TTM_L1_KERNEL_CONFIG_SIZE);
     if (!rc)
         rc = emit_idle(t, dev, p);
     if (!rc && (!(c = add_cmd(t, TTM_CQ_GO, 0)) || add_patch(t, &c->arg[0], PATCH_GO)))
@@ -325,7 +325,7 @@ static int build(const struct ttm_device *dev, struct ttm_program *p, struct fas
     const struct cq *q = &dev->fast->q;
     c->arg[1] = TTM_GO_WORD_DEV(q->dp.x, q->dp.y, TTM_STREAM_DONE);
     qsort(t->patches, t->n_patches, sizeof *t->patches, cmp_patch);
-    t->region = off;
+    t->region = region;
     t->version = p->version;
     *out = t;
     return 0;

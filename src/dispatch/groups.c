@@ -66,10 +66,6 @@ static int layout(struct group *g)
     if (TTM_SEM_BLOCK + g->size > TTM_L1_KERNEL_CONFIG_SIZE)
         return err_set(-E2BIG, "kernel-config image of %u bytes exceeds the %u reserved",
                        TTM_SEM_BLOCK + g->size, TTM_L1_KERNEL_CONFIG_SIZE);
-    const struct ttm_kernel *b = g->k[BH_BRISC], *nc = g->k[BH_NCRISC];
-    if (b && nc && b->noc == nc->noc)
-        return err_set(-EINVAL, "kernels %s and %s share a core and both use NoC %u; give "
-                                "them different NoCs", b->name, nc->name, b->noc);
     return 0;
 }
 
@@ -111,6 +107,29 @@ void plan_free(struct plan *pl)
     free(pl->groups);
     free(pl->cores);
     memset(pl, 0, sizeof *pl);
+}
+
+int plan_region(const struct plan *pl, uint32_t *bytes)
+{
+    uint32_t off = TTM_SEM_BLOCK;
+    for (uint32_t g = 0; g < pl->n_groups; g++)
+        off += pl->groups[g].size;
+    if (off > TTM_L1_KERNEL_CONFIG_SIZE)
+        return err_set(-E2BIG, "the program's kernel-config images take %u bytes, more than "
+                               "the %u bytes of the ring", off, TTM_L1_KERNEL_CONFIG_SIZE);
+    *bytes = off;
+    return 0;
+}
+
+int plan_check(const struct ttm_device *dev, const struct ttm_program *prog, bool side_by_side)
+{
+    struct plan pl;
+    uint32_t bytes;
+    int rc = plan_build(dev, prog, &pl);
+    if (!rc && side_by_side)
+        rc = plan_region(&pl, &bytes);
+    plan_free(&pl);
+    return rc;
 }
 
 void group_image(const struct group *g, uint32_t base, uint8_t *img)

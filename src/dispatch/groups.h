@@ -31,6 +31,14 @@ struct plan {
 MUST_CHECK int plan_build(const struct ttm_device *dev, const struct ttm_program *prog,
                           struct plan *pl);
 void plan_free(struct plan *pl);
+/* The bytes of a launch's config region holding its semaphores and every group's image
+ * side by side (fast dispatch keeps launches in flight in one ring), or -E2BIG when they
+ * do not fit the ring. */
+MUST_CHECK int plan_region(const struct plan *pl, uint32_t *bytes);
+/* Whether the program can be laid out as it is now: each group's image fits the config
+ * area and, with `side_by_side`, all of them together (plan_region). */
+MUST_CHECK int plan_check(const struct ttm_device *dev, const struct ttm_program *prog,
+                          bool side_by_side);
 
 /* The part of a group's image shared by its cores, [crta_off[0], size), for an image at
  * L1 address `base`: common args, CB configs, relocated kernels. `img` holds g->size

@@ -193,8 +193,15 @@ static void slow_close(struct ttm_device *dev)
     (void)dev;
 }
 
+/* One launch at a time: each core holds only its own group's image. */
+static int slow_check_program(const struct ttm_device *dev, const struct ttm_program *prog)
+{
+    return plan_check(dev, prog, false);
+}
+
 const struct dispatch_ops dispatch_slow_ops = {
     .mode = TTM_DISPATCH_SLOW,
+    .check_program = slow_check_program,
     .open = slow_open,
     .close = slow_close,
     .launch = slow_launch,

@@ -288,10 +288,19 @@ static void bad_arguments_are_refused_with_a_reason_in_mode(void)
     CHECK_EQ(ttm_set_runtime_args(p, k, 0, 0, args, 300), -EINVAL);   /* too many */
     ttm_kernel *k2;
     CHECK_EQ(make_kernel(p, add1_reader_src, (struct ttm_core_range){1, 1, 2, 2}, 1, 1, &k2), -EEXIST);
-    /* Two kernels of one core on one NoC: refused at launch. */
-    CHECK_EQ(make_kernel(p, add1_writer_src, (struct ttm_core_range){0, 0, 1, 1}, 0, 1, &k2), 0);
-    CHECK_EQ(ttm_program_launch(dev, p, 0), -EINVAL);
+    /* Two kernels of one core on one NoC: refused when the second is made. */
+    CHECK_EQ(make_kernel(p, add1_writer_src, (struct ttm_core_range){1, 1, 2, 2}, 0, 1, &k2), -EINVAL);
     CHECK(strstr(ttm_last_error(), "different NoCs") != NULL);
+    CHECK_EQ(make_kernel(p, add1_writer_src, (struct ttm_core_range){2, 2, 2, 2}, 0, 1, &k2), 0);
+    /* A kernel whose image cannot fit the kernel-config area: refused when it is made, and
+     * the program keeps working without it. */
+    static char big[400 * 1024];
+    int n = snprintf(big, sizeof big, "#include <ttm/kernel/dataflow.h>\n"
+                                      "static const volatile uint32_t table[50000] = {1};\n"
+                                      "void kernel_main(void) { (void)table[get_arg_val(0)]; }\n");
+    CHECK(n > 0 && (size_t)n < sizeof big);
+    CHECK_EQ(make_kernel(p, big, (struct ttm_core_range){3, 3, 3, 3}, 0, 0, &k2), -E2BIG);
+    CHECK(strstr(ttm_last_error(), "exceeds the") != NULL);
     CHECK_EQ(ttm_kernel_create_compute_from_string(p, "x", &(struct ttm_core_range){0, 0, 0, 0}, 1,
                                                    NULL, &k2), -ENOTSUP);
     ttm_program_destroy(p);

@@ -616,6 +616,17 @@ TEST(a_compiler_that_never_exits_is_killed_at_the_time_limit)
     CHECK_EQ(bad, -EINVAL);
 }
 
+/* A kernel without kernel_main (misspelled) is refused naming what is missing. */
+TEST(a_missing_kernel_main_is_named)
+{
+    NEED_COMPILER();
+    uint8_t *elf;
+    size_t size;
+    CHECK_EQ(compile("void kernal_main(void) {}\n", 0, "typo.c", NULL, 0, NULL, &elf, &size),
+             -EINVAL);
+    CHECK(strstr(err_get(), "no kernel_main() is defined"));
+}
+
 TEST(read_file_relative_to_root)
 {
     char path[512], *buf;
