@@ -96,6 +96,10 @@ static int build_nodes(struct bhemu *emu)
 
     add_node(emu, BH_XLAT_PCIE_X, BH_XLAT_PCIE_Y, NODE_PCIE, emu, bhe_host_access);
     add_node(emu, BH_ARC_X, BH_ARC_Y, NODE_ARC, emu, bhe_arc_access);
+    /* Untranslated rows: the same nodes answer at their physical coordinates. */
+    struct bh_xy_alias a;
+    for (uint32_t i = 0; bh_untranslated_alias(i, &a); i++)
+        emu->route[a.phys_x][a.phys_y] = emu->route[a.xlat_x][a.xlat_y];
     return 0;
 }
 
