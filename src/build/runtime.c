@@ -58,18 +58,21 @@ static void find_libgcc(struct kbuild_runtime *rt)
 static void find_cxx(struct kbuild_runtime *rt)
 {
     glob_t g;
-    char dir[PATH_MAX], arch[PATH_MAX + 64];
     struct stat st;
+    char dir[PATH_MAX], arch[PATH_MAX], cfg[PATH_MAX + 32];
     const char *p = glob(cxx_glob, 0, NULL, &g) ? NULL : newest(&g);
     /* p is /usr/include/c++/<version>/type_traits. */
-    if (p && snprintf(dir, sizeof dir, "%s", p) < (int)sizeof dir) {
+    int n = p ? snprintf(dir, sizeof dir, "%s", p) : -1;
+    if (n > 0 && n < (int)sizeof dir) {
         *strrchr(dir, '/') = 0;
-        snprintf(arch, sizeof arch, "/usr/include/" MULTIARCH "/c++/%s", strrchr(dir, '/') + 1);
-        char cfg[PATH_MAX + 96];
-        snprintf(cfg, sizeof cfg, "%s/bits/c++config.h", arch);
-        if (strlen(arch) < sizeof rt->cxx_arch && is_file(cfg, &st)) {
-            snprintf(rt->cxx, sizeof rt->cxx, "%s", dir);
-            snprintf(rt->cxx_arch, sizeof rt->cxx_arch, "%s", arch);
+        n = snprintf(arch, sizeof arch, "/usr/include/" MULTIARCH "/c++/%s",
+                     strrchr(dir, '/') + 1);
+        if (n > 0 && n < (int)sizeof arch) {
+            snprintf(cfg, sizeof cfg, "%s/bits/c++config.h", arch);
+            if (is_file(cfg, &st)) {
+                memcpy(rt->cxx, dir, strlen(dir) + 1);
+                memcpy(rt->cxx_arch, arch, (size_t)n + 1);
+            }
         }
     }
     globfree(&g);
