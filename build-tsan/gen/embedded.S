@@ -48,6 +48,10 @@ name10: .asciz "header/ttm/kernel/interleaved.h"
 file11: .incbin "include/ttm/kernel/noc.h"
 file11_end: .byte 0
 name11: .asciz "header/ttm/kernel/noc.h"
+    .balign 16
+file12: .incbin "include/ttm/kernel/libstdcxx/features.h"
+file12_end: .byte 0
+name12: .asciz "header/ttm/kernel/libstdcxx/features.h"
     .section .data.rel.ro
     .balign 8
     .globl ttm_embedded
@@ -65,4 +69,5 @@ ttm_embedded:
     .quad name9, file9, file9_end - file9
     .quad name10, file10, file10_end - file10
     .quad name11, file11, file11_end - file11
+    .quad name12, file12, file12_end - file12
     .quad 0, 0, 0

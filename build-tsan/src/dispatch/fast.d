@@ -4,7 +4,7 @@ build-tsan/src/dispatch/fast.o: src/dispatch/fast.c \
  include/ttm/kernel/../blackhole.h src/dispatch/../chip/../pcie/pcie.h \
  src/dispatch/../chip/alloc.h src/dispatch/../load/xip.h \
  src/dispatch/../load/elf.h include/ttm.h src/dispatch/cq.h \
- src/dispatch/dispatch.h
+ src/dispatch/dispatch.h src/dispatch/groups.h
 src/dispatch/../util/err.h:
 src/dispatch/fast.h:
 src/dispatch/../objects.h:
@@ -18,3 +18,4 @@ src/dispatch/../load/elf.h:
 include/ttm.h:
 src/dispatch/cq.h:
 src/dispatch/dispatch.h:
+src/dispatch/groups.h:

@@ -63,6 +63,27 @@ static inline uint32_t bh_dram_y(uint32_t bank, uint32_t port)
     return BH_XLAT_DRAM_Y0 + 3 * (bank % 4) + port;
 }
 
+/* NoC requests to rows 0 and 1 are not translated: they reach the tile at those physical
+ * NOC0 coordinates (device-facts 1.5; ttsim's remap_virtual_coordinate leaves rows 0-1
+ * alone). Entry i is a tile there that also has translated coordinates, as ttsim maps
+ * them: the DRAM ports of physical columns 0 and 9 (translated columns 18 and 17, rows
+ * 12 and 13) and PCIe 0. Returns 0 past the last. */
+#define BH_UNTRANSLATED_ROWS 2u
+struct bh_xy_alias {
+    uint8_t phys_x, phys_y, xlat_x, xlat_y;
+};
+static inline int bh_untranslated_alias(uint32_t i, struct bh_xy_alias *a)
+{
+    static const struct bh_xy_alias t[] = {
+        {0, 0, 18, 12}, {0, 1, 18, 13}, {9, 0, 17, 12}, {9, 1, 17, 13},
+        {2, 0, BH_XLAT_PCIE_X, BH_XLAT_PCIE_Y},
+    };
+    if (i >= sizeof t / sizeof t[0])
+        return 0;
+    *a = t[i];
+    return 1;
+}
+
 /* ---- Tensix tile address map (ISA TensixTile/BabyRISCV/README.md; TTSIM tile_regs) ---- */
 #define BH_L1_SIZE 0x180000u      /* 1536 KiB */
 #define BH_LDM_BASE 0xFFB00000u   /* each core's local data RAM, fast path */

@@ -16,7 +16,7 @@
 
 #include "../blackhole.h"
 
-#define TTM_FW_ABI_VERSION 2u
+#define TTM_FW_ABI_VERSION 3u
 
 /* ---- Worker L1 map ---- */
 #define TTM_L1_BOOT 0x00000u            /* BRISC's reset PC: one JAL to the firmware */
@@ -57,6 +57,10 @@
 #define TTM_LAUNCH_RING 8u
 #define TTM_MAX_CBS 32u
 #define TTM_MAX_SEMS 16u
+/* Each launch's kernel-config region starts with its semaphores, 16 bytes apart, at the
+ * same address on every core of the launch (TT-Metal's CreateSemaphore promise, which
+ * core-to-core increments need); the kernel groups' images follow. */
+#define TTM_SEM_BLOCK (16u * TTM_MAX_SEMS)
 #define TTM_MAX_DRAM_BANKS 8u
 #define TTM_MAX_L1_BANKS 140u
 
@@ -67,9 +71,8 @@ struct ttm_launch_msg {
     uint16_t rta_offset[BH_CORES_PER_TILE];       /* unique runtime args, from the image base */
     uint16_t crta_offset[BH_CORES_PER_TILE];      /* common runtime args */
     uint16_t local_cb_offset;             /* struct ttm_cb_config[] */
-    uint16_t remote_cb_offset;            /* reserved: no remote CBs yet */
-    uint16_t sem_offset;                  /* semaphores, 16 B apart */
     uint16_t pad0;
+    uint32_t sem_addr;                    /* L1 address of semaphore 0 (TTM_SEM_BLOCK) */
     uint32_t kernel_text_offset[BH_CORES_PER_TILE];
     uint32_t local_cb_mask;               /* bit i: CB i configured */
     uint8_t enables;                      /* bit p: processor p runs a kernel */
@@ -325,7 +328,7 @@ TTM_ABI_ASSERT(sizeof(struct ttm_launch_msg) == 64);
 TTM_ABI_ASSERT(offsetof(struct ttm_launch_msg, rta_offset) == 4);
 TTM_ABI_ASSERT(offsetof(struct ttm_launch_msg, crta_offset) == 14);
 TTM_ABI_ASSERT(offsetof(struct ttm_launch_msg, local_cb_offset) == 24);
-TTM_ABI_ASSERT(offsetof(struct ttm_launch_msg, sem_offset) == 28);
+TTM_ABI_ASSERT(offsetof(struct ttm_launch_msg, sem_addr) == 28);
 TTM_ABI_ASSERT(offsetof(struct ttm_launch_msg, kernel_text_offset) == 32);
 TTM_ABI_ASSERT(offsetof(struct ttm_launch_msg, local_cb_mask) == 52);
 TTM_ABI_ASSERT(offsetof(struct ttm_launch_msg, enables) == 56);

@@ -8,7 +8,11 @@
  * everything else) and are counted in the kernel context's shadows, which the firmware
  * seeded from the NIU counters; a barrier waits until the NIU's counter reaches the
  * shadow (device-facts 4.5). Writes are non-posted, so write barriers can count acks.
- * Coordinates are translated NoC coordinates, as my_x() / my_y() return them.
+ * Coordinates are translated NoC coordinates, as my_x() / my_y() return them and the
+ * host's ttm_core_noc_xy() gives them for any core.
+ *
+ * Alignment: a transfer between L1 and DRAM needs both addresses TTM_DRAM_ALIGN (64-byte)
+ * aligned, L1 to L1 TTM_L1_ALIGN (16). Buffers and circular buffers start 64-byte aligned.
  */
 #ifndef TTM_KERNEL_DATAFLOW_H
 #define TTM_KERNEL_DATAFLOW_H
@@ -129,7 +133,11 @@ static inline void noc_async_full_barrier(void)
     noc_async_atomic_barrier();
 }
 
-/* ---- Semaphores: 32-bit words in L1, 16 bytes apart (device-facts 3.3) ---- */
+/* ---- Semaphores: 32-bit words in L1, 16 bytes apart (device-facts 3.3) ----
+ * Made by the host's ttm_semaphore_create(), which returns the id and sets the initial
+ * value at each launch; the address is the same on every core of the launch, so another
+ * core's semaphore is get_noc_addr(x, y, get_semaphore(id)). An id never created holds
+ * whatever the last launch left there. */
 static inline uint32_t get_semaphore(uint32_t id)
 {
     return ttm_kctx()->sem_base + TTM_L1_ALIGN * id;
