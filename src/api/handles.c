@@ -159,10 +159,16 @@ static bool last_user(struct ttm_device *dev)
     return true;
 }
 
-static void free_device(struct ttm_device *dev)
+/* Drop both locks (held by the caller) and free the device if this was its last user. */
+static void unlock_both(struct ttm_device *dev)
 {
-    pthread_mutex_destroy(&dev->lock);
-    free(dev);
+    bool last = last_user(dev);
+    pthread_mutex_unlock(&dev->lock);
+    pthread_mutex_unlock(&reg.lock);
+    if (last) {
+        pthread_mutex_destroy(&dev->lock);
+        free(dev);
+    }
 }
 
 int api_enter(const void *h, uint32_t kind, struct ttm_device **out)
@@ -186,11 +192,7 @@ int api_enter(const void *h, uint32_t kind, struct ttm_device **out)
             rc = err_set(-EINVAL, "%p is not a live %s handle (destroyed while this call "
                                   "waited)", h, kind_names[kind & HANDLE_KIND_MASK]);
         if (rc) {
-            bool last = last_user(dev);
-            pthread_mutex_unlock(&dev->lock);
-            pthread_mutex_unlock(&reg.lock);
-            if (last)
-                free_device(dev);
+            unlock_both(dev);
             return rc;
         }
     }
@@ -209,10 +211,6 @@ int api_leave(struct ttm_device *dev, int rc)
         return rc;
     }
     pthread_mutex_lock(&reg.lock);
-    bool last = last_user(dev);
-    pthread_mutex_unlock(&dev->lock);
-    pthread_mutex_unlock(&reg.lock);
-    if (last)
-        free_device(dev);
+    unlock_both(dev);
     return rc;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../util/err.h"
+#include "../util/grow.h"
 
 void alloc_init(struct chip_alloc *a, uint64_t base, uint64_t end)
 {
@@ -28,14 +29,9 @@ static uint64_t align_up(uint64_t v, uint64_t align)
 /* Make room for one more free range at index i. */
 static int insert_at(struct chip_alloc *a, size_t i, uint64_t addr, uint64_t size)
 {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? 2 * a->cap : 16;
-        struct alloc_range *p = realloc(a->free, cap * sizeof *p);
-        if (!p)
-            return err_set(-ENOMEM, "out of host memory");
-        a->free = p;
-        a->cap = cap;
-    }
+    int rc = grow_array((void **)&a->free, &a->cap, a->n + 1, sizeof *a->free);
+    if (rc)
+        return rc;
     memmove(&a->free[i + 1], &a->free[i], (a->n - i) * sizeof *a->free);
     a->free[i] = (struct alloc_range){addr, size};
     a->n++;

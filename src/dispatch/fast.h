@@ -54,7 +54,8 @@ struct fast {
      * answer is taken as the next id with those bits (fewer than 2^32 are outstanding). */
     uint64_t next_event, events_done;
     struct lost_events *lost;    /* ranges dropped by resets, ascending */
-    unsigned n_lost, cap_lost;
+    unsigned n_lost;
+    size_t cap_lost;
     uint32_t next_read;
     struct pending_read *reads;  /* FIFO, in id order */
     uint32_t reads_head, reads_len, reads_cap;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../util/err.h"
+#include "../util/grow.h"
 #include "fast.h"
 #include "hang.h"
 
@@ -17,14 +18,9 @@ static int drop_events(struct fast *f)
 {
     if (f->next_event == f->events_done)
         return 0;
-    if (f->n_lost == f->cap_lost) {
-        unsigned cap = f->cap_lost ? 2 * f->cap_lost : 8;
-        struct lost_events *n = realloc(f->lost, cap * sizeof *n);
-        if (!n)
-            return err_set(-ENOMEM, "out of memory");
-        f->lost = n;
-        f->cap_lost = cap;
-    }
+    int rc = grow_array((void **)&f->lost, &f->cap_lost, f->n_lost + 1, sizeof *f->lost);
+    if (rc)
+        return rc;
     f->lost[f->n_lost++] = (struct lost_events){f->events_done + 1, f->next_event};
     f->events_done = f->next_event;
     return 0;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../util/err.h"
+#include "../util/grow.h"
 #include "fast.h"
 #include "groups.h"
 
@@ -39,28 +40,15 @@ struct fast_stream {
     uint8_t *mem;
     uint32_t len, cap;
     uint32_t *cmds;            /* offset of each command */
-    uint32_t n_cmds, cap_cmds;
+    uint32_t n_cmds;
+    size_t cap_cmds;
     struct patch *patches;     /* ascending offsets */
-    uint32_t n_patches, cap_patches;
+    uint32_t n_patches;
+    size_t cap_patches;
     uint32_t region;           /* kernel-config bytes a launch needs */
     uint32_t *args_at;         /* per core: blob offset of its unique args, or 0 */
     struct plan plan;
 };
-
-static int grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    uint32_t c = *cap ? *cap : 256;
-    while (c < need)
-        c *= 2;
-    void *n = realloc(*p, (size_t)c * elem);
-    if (!n)
-        return err_set(-ENOMEM, "out of memory");
-    *p = n;
-    *cap = c;
-    return 0;
-}
 
 /* A launch's commands go to the issue ring right after a record header, at 16 bytes past
  * a 64-byte boundary (TTM_CQ_RECORD_ALIGN). The blob starts at the same offset from a
@@ -93,7 +81,7 @@ static struct ttm_cq_cmd *add_cmd(struct fast_stream *t, uint8_t id, uint32_t pa
 {
     uint32_t len = (uint32_t)sizeof(struct ttm_cq_cmd) + ((payload + 15) & ~15u);
     if (grow_blob(t, t->len + len) ||
-        grow((void **)&t->cmds, &t->cap_cmds, t->n_cmds + 1, sizeof *t->cmds))
+        grow_array((void **)&t->cmds, &t->cap_cmds, t->n_cmds + 1, sizeof *t->cmds))
         return NULL;
     struct ttm_cq_cmd *c = (struct ttm_cq_cmd *)(t->blob + t->len);
     memset(c, 0, len);
@@ -106,7 +94,7 @@ static struct ttm_cq_cmd *add_cmd(struct fast_stream *t, uint8_t id, uint32_t pa
 
 static int add_patch(struct fast_stream *t, const void *at, uint32_t kind)
 {
-    if (grow((void **)&t->patches, &t->cap_patches, t->n_patches + 1, sizeof *t->patches))
+    if (grow_array((void **)&t->patches, &t->cap_patches, t->n_patches + 1, sizeof *t->patches))
         return -ENOMEM;
     t->patches[t->n_patches++] = (struct patch){(uint32_t)((const uint8_t *)at - t->blob), kind};
     return 0;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../util/err.h"
+#include "../util/grow.h"
 
 /* Elf32_Ehdr: the section header table */
 #define EH_SHOFF 32
@@ -329,7 +330,7 @@ static int resolve(const struct sections *t, unsigned symsec, int32_t addend,
 /* Record an absolute data word that points into the image, after checking that it is
  * inside a segment's file bytes and holds S + A as --emit-relocs promises. */
 static int add_word(const struct elf_image *img, const struct layout *lay,
-                    const struct reloc *r, struct xip_image *out, uint32_t *cap)
+                    const struct reloc *r, struct xip_image *out, size_t *cap)
 {
     for (unsigned i = 0; i < img->n_segments; i++) {
         const struct elf_segment *s = &img->seg[i];
@@ -342,14 +343,10 @@ static int add_word(const struct elf_image *img, const struct layout *lay,
                            "not symbol %u (%s) + addend = 0x%x: the file was not linked "
                            "with -Wl,--emit-relocs or was modified since", r->sec, r->index,
                            r->name, r->offset, word, r->sym, r->sym_name, r->value);
-        if (out->n_abs_relocs == *cap) {
-            uint32_t ncap = *cap ? 2 * *cap : 16;
-            uint32_t *p = realloc(out->abs_relocs, ncap * sizeof *p);
-            if (!p)
-                return err_set(-ENOMEM, "ELF: out of memory for %u relocations", ncap);
-            out->abs_relocs = p;
-            *cap = ncap;
-        }
+        int rc = grow_array((void **)&out->abs_relocs, cap, out->n_abs_relocs + 1,
+                            sizeof *out->abs_relocs);
+        if (rc)
+            return rc;
         out->abs_relocs[out->n_abs_relocs++] = r->offset - lay->link;
         return 0;
     }
@@ -359,7 +356,7 @@ static int add_word(const struct elf_image *img, const struct layout *lay,
 
 /* Decide what moving the image does to one relocation (see reloc_kinds). */
 static int apply_kind(const struct elf_image *img, const struct layout *lay, int kind,
-                      const struct reloc *r, struct xip_image *out, uint32_t *cap)
+                      const struct reloc *r, struct xip_image *out, size_t *cap)
 {
     if (kind == RK_WORD)
         return r->moves ? add_word(img, lay, r, out, cap) : 0;
@@ -378,7 +375,7 @@ static int apply_kind(const struct elf_image *img, const struct layout *lay, int
 }
 
 static int scan_rela(const struct sections *t, unsigned i, const struct shdr *sh,
-                     const struct layout *lay, struct xip_image *out, uint32_t *cap)
+                     const struct layout *lay, struct xip_image *out, size_t *cap)
 {
     struct reloc r = {.sec = sec_name(t, i)};
     for (r.index = 0; r.index < sh->size / RELA_SIZE; r.index++) {
@@ -405,7 +402,7 @@ static int scan_rela(const struct sections *t, unsigned i, const struct shdr *sh
 static int collect_relocs(const struct sections *t, const struct layout *lay,
                           struct xip_image *out)
 {
-    uint32_t cap = 0;
+    size_t cap = 0;
     for (unsigned i = 0; i < t->num; i++) {
         struct shdr sh, target;
         int rc;

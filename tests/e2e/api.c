@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "objects.h"
+#include "modes.h"
 #include "test.h"
 #include "ttm.h"
 
@@ -16,8 +17,7 @@
 
 #include "../../examples/add1_kernels.h"
 
-/* Every test runs in both dispatch modes, slow then fast (see MODES below). */
-static uint32_t mode = TTM_DISPATCH_SLOW;
+/* Every test runs in both dispatch modes, slow then fast (modes.h). */
 
 static ttm_device *open_emu(uint32_t board, uint32_t cols, uint32_t banks)
 {
@@ -427,18 +427,6 @@ static void absolute_data_words_are_rebased_at_every_launch_in_mode(void)
     ttm_device_close(dev);
 }
 
-/* Run a test body in slow, then in fast dispatch, saying which mode failed. */
-#define MODES(name)                                                                     \
-    TEST(name)                                                                          \
-    {                                                                                   \
-        static const uint32_t modes[2] = {TTM_DISPATCH_SLOW, TTM_DISPATCH_FAST};        \
-        for (int m = 0; m < 2 && !test_failed(); m++) {                                 \
-            mode = modes[m];                                                            \
-            name##_in_mode();                                                           \
-            if (test_failed())                                                          \
-                printf("  (in %s dispatch)\n", m ? "fast" : "slow");                    \
-        }                                                                               \
-    }
 MODES(add1_on_three_harvest_masks)
 MODES(relaunch_with_new_args_and_two_kernel_groups)
 MODES(kernel_config_image_follows_the_seed_layout)

@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "build/runtime.h"
+#include "modes.h"
 #include "test.h"
 #include "ttm.h"
 
-static uint32_t mode;
 
 static ttm_device *open_dev(void)
 {
@@ -21,20 +21,6 @@ static ttm_device *open_dev(void)
     ttm_device *dev = NULL;
     return ttm_device_create_opts(&o, &dev) ? NULL : dev;
 }
-
-#define BOTH_MODES(name)                                                                \
-    static void name##_in_mode(void);                                                   \
-    TEST(name)                                                                          \
-    {                                                                                   \
-        uint32_t modes[2] = {TTM_DISPATCH_SLOW, TTM_DISPATCH_FAST};                     \
-        for (int m = 0; m < 2 && !test_failed(); m++) {                                 \
-            mode = modes[m];                                                            \
-            name##_in_mode();                                                           \
-            if (test_failed())                                                          \
-                printf("  (in %s dispatch)\n", m ? "fast" : "slow");                   \
-        }                                                                               \
-    }                                                                                   \
-    static void name##_in_mode(void)
 
 /* Each core adds its (logical x + 1) * 10 to its partner's semaphore 0 with the TT-Metal
  * idiom, waits for its own to reach initial + partner's share, and stores what it saw in
@@ -54,7 +40,7 @@ static const char ping_src[] =
     "    *(volatile uint32_t *)(get_arg_val(2) + 4) = sem;\n"
     "}\n";
 
-BOTH_MODES(semaphores_sit_at_one_address_on_every_core_of_a_program)
+static void semaphores_sit_at_one_address_on_every_core_of_a_program_in_mode(void)
 {
     ttm_device *dev = open_dev();
     CHECK(dev);
@@ -94,6 +80,7 @@ BOTH_MODES(semaphores_sit_at_one_address_on_every_core_of_a_program)
     ttm_program_destroy(p);
     ttm_device_close(dev);
 }
+MODES(semaphores_sit_at_one_address_on_every_core_of_a_program)
 
 TEST(semaphore_ids_run_out_per_core_and_bad_calls_fail)
 {
@@ -128,7 +115,7 @@ static const char where_src[] =
     "    w[1] = my_y();\n"
     "}\n";
 
-BOTH_MODES(host_noc_coordinates_match_what_kernels_see)
+static void host_noc_coordinates_match_what_kernels_see_in_mode(void)
 {
     ttm_device *dev = open_dev();
     CHECK(dev);
@@ -169,6 +156,7 @@ BOTH_MODES(host_noc_coordinates_match_what_kernels_see)
     ttm_buffer_destroy(out);
     ttm_device_close(dev);
 }
+MODES(host_noc_coordinates_match_what_kernels_see)
 
 /* A circular buffer made after an L1 buffer of 32-byte pages is still 64-byte aligned:
  * a DRAM page read into it and written back arrives whole. Args: DRAM buffer base. */
@@ -186,7 +174,7 @@ static const char dram_into_cb_src[] =
     "    *(volatile uint32_t *)get_arg_val(1) = l1;\n"
     "}\n";
 
-BOTH_MODES(circular_buffers_are_aligned_for_dram_traffic)
+static void circular_buffers_are_aligned_for_dram_traffic_in_mode(void)
 {
     ttm_device *dev = open_dev();
     CHECK(dev);
@@ -221,6 +209,7 @@ BOTH_MODES(circular_buffers_are_aligned_for_dram_traffic)
     ttm_buffer_destroy(dram);
     ttm_device_close(dev);
 }
+MODES(circular_buffers_are_aligned_for_dram_traffic)
 
 /* ---- The compiler's runtime library and C++ standard headers ---- */
 
@@ -248,7 +237,7 @@ static int have_libgcc(void)
     return !kbuild_runtime_find(&rt) && rt.libgcc[0];
 }
 
-BOTH_MODES(kernels_use_float_and_64_bit_division)
+static void kernels_use_float_and_64_bit_division_in_mode(void)
 {
     if (!have_libgcc())
         SKIP("no rv32im/ilp32 libgcc.a (install gcc-riscv64-unknown-elf)");
@@ -284,6 +273,7 @@ BOTH_MODES(kernels_use_float_and_64_bit_division)
     ttm_buffer_destroy(buf);
     ttm_device_close(dev);
 }
+MODES(kernels_use_float_and_64_bit_division)
 
 /* Without the runtime library the build fails saying what to install. */
 TEST(a_kernel_needing_the_runtime_library_says_what_to_install)
@@ -335,7 +325,7 @@ static const char cxx_src[] =
     "    w[2] = std::is_signed<std::remove_reference_t<decltype(std::get<1>(t))>>::value;\n"
     "}\n";
 
-BOTH_MODES(cpp_kernels_include_the_freestanding_standard_headers)
+static void cpp_kernels_include_the_freestanding_standard_headers_in_mode(void)
 {
     struct kbuild_runtime rt;
     if (kbuild_runtime_find(&rt) || !rt.cxx[0])
@@ -374,3 +364,4 @@ BOTH_MODES(cpp_kernels_include_the_freestanding_standard_headers)
     ttm_buffer_destroy(buf);
     ttm_device_close(dev);
 }
+MODES(cpp_kernels_include_the_freestanding_standard_headers)
