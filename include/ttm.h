@@ -48,7 +48,7 @@ extern "C" {
 #endif
 
 #define TTM_VERSION_MAJOR 0
-#define TTM_VERSION_MINOR 2
+#define TTM_VERSION_MINOR 3
 #define TTM_VERSION_PATCH 0
 
 typedef struct ttm_device ttm_device;
