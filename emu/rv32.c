@@ -235,10 +235,19 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
         FETCH();                                                                        \
         DISPATCH();                                                                     \
     } while (0)
+    /* The cores have no compressed instructions: a jump to an address that is not a
+     * word is refused at the jump, before rd is written (RISC-V's instruction-address-
+     * misaligned exception; ttsim refuses it there too). */
+#define CHECK_TARGET()                                                                  \
+    do {                                                                                \
+        if (unlikely(target & 3))                                                       \
+            goto jump_fault;                                                            \
+    } while (0)
 #define BRANCH(cond)                                                                    \
     do {                                                                                \
         if (cond) {                                                                     \
             target = pc + (uint32_t)ins->imm;                                           \
+            CHECK_TARGET();                                                             \
             JUMP();                                                                     \
         }                                                                               \
         NEXT();                                                                         \
@@ -350,11 +359,13 @@ L_AUIPC:
     RD = pc + IMM;
     NEXT();
 L_JAL:
-    RD = pc + 4;
     target = pc + IMM;
+    CHECK_TARGET();
+    RD = pc + 4;
     JUMP();
 L_JALR:
     target = (RS1 + IMM) & ~1u;
+    CHECK_TARGET();
     RD = pc + 4;
     JUMP();
 L_BEQ:
@@ -487,6 +498,13 @@ illegal: {
               "csrs, csrc, csrwi)";
     bhe_fault(t->emu, BHEMU_FAULT_ILLEGAL_INSN, &src, pc, "illegal instruction 0x%08x%s", w,
               reason);
+    goto stopped;
+}
+jump_fault: {
+    struct emu_src src = bhe_unit_src(&c->u);
+    c->u.pc = pc;
+    bhe_fault(t->emu, BHEMU_FAULT_FETCH, &src, target, "jump to misaligned address 0x%x",
+              target);
     goto stopped;
 }
 fetch_fault: {

@@ -214,6 +214,22 @@ TEST(fault_illegal_csrrw_with_destination)
     run_fault(&(struct fault_want){"fault_illegal", 7, BHEMU_FAULT_ILLEGAL_INSN, 0, 0});
 }
 
+/* Held against ttsim, which refuses the jump itself (issue found by its differential). */
+TEST(fault_jalr_to_a_misaligned_target)
+{
+    run_fault(&(struct fault_want){"fault_jump", 0, BHEMU_FAULT_FETCH, 0, 0});
+}
+
+TEST(fault_jal_to_a_misaligned_target)
+{
+    run_fault(&(struct fault_want){"fault_jump", 1, BHEMU_FAULT_FETCH, 0, 0});
+}
+
+TEST(fault_branch_to_a_misaligned_target)
+{
+    run_fault(&(struct fault_want){"fault_jump", 2, BHEMU_FAULT_FETCH, 0, 0});
+}
+
 TEST(fault_load_unmapped)
 {
     run_fault(&(struct fault_want){"fault_load", 0, BHEMU_FAULT_LOAD, 1, 0x00200000});
