@@ -310,9 +310,16 @@ int bhe_noc_write(struct bhemu *emu, uint32_t x, uint32_t y, uint64_t addr, cons
 /* An atomic increment of the word at addr: *old gets its value before. */
 int bhe_noc_atomic_inc(struct bhemu *emu, uint32_t x, uint32_t y, uint64_t addr, uint32_t add,
                        uint32_t *old, const struct emu_src *src);
+/* The columns and rows (bit i: coordinate i) a NIU's broadcasts skip. */
+struct noc_mcast_mask {
+    uint32_t cols, rows;
+};
+/* A write to every Tensix tile of the rectangle: with `mask` (a NIU's request) opted-out
+ * columns and rows are skipped and any other tile refused; without (the host's TLB
+ * multicast) the Tensix tiles are written. *n_dests: how many took it. */
 int bhe_noc_mcast_write(struct bhemu *emu, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1,
                         uint64_t addr, const void *data, size_t len, const struct emu_src *src,
-                        unsigned *n_dests);
+                        const struct noc_mcast_mask *mask, unsigned *n_dests);
 uint64_t bhe_noc_cost(size_t bytes);
 
 /* dram.c */

@@ -120,6 +120,11 @@ static bool cmd_inline(const struct niu_cmd *c)
         return cmd_fault(c, c->targ, "inline write whose return address is not this tile");
     if (c->targ & 3)
         return cmd_fault(c, c->targ, "misaligned inline write");
+    /* Only Tensix (and Ethernet) tiles take inline writes (ttsim: "inline write:
+     * src_tile_type"). */
+    uint8_t kind = bhe_node(c->t->emu, c->tx, c->ty)->kind;
+    if (kind != NODE_TENSIX && kind != NODE_HARVESTED) /* harvested: faults as unreachable */
+        return cmd_fault(c, c->targ, "inline write to a tile that is not a Tensix");
     uint32_t v = c->r[REG(BH_NOC_AT_DATA)];
     if (bhe_noc_write(c->t->emu, c->tx, c->ty, c->targ, &v, 4, c->src))
         return false;
@@ -136,7 +141,7 @@ static bool cmd_write(const struct niu_cmd *c)
         return cmd_fault(c, c->targ, "byte-enable writes are not modelled");
     if (!c->len || c->len > BH_NOC_MAX_BURST)
         return cmd_fault(c, c->targ, "write length out of range");
-    if (c->targ + c->len > BH_L1_SIZE)
+    if (c->targ + c->len > BH_L1_SIZE || !is_self(c, c->tx, c->ty))
         return cmd_fault(c, c->targ, "write source must be this tile's L1");
     if ((c->targ ^ c->ret) & 15)
         return cmd_fault(c, c->ret, "write source and destination alignment differ");
@@ -157,7 +162,10 @@ static bool cmd_write(const struct niu_cmd *c)
             return cmd_fault(c, c->ret, "multicast rectangle corners out of order");
         struct emu_src s = *c->src;
         s.include_self = (c->ctrl & BH_NOC_CMD_BRCST_SRC_INCLUDE) != 0;
-        if (bhe_noc_mcast_write(emu, c->sx, c->sy, c->rx, c->ry, c->ret, data, c->len, &s, &acks))
+        struct noc_mcast_mask mask = {c->n->cfg[(BH_ROUTER_CFG_1 - BH_NOC_CFG(0)) / 4],
+                                      c->n->cfg[(BH_ROUTER_CFG_3 - BH_NOC_CFG(0)) / 4]};
+        if (bhe_noc_mcast_write(emu, c->sx, c->sy, c->rx, c->ry, c->ret, data, c->len, &s,
+                                &mask, &acks))
             return false;
     } else if (bhe_noc_write(emu, c->rx, c->ry, c->ret, data, c->len, c->src)) {
         return false;

@@ -68,19 +68,34 @@ int bhe_noc_atomic_inc(struct bhemu *emu, uint32_t x, uint32_t y, uint64_t addr,
 
 int bhe_noc_mcast_write(struct bhemu *emu, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1,
                         uint64_t addr, const void *data, size_t len, const struct emu_src *src,
-                        unsigned *n_dests)
+                        const struct noc_mcast_mask *mask, unsigned *n_dests)
 {
     uint32_t xa = x0 < x1 ? x0 : x1, xb = x0 < x1 ? x1 : x0;
     uint32_t ya = y0 < y1 ? y0 : y1, yb = y0 < y1 ? y1 : y0;
     unsigned n = 0;
     int rc = 0;
     account(emu, len);
-    /* Only Tensix tiles take broadcasts: the other tiles and harvested columns are opted
-     * out (ISA NoC/MemoryMap.md; device-facts 1.3). */
-    for (uint32_t y = ya; y <= yb && y < 64; y++) {
+    for (uint32_t y = ya; y <= yb && y < 64 && !rc; y++) {
         for (uint32_t x = xa; x <= xb && x < 64; x++) {
             const struct emu_node *node = bhe_node(emu, x, y);
-            if (node->kind != NODE_TENSIX || (node->ctx == src->tile && !src->include_self))
+            /* A NIU's broadcast skips the columns and rows its router configuration opts
+             * out (ROUTER_CFG_1/3, device-facts 4.1; ttsim's multicast loop), and refuses
+             * any other tile that is not a Tensix. The host's TLB multicast reaches the
+             * Tensix tiles of its rectangle. Harvested columns are opted out on the chip. */
+            if (mask && ((x < 32 && mask->cols >> x & 1) || (y < 32 && mask->rows >> y & 1)))
+                continue;
+            if (node->kind == NODE_HARVESTED)
+                continue;
+            if (node->kind != NODE_TENSIX) {
+                if (!mask)
+                    continue;
+                bhe_fault(emu, fault_cause(src), src, addr,
+                          "multicast reaches (%u,%u), which is not a Tensix tile nor opted out "
+                          "by the router configuration", x, y);
+                rc = -EFAULT;
+                break;
+            }
+            if (node->ctx == src->tile && !src->include_self)
                 continue;
             if (node->access(node->ctx, addr, (void *)data, len, true, src)) {
                 bhe_fault(emu, fault_cause(src), src, addr,

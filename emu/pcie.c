@@ -118,7 +118,8 @@ static int window_access(struct bhemu *emu, unsigned id, uint64_t off, void *buf
         unsigned n_dests;
         if (!write)
             return -EINVAL;
-        return bhe_noc_mcast_write(emu, t.x0, t.y0, t.x, t.y, addr, buf, len, &host_src, &n_dests);
+        return bhe_noc_mcast_write(emu, t.x0, t.y0, t.x, t.y, addr, buf, len, &host_src, NULL,
+                                   &n_dests);
     }
     if (write)
         return bhe_noc_write(emu, t.x, t.y, addr, buf, len, &host_src);

@@ -522,6 +522,48 @@ TEST(noc_multicast)
     CHECK_EQ(acks[1], 12);
 }
 
+/* The router configuration opts columns (ROUTER_CFG_1) and rows (ROUTER_CFG_3) out of
+ * broadcasts: a multicast skips them, and only the tiles it reaches acknowledge (ttsim
+ * tile.cpp, multicast loop). */
+TEST(noc_multicast_skips_masked_columns_and_rows)
+{
+    SCOPED_EMU emu = eu_create_default(BHEMU_P150A);
+    CHECK(emu);
+    const struct tile snd = {10, 8};
+    static struct script s;
+    memset(&s, 0, sizeof s);
+    uint32_t *w = op_new(&s, NOC_OP_STORE, 0, 0);
+    w[NOC_OPW_LADDR] = BH_NIU_BASE(0) + BH_ROUTER_CFG_1;
+    w[NOC_OPW_DATA] = BH_ROUTER_CFG_1_RESET | 1u << 3;
+    w = op_new(&s, NOC_OP_STORE, 0, 0);
+    w[NOC_OPW_LADDR] = BH_NIU_BASE(0) + BH_ROUTER_CFG_3;
+    w[NOC_OPW_DATA] = BH_ROUTER_CFG_3_RESET | 1u << 5;
+    static uint8_t data[256];
+    pattern(data, sizeof data, 77);
+    CHECK_EQ(bhemu_tile_write(emu, snd.x, snd.y, 0x30000, data, sizeof data), 0);
+    op_mcast(&s, 0, 0, 0x30000, RECT(2, 3, 4, 6), 0x60000, sizeof data, NONPOSTED);
+    CHECK_EQ(load_script(emu, snd, &s), 0);
+    release(emu, snd);
+    CHECK(run_until_done(emu, &snd, 1, MAX_CYCLES));
+    CHECK_EQ(eu_drain_faults(emu), 0);
+    unsigned hits = 0;
+    for (uint32_t y = 3; y <= 6; y++) {
+        for (uint32_t x = 2; x <= 4; x++) {
+            bool want = x != 3 && y != 5;
+            long d = region_diff(emu, x, y, 0x60000 - 64, sizeof data + 128, 0x60000, data,
+                                 want ? sizeof data : 0, 0);
+            if (d >= 0) {
+                test_fail_at(__FILE__, __LINE__, "tile (%u,%u) %s, byte %ld wrong", x, y,
+                             want ? "should receive" : "is masked", d - 64);
+                return;
+            }
+            hits += want;
+        }
+    }
+    CHECK_EQ(hits, 6);
+    CHECK_EQ(script_counter(emu, snd, 0, BH_NIU_MST_WR_ACK_RECEIVED), 6);
+}
+
 /* ======================================================================================
  * 4. Atomics: 16 tiles x 100 non-posted increments of one counter in a 17th tile, each
  *    keeping the old values returned; then a negative increment, an atomic on the tile
@@ -934,6 +976,25 @@ static uint32_t bad_script(unsigned i, struct tile t, struct script *s)
         op_raw(s, 0, 3, r);
         return 0;
     }
+    /* Found by comparing with ttsim: a write or multicast whose source coordinates name
+     * another tile (the emulator used to send its own L1), an inline write to DRAM (it
+     * used to be carried out), a multicast reaching a DRAM column. */
+    case 21: {
+        const uint32_t r[9] = {0x30000, 0, peer, 0x40000, 0, XY(6, 6),
+                               BH_NOC_CMD_WR | BH_NOC_CMD_RESP_MARKED, 64, 0};
+        op_raw(s, 0, 0, r);
+        return 0;
+    }
+    case 22: {
+        const uint32_t r[9] = {0x30000, 0, peer, 0x60000, 0, RECT(2, 3, 4, 6),
+                               BH_NOC_CMD_WR | BH_NOC_CMD_BRCST_PACKET |
+                                   BH_NOC_CMD_PATH_RESERVE | BH_NOC_CMD_RESP_MARKED,
+                               64, 0};
+        op_raw(s, 0, 0, r);
+        return 0;
+    }
+    case 23: op_inline(s, 0, 2, XY(DRAM_X0, DRAM_Y0), 0x200000, 5, 0); return 0;
+    case 24: op_mcast(s, 0, 0, 0x30000, RECT(14, 2, 17, 3), 0x60000, 64, 0); return 0;
     }
     return 0;
 }
@@ -960,6 +1021,10 @@ static const struct bad_req bad_reqs[] = {
     {"atomic wrapping at 8 bits", 0x30020, "32-bit increment"},
     {"atomic on the last word of a line", 0x3002C, "first word"},
     {"atomic picking word 2 by its index field", 0x30020, "32-bit increment"},
+    {"write whose source is another tile", 0x30000, "source must be this tile"},
+    {"multicast whose source is another tile", 0x30000, "source must be this tile"},
+    {"inline write to DRAM", 0x200000, "not a Tensix"},
+    {"multicast reaching a DRAM column", 0x60000, "not a Tensix"},
 };
 #define NBAD (sizeof bad_reqs / sizeof bad_reqs[0])
 
@@ -1032,7 +1097,7 @@ TEST(noc_refused_requests_fault)
     uint32_t before[NBAD];
     static struct script s;
     for (unsigned i = 0; i < NBAD; i++) {
-        eu_worker_xy(emu, 20 + 5 * i, &ts[i].x, &ts[i].y); /* away from (5,5) and (6,6) */
+        eu_worker_xy(emu, 20 + 4 * i, &ts[i].x, &ts[i].y); /* away from (5,5) and (6,6) */
         before[i] = bad_script(i, ts[i], &s);
         CHECK_EQ(load_script(emu, ts[i], &s), 0);
     }
