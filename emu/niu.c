@@ -175,8 +175,9 @@ static bool cmd_write(const struct niu_cmd *c)
     return true;
 }
 
-/* Atomic increment: word at TARG += AT_DATA; the old value goes to RET in this tile
- * (ISAWH NoC/Atomics.md). Only INCR_GET over a whole word is modelled. */
+/* Atomic increment: word at TARG (Tensix L1 or register) += AT_DATA; the old value goes
+ * to RET in this tile (ISAWH NoC/Atomics.md). Only INCR_GET over a whole word is
+ * modelled. */
 static bool cmd_atomic(const struct niu_cmd *c)
 {
     struct bhemu *emu = c->t->emu;
@@ -193,8 +194,11 @@ static bool cmd_atomic(const struct niu_cmd *c)
         return cmd_fault(c, c->targ, "atomic other than a 32-bit increment (AT_LEN_BE 0x107C)");
     if (c->targ & 15)
         return cmd_fault(c, c->targ, "atomic target not the first word of a 16-byte line");
-    if (bhe_node(emu, c->tx, c->ty)->kind != NODE_TENSIX || c->targ >= BH_L1_SIZE)
-        return cmd_fault(c, c->targ, "atomics work on Tensix L1 only");
+    /* On a Tensix tile the target may be L1 or a register (a stream register, say): the
+     * tile reads the word and writes the sum back, as ttsim does. */
+    uint8_t kind = bhe_node(emu, c->tx, c->ty)->kind;
+    if (kind != NODE_TENSIX && kind != NODE_HARVESTED) /* harvested: faults as unreachable */
+        return cmd_fault(c, c->targ, "atomics work on Tensix tiles only");
     if (!is_self(c, c->rx, c->ry) || c->ret + 4 > BH_L1_SIZE || (c->ret & 3))
         return cmd_fault(c, c->ret, "atomic result must land in this tile's L1");
     uint32_t old;

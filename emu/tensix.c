@@ -141,6 +141,10 @@ static bool debug_store(struct tensix_tile *t, uint32_t off, uint32_t v, const s
     case BH_TRISC_RESET_PC_OVERRIDE: t->trisc_pc_override = v & 7; return true;
     case BH_NCRISC_RESET_PC: t->ncrisc_reset_pc = v; return true;
     case BH_NCRISC_RESET_PC_OVERRIDE: t->ncrisc_pc_override = v & 1; return true;
+    case BH_DBG_BUS_CTRL:
+        /* Selects what the debug bus shows: accepted (reserved bits refused, as ttsim
+         * does); the bus itself, read through DBG_RD_DATA, is not modelled. */
+        return !(v & BH_DBG_BUS_CTRL_RESERVED);
     }
     return false;
 }

@@ -8,7 +8,8 @@
  * Handles. A handle is invalid once it has been closed or destroyed; a call given one
  * (or NULL, or a handle of another kind) fails with -EINVAL and touches nothing. Buffers
  * and programs outlive their device's close as handles on which every call but destroy
- * fails with -ENODEV, and must still be destroyed; until the last of them is, calls on the
+ * (and the buffer getters, which still answer) fails with -ENODEV, and must still be
+ * destroyed; until the last of them is, calls on the
  * closed device fail with -ENODEV too. A handle's value may be given again to an object
  * created later: keep no copy of one past its destroy.
  *

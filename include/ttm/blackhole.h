@@ -98,6 +98,8 @@ static inline int bh_untranslated_alias(uint32_t i, struct bh_xy_alias *a)
 #define BH_WALL_CLOCK_1 0xFFB121F4u   /* live high word */
 #define BH_WALL_CLOCK_1_AT 0xFFB121F8u /* high word latched by the last WALL_CLOCK_0 read */
 #define BH_DISABLE_RESET 0xFFB12224u
+#define BH_DBG_BUS_CTRL 0xFFB12054u    /* write-only; bits 31, 30, 28, 27, 24 reserved (TTSIM) */
+#define BH_DBG_BUS_CTRL_RESERVED 0xD9000000u
 #define BH_TRISC0_RESET_PC 0xFFB12228u /* +4 per TRISC */
 #define BH_TRISC_RESET_PC_OVERRIDE 0xFFB12234u
 #define BH_NCRISC_RESET_PC 0xFFB12238u

@@ -288,29 +288,34 @@ class Device:
         with self._reads_lock:
             self._reads.append([0, dest])
 
-    def _reads_landed(self, event=None):
-        """Let go of read destinations that are filled: those an event up to ``event``
-        covers, or all of them (None)."""
+    def _reads_landed(self, entries, event=None):
+        """Let go of those of ``entries`` (read destinations that were kept before a call)
+        that are filled now: the ones an event up to ``event`` covers, or all of them
+        (None). Entries added meanwhile by other threads are kept: that is always safe."""
+        gone = {id(e) for e in entries if event is None or (e[0] and e[0] <= event)}
         with self._reads_lock:
-            if event is None:
-                self._reads = []
-            else:
-                self._reads = [r for r in self._reads if not r[0] or r[0] > event]
+            self._reads = [r for r in self._reads if id(r) not in gone]
+
+    def _pending(self):
+        with self._reads_lock:
+            return list(self._reads)
 
     def _call(self, fn, *args, landed=False, event=None):
-        """fn(*args), letting go of filled read destinations: all when the call waited for
-        everything queued before it (``landed``) or failed in a way that reset the device
-        (the reset drops the reads), those ``event`` covers when it is given."""
+        """fn(*args), letting go of the read destinations kept before the call that are
+        filled after it: all of them when the call waited for everything queued before it
+        (``landed``) or failed in a way that reset the device (the reset drops the reads),
+        those ``event`` covers when it is given."""
+        before = self._pending()
         try:
             result = fn(*args)
         except TTMError as e:
             if e.errno in _RESET_ERRNOS:
-                self._reads_landed()
+                self._reads_landed(before)
             raise
         if landed:
-            self._reads_landed()
+            self._reads_landed(before)
         elif event is not None:
-            self._reads_landed(event)
+            self._reads_landed(before, event)
         return result
 
     def enqueue_program(self, program):
@@ -321,9 +326,10 @@ class Device:
         """Queue an event that completes when everything queued before it has; returns
         its id."""
         event = ctypes.c_uint64()
+        before = self._pending()  # reads another thread adds meanwhile may come after it
         self._call(_c.ttm_enqueue_record_event, self._h, ctypes.byref(event))
         with self._reads_lock:
-            for r in self._reads:
+            for r in before:
                 r[0] = r[0] or event.value
         return event.value
 
@@ -336,9 +342,10 @@ class Device:
     def event_query(self, event):
         """Whether ``event`` has completed."""
         event = _uint(event, 64, "event")
+        before = self._pending()
         done = bool(self._call(_c.ttm_event_query, self._h, event))
         if done:
-            self._reads_landed(event)
+            self._reads_landed(before, event)
         return done
 
     def finish(self, timeout_ms=0):
@@ -349,7 +356,7 @@ class Device:
         """Close the device (idempotent). Its buffers and programs can then only be
         destroyed; anything else on them raises TTMError."""
         self._close()
-        self._reads_landed()
+        self._reads_landed(self._pending())
 
     def __enter__(self):
         return self
@@ -434,10 +441,14 @@ class Buffer:
         if view.readonly or not view.c_contiguous:
             raise TypeError("enqueue_read needs a writable, C-contiguous buffer")
         dest = _address_of(view)
-        self.device._call(_c.ttm_enqueue_read_buffer, self._h, _uint(offset, 64, "offset"), dest,
-                          view.nbytes, int(blocking), landed=bool(blocking))
-        if not blocking:
-            self.device._keep_until_read((dest, view))
+        try:
+            self.device._call(_c.ttm_enqueue_read_buffer, self._h, _uint(offset, 64, "offset"),
+                              dest, view.nbytes, int(blocking), landed=bool(blocking))
+        finally:
+            # Kept after the call (an event recorded meanwhile must not cover it), and
+            # also when it failed: pieces queued before a failure may still land.
+            if not blocking:
+                self.device._keep_until_read((dest, view))
         return view.nbytes
 
     def destroy(self):

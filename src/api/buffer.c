@@ -79,29 +79,33 @@ VIS int ttm_buffer_destroy(ttm_buffer *b)
     return api_leave(d, 0);
 }
 
-/* The buffer's fields never change while it lives; 0 for a handle that is not live. */
-static const struct ttm_buffer *live(const ttm_buffer *b)
+/* A field of a live buffer, read while its device is locked; 0 for a handle that is not
+ * live. */
+enum buffer_field { FIELD_ADDRESS, FIELD_SIZE, FIELD_PAGE_SIZE };
+
+static uint64_t field(const ttm_buffer *b, enum buffer_field which)
 {
     struct ttm_device *d;
     if (api_enter(b, HANDLE_BUFFER | HANDLE_CLOSED_OK, &d))
-        return NULL;
+        return 0;
+    uint64_t v = which == FIELD_ADDRESS ? b->addr : which == FIELD_SIZE ? b->size : b->page_size;
     api_leave(d, 0);
-    return b;
+    return v;
 }
 
 VIS uint64_t ttm_buffer_address(const ttm_buffer *b)
 {
-    return live(b) ? b->addr : 0;
+    return field(b, FIELD_ADDRESS);
 }
 
 VIS uint64_t ttm_buffer_size(const ttm_buffer *b)
 {
-    return live(b) ? b->size : 0;
+    return field(b, FIELD_SIZE);
 }
 
 VIS uint32_t ttm_buffer_page_size(const ttm_buffer *b)
 {
-    return live(b) ? b->page_size : 0;
+    return (uint32_t)field(b, FIELD_PAGE_SIZE);
 }
 
 int api_check_range(const struct ttm_buffer *b, uint64_t offset, const void *host,

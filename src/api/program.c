@@ -94,6 +94,15 @@ static int create_cb(ttm_program *p, const struct ttm_core_range *ranges, size_t
     cb->page_size = page_size;
     cb->format = format;
     p->cbs[p->n_cbs++] = cb;
+    /* A CB on part of a group's cores splits it: refused now if the program could then not
+     * be launched. */
+    if (p->n_kernels && (rc = p->dev->dispatch->check_program(p->dev, p))) {
+        p->cbs[--p->n_cbs] = NULL;
+        api_handle_remove(cb);
+        alloc_give(&p->dev->chip.l1_alloc, cb->addr, total_size);
+        free(cb);
+        return err_wrap(rc, "CB %u", index);
+    }
     p->version++;
     if (out)
         *out = cb;
@@ -133,6 +142,12 @@ static int create_sem(ttm_program *p, const struct ttm_core_range *ranges, size_
         return err_set(-ENOSPC, "all %u semaphore ids are taken on some of these cores",
                        TTM_MAX_SEMS);
     p->sems[p->n_sems++] = (struct ttm_sem){cores, free_id, value};
+    /* Different values on some of a group's cores split it: refused now if the program
+     * could then not be launched. */
+    if (p->n_kernels && (rc = p->dev->dispatch->check_program(p->dev, p))) {
+        p->n_sems--;
+        return err_wrap(rc, "semaphore");
+    }
     p->version++;
     *id = free_id;
     return 0;

@@ -39,7 +39,8 @@
 #define MAX_LOG (64u << 10)          /* compiler output kept */
 #define LOG_IN_ERROR 800u            /* of which goes in the message (err.c keeps 1 KiB) */
 #define COMPILE_TIMEOUT_S 120        /* every wait is bounded; TTM_KERNEL_COMPILE_TIMEOUT */
-#define SWEEP_AGE_S 3600             /* a temporary this old belongs to no live build */
+#define MAX_COMPILE_TIMEOUT_S 3600
+#define SWEEP_AGE_S (3 * MAX_COMPILE_TIMEOUT_S) /* no live build has a temporary this old */
 #define HEADER_PREFIX "header/"
 
 /* The code-generation flags. rv32ima + Zba/Zbb is what the cores run, with no compressed
@@ -349,9 +350,9 @@ static int compile_timeout_ms(int64_t *ms)
         char *end;
         errno = 0;
         v = strtol(env, &end, 10);
-        if (errno || *end || v < 1 || v > 3600)
+        if (errno || *end || v < 1 || v > MAX_COMPILE_TIMEOUT_S)
             return err_set(-EINVAL, "TTM_KERNEL_COMPILE_TIMEOUT is \"%.40s\": give seconds, "
-                                    "1 to 3600", env);
+                                    "1 to %d", env, MAX_COMPILE_TIMEOUT_S);
     }
     *ms = (int64_t)v * 1000;
     return 0;
@@ -397,7 +398,7 @@ static int reap(pid_t pid, int64_t deadline, int *status)
         if (r < 0 && errno != EINTR)
             return -errno;
         if (now_ms() >= deadline) {
-            kill(pid, SIGKILL);
+            kill(-pid, SIGKILL); /* the group: clang and what it started */
             while (waitpid(pid, status, 0) < 0 && errno == EINTR)
                 ;
             return -ETIMEDOUT;
@@ -422,13 +423,20 @@ static int run(char *const argv[], char *log)
     if (pipe2(fds, O_CLOEXEC))
         return err_set(-errno, "pipe: %s", strerror(errno));
     char **env = compiler_env();
+    /* Its own process group, so a time-out kills the linker clang runs as well. */
+    posix_spawnattr_t at;
     rc = env ? posix_spawn_file_actions_init(&fa) : ENOMEM;
+    if (!rc && (rc = posix_spawnattr_init(&at)))
+        posix_spawn_file_actions_destroy(&fa);
     if (!rc) {
+        posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+        posix_spawnattr_setpgroup(&at, 0);
         posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
         posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
         posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-        rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, env);
+        rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, env);
         posix_spawn_file_actions_destroy(&fa);
+        posix_spawnattr_destroy(&at);
     }
     free(env);
     close(fds[1]);
@@ -444,7 +452,7 @@ static int run(char *const argv[], char *log)
     rc = collect(fds[0], log, deadline);
     close(fds[0]);
     if (rc == -ETIMEDOUT)
-        kill(pid, SIGKILL);
+        kill(-pid, SIGKILL);
     int wrc = reap(pid, rc ? now_ms() + limit : deadline, &status);
     if (rc == -ETIMEDOUT || wrc == -ETIMEDOUT)
         return err_set(-ETIMEDOUT, "kernel compiler '%s' did not finish in %lld s", argv[0],

@@ -55,24 +55,39 @@ static void find_libgcc(struct kbuild_runtime *rt)
     }
 }
 
+/* Newest first: a numbered libstdc++ version ("12", "13") whose target part is there too.
+ * Other entries of /usr/include/c++ (libc++'s "v1") are not libstdc++. */
+static int by_version_desc(const void *a, const void *b)
+{
+    return strverscmp(*(const char *const *)b, *(const char *const *)a);
+}
+
 static void find_cxx(struct kbuild_runtime *rt)
 {
     glob_t g;
-    struct stat st;
-    char dir[PATH_MAX], arch[PATH_MAX], cfg[PATH_MAX + 32];
-    const char *p = glob(cxx_glob, 0, NULL, &g) ? NULL : newest(&g);
-    /* p is /usr/include/c++/<version>/type_traits. */
-    int n = p ? snprintf(dir, sizeof dir, "%s", p) : -1;
-    if (n > 0 && n < (int)sizeof dir) {
+    if (glob(cxx_glob, 0, NULL, &g)) {
+        globfree(&g);
+        return;
+    }
+    qsort(g.gl_pathv, g.gl_pathc, sizeof *g.gl_pathv, by_version_desc);
+    for (size_t i = 0; i < g.gl_pathc && !rt->cxx[0]; i++) {
+        /* gl_pathv[i] is /usr/include/c++/<version>/type_traits. */
+        char dir[PATH_MAX], arch[PATH_MAX], cfg[PATH_MAX + 32];
+        struct stat st;
+        int n = snprintf(dir, sizeof dir, "%s", g.gl_pathv[i]);
+        if (n <= 0 || n >= (int)sizeof dir)
+            continue;
         *strrchr(dir, '/') = 0;
-        n = snprintf(arch, sizeof arch, "/usr/include/" MULTIARCH "/c++/%s",
-                     strrchr(dir, '/') + 1);
-        if (n > 0 && n < (int)sizeof arch) {
-            snprintf(cfg, sizeof cfg, "%s/bits/c++config.h", arch);
-            if (is_file(cfg, &st)) {
-                memcpy(rt->cxx, dir, strlen(dir) + 1);
-                memcpy(rt->cxx_arch, arch, (size_t)n + 1);
-            }
+        const char *ver = strrchr(dir, '/') + 1;
+        if (!*ver || strspn(ver, "0123456789.") != strlen(ver))
+            continue;
+        n = snprintf(arch, sizeof arch, "/usr/include/" MULTIARCH "/c++/%s", ver);
+        if (n <= 0 || n >= (int)sizeof arch)
+            continue;
+        snprintf(cfg, sizeof cfg, "%s/bits/c++config.h", arch);
+        if (is_file(cfg, &st)) {
+            memcpy(rt->cxx, dir, strlen(dir) + 1);
+            memcpy(rt->cxx_arch, arch, (size_t)n + 1);
         }
     }
     globfree(&g);

@@ -26,16 +26,13 @@ static uint64_t align_up(uint64_t v, uint64_t align)
     return (v + align - 1) & ~(align - 1);
 }
 
-/* Make room for one more free range at index i. */
-static int insert_at(struct chip_alloc *a, size_t i, uint64_t addr, uint64_t size)
+/* Put a free range at index i. There is room: alloc_take keeps enough for every range
+ * that can be given back (n free ranges never exceed the ranges taken + 1). */
+static void insert_at(struct chip_alloc *a, size_t i, uint64_t addr, uint64_t size)
 {
-    int rc = grow_array((void **)&a->free, &a->cap, a->n + 1, sizeof *a->free);
-    if (rc)
-        return rc;
     memmove(&a->free[i + 1], &a->free[i], (a->n - i) * sizeof *a->free);
     a->free[i] = (struct alloc_range){addr, size};
     a->n++;
-    return 0;
 }
 
 static void remove_at(struct chip_alloc *a, size_t i)
@@ -45,11 +42,10 @@ static void remove_at(struct chip_alloc *a, size_t i)
 }
 
 /* The free ranges start as the whole span, materialised on first use. */
-static int ensure_span(struct chip_alloc *a)
+static void ensure_span(struct chip_alloc *a)
 {
-    if (a->n || a->free_bytes != a->end - a->base || a->end == a->base)
-        return 0;
-    return insert_at(a, 0, a->base, a->end - a->base);
+    if (!a->n && !a->taken && a->end > a->base)
+        insert_at(a, 0, a->base, a->end - a->base);
 }
 
 int alloc_take(struct chip_alloc *a, uint64_t size, uint64_t align, uint64_t *addr)
@@ -57,9 +53,12 @@ int alloc_take(struct chip_alloc *a, uint64_t size, uint64_t align, uint64_t *ad
     if (!size || !align || (align & (align - 1)))
         return err_set(-EINVAL, "allocation of %llu bytes aligned to %llu is invalid",
                        (unsigned long long)size, (unsigned long long)align);
-    int rc = ensure_span(a);
+    /* Room for one more range than can exist once this one is given back, so giving
+     * back never needs memory. */
+    int rc = grow_array((void **)&a->free, &a->cap, a->taken + 3, sizeof *a->free);
     if (rc)
         return rc;
+    ensure_span(a);
     /* First fit over the free ranges, lowest address first. */
     for (size_t i = 0; i < a->n; i++) {
         struct alloc_range f = a->free[i];
@@ -68,8 +67,7 @@ int alloc_take(struct chip_alloc *a, uint64_t size, uint64_t align, uint64_t *ad
             continue;
         uint64_t before = at - f.addr, after = end - at - size;
         if (before && after) {
-            if ((rc = insert_at(a, i + 1, at + size, after)))
-                return rc;
+            insert_at(a, i + 1, at + size, after);
             a->free[i].size = before;
         } else if (before) {
             a->free[i].size = before;
@@ -79,6 +77,7 @@ int alloc_take(struct chip_alloc *a, uint64_t size, uint64_t align, uint64_t *ad
             remove_at(a, i);
         }
         a->free_bytes -= size;
+        a->taken++;
         *addr = at;
         return 0;
     }
@@ -93,9 +92,9 @@ int alloc_give(struct chip_alloc *a, uint64_t addr, uint64_t size)
     if (!size || end < addr || addr < a->base || end > a->end)
         return err_set(-EINVAL, "range [0x%llx, 0x%llx) was not allocated",
                        (unsigned long long)addr, (unsigned long long)end);
-    int rc = ensure_span(a);
-    if (rc)
-        return rc;
+    if (!a->taken)
+        return err_set(-EINVAL, "range [0x%llx, 0x%llx) was not allocated",
+                       (unsigned long long)addr, (unsigned long long)end);
     /* i: the first free range above addr (binary search). */
     size_t lo = 0, hi = a->n;
     while (lo < hi) {
@@ -119,10 +118,11 @@ int alloc_give(struct chip_alloc *a, uint64_t addr, uint64_t size)
         a->free[i - 1].size += size;
     } else if (join_next) {
         a->free[i] = (struct alloc_range){addr, a->free[i].size + size};
-    } else if ((rc = insert_at(a, i, addr, size))) {
-        return rc;
+    } else {
+        insert_at(a, i, addr, size);
     }
     a->free_bytes += size;
+    a->taken--;
     return 0;
 }
 

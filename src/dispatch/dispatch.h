@@ -39,8 +39,8 @@ struct dispatch_ops {
     int (*finish)(struct ttm_device *dev, uint32_t timeout_ms);
 
     /* Whether the program as it is now can be launched in this mode: its kernel-config
-     * images fit (asked when a kernel is added, so a program that cannot run is refused
-     * then, not at launch). */
+     * images fit. Asked when a kernel, a CB or a semaphore is added, so such a program is
+     * refused then; runtime args that grow an image past the area fail at launch. */
     int (*check_program)(const struct ttm_device *dev, const struct ttm_program *prog);
 
     /* What a mode caches per program (NULL: nothing): core `core`'s runtime args

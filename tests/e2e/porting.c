@@ -365,3 +365,32 @@ static void cpp_kernels_include_the_freestanding_standard_headers_in_mode(void)
     ttm_device_close(dev);
 }
 MODES(cpp_kernels_include_the_freestanding_standard_headers)
+
+/* In fast dispatch a launch's kernel groups sit side by side in the config ring: a
+ * semaphore or CB that splits a group whose image is large is refused when made, and
+ * the program still launches without it. */
+TEST(a_semaphore_or_cb_that_would_overflow_the_ring_is_refused_when_made)
+{
+    mode = TTM_DISPATCH_FAST;
+    ttm_device *dev = open_dev();
+    CHECK(dev);
+    static char big[64 * 1024];
+    int n = snprintf(big, sizeof big, "#include <ttm/kernel/dataflow.h>\n"
+                                      "static const volatile uint32_t table[30000] = {1};\n"
+                                      "void kernel_main(void) { (void)table[0]; }\n");
+    CHECK(n > 0 && (size_t)n < sizeof big);
+    ttm_program *p;
+    ttm_kernel *k;
+    struct ttm_core_range pair = {0, 0, 1, 0}, one = {0, 0, 0, 0};
+    struct ttm_kernel_opts o = {.argsz = sizeof o};
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    CHECK_EQ(ttm_kernel_create_dataflow_from_string(p, big, &pair, 1, &o, &k), 0);
+    uint32_t id;
+    CHECK_EQ(ttm_semaphore_create(p, &one, 1, 5, &id), -E2BIG); /* two 120 KB groups */
+    CHECK(strstr(ttm_last_error(), "ring"));
+    CHECK_EQ(ttm_cb_create(p, &one, 1, 0, 1024, 1024, TTM_FORMAT_RAW, NULL), -E2BIG);
+    CHECK_EQ(ttm_semaphore_create(p, &pair, 1, 5, &id), 0); /* the same on both: one group */
+    CHECK_EQ(ttm_program_launch(dev, p, 0), 0);
+    ttm_program_destroy(p);
+    ttm_device_close(dev);
+}

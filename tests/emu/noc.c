@@ -1009,7 +1009,7 @@ static const struct bad_req bad_reqs[] = {
     {"NoC0 multicast, start > end", 0x60000, "corners"},
     {"NoC1 multicast, start < end", 0x60000, "corners"},
     {"atomic SWAP_4B", 0x30000, "opcode"},
-    {"atomic on DRAM", 0x100, "Tensix L1"},
+    {"atomic on DRAM", 0x100, "Tensix tiles only"},
     {"write to an absent tile", 0x30000, "absent"},
     {"8-byte write to a register", 0xFFB45438u, "one word"},
     {"DRAM read past 4 GiB", 1ull << 32, "reached nothing"},
@@ -1272,7 +1272,7 @@ TEST(noc_harvested_p100a)
         const char *what;
     } want[] = {
         {0x30000, "harvested"}, {0x1000, "harvested"}, {0, "harvested"},
-        {0x30000, "Tensix L1"}, {upd, "harvested"},
+        {0x30000, "harvested"}, {upd, "harvested"},
     };
     static struct script s;
     for (unsigned i = 0; i < nf; i++) {

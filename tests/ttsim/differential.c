@@ -1148,6 +1148,42 @@ static int untranslated_rows(ttm_device *dev, struct rec *r)
 }
 DIFF_TEST(untranslated_rows)
 
+/* Registers a kernel may reach that ttsim models and the emulator used to refuse: an
+ * atomic increment of a stream register (through the NoC, to the kernel's own tile) and
+ * a write to the debug-bus control register. Args: the L1 word to report in. */
+static const char registers_src[] =
+    "#include <ttm/kernel/dataflow.h>\n"
+    "void kernel_main(void) {\n"
+    "    uint32_t reg = BH_STREAM_REG(5, BH_STREAM_REMOTE_DEST_BUF_START);\n"
+    "    *(volatile uint32_t *)reg = 0x1234;\n"
+    "    noc_semaphore_inc(get_noc_addr(my_x(), my_y(), reg), 7);\n"
+    "    noc_async_atomic_barrier();\n"
+    "    *(volatile uint32_t *)BH_DBG_BUS_CTRL = 1u << 29;\n"
+    "    *(volatile uint32_t *)get_arg_val(0) = *(volatile uint32_t *)reg;\n"
+    "}\n";
+
+static int registers(ttm_device *dev, struct rec *r)
+{
+    ttm_buffer *out;
+    ttm_program *p;
+    ttm_kernel *k;
+    struct ttm_core_range c = {0, 0, 0, 0};
+    struct ttm_kernel_opts o = {.argsz = sizeof o};
+    TRY(ttm_buffer_create_interleaved(dev, 64, 64, TTM_BUFFER_L1, &out));
+    TRY(ttm_program_create(dev, &p));
+    TRY(ttm_kernel_create_dataflow_from_string(p, registers_src, &c, 1, &o, &k));
+    uint32_t arg = (uint32_t)ttm_buffer_address(out), got;
+    TRY(ttm_set_runtime_args(p, k, 0, 0, &arg, 1));
+    TRY(ttm_program_launch(dev, p, 0));
+    TRY(ttm_buffer_read(out, 0, &got, 4));
+    EXPECT(got == 0x1234 + 7, "stream register after the atomic: 0x%x", got);
+    rec_u32(r, "stream register after an atomic +7", got);
+    ttm_program_destroy(p);
+    ttm_buffer_destroy(out);
+    return 0;
+}
+DIFF_TEST(registers)
+
 /* A random sequence of queue calls (tests/e2e/queue_sequence.h) with transfers up to
  * 9 MiB, past both rings' sizes, checked against the host model on each backend; the
  * recording is the verdict, so both must finish it. Slow dispatch has no queue. */

@@ -136,8 +136,9 @@ static inline void noc_async_full_barrier(void)
 /* ---- Semaphores: 32-bit words in L1, 16 bytes apart (device-facts 3.3) ----
  * Made by the host's ttm_semaphore_create(), which returns the id and sets the initial
  * value at each launch; the address is the same on every core of the launch, so another
- * core's semaphore is get_noc_addr(x, y, get_semaphore(id)). An id never created holds
- * whatever the last launch left there. */
+ * core's semaphore is get_noc_addr(x, y, get_semaphore(id)). In a program with
+ * semaphores, an id not created on this core reads 0; in a program without any, the
+ * words are not written and hold whatever a launch before left there. */
 static inline uint32_t get_semaphore(uint32_t id)
 {
     return ttm_kctx()->sem_base + TTM_L1_ALIGN * id;

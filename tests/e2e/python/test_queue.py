@@ -86,6 +86,35 @@ class QueueTest(TTMTestCase):
             gc.collect()
             self.assertIsNone(gone())
 
+    def test_a_read_queued_while_an_event_is_recorded_is_not_covered_by_it(self):
+        # Another thread's read can be added to the device's list while record_event's C
+        # call runs (ctypes drops the GIL); it may be queued after the event, so waiting
+        # on the event must not let go of it.
+        class Dest(bytearray):
+            pass
+
+        dev = self.dev
+        late = Dest(16)
+        gone = weakref.ref(late)
+        real = ttm._c.ttm_enqueue_record_event
+
+        def racing(*args):
+            dev._keep_until_read(late)
+            return real(*args)
+
+        ttm._c.ttm_enqueue_record_event = racing
+        try:
+            ev = dev.record_event()
+        finally:
+            ttm._c.ttm_enqueue_record_event = real
+        del late
+        dev.event_wait(ev)
+        gc.collect()
+        self.assertIsNotNone(gone())
+        dev.finish()
+        gc.collect()
+        self.assertIsNone(gone())
+
     def test_add1_gives_the_same_result_in_both_modes(self):
         add1 = load_example("add1")
         page = 1024
