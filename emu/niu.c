@@ -325,8 +325,10 @@ bool bhe_niu_store(struct tensix_tile *t, unsigned noc, uint32_t off, uint32_t v
     /* Values ttsim refuses (ttsim tile.cpp noc_regs_wr32) fault here too: the high byte
      * enables NOC_AT_LEN_BE_1 (inline writes to registers ignore byte enables, and L1
      * takes no inline writes), a broadcast exclusion (not modelled: it would be ignored
-     * silently), packet tags other than the transaction id, a fire other than 1. The
-     * store reports the fault itself, so it claims to have been handled. */
+     * silently), packet tags other than the transaction id, a fire other than 1,
+     * configuration registers past ROUTER_CFG_3, router configurations that would let
+     * broadcasts reach non-Tensix columns or rows. The store reports the fault itself, so
+     * it claims to have been handled. */
     const char *refused = NULL;
     if (o == BH_NOC_AT_LEN_BE_1)
         refused = "NOC_AT_LEN_BE_1 is not modelled (ttsim refuses it)";
@@ -338,6 +340,15 @@ bool bhe_niu_store(struct tensix_tile *t, unsigned noc, uint32_t off, uint32_t v
         refused = "NOC_CMD_CTRL takes only 1";
     else if (o == BH_NOC_CLEAR_OUTSTANDING_REQ_CNT && val != 0xFFFF)
         refused = "clearing some transaction ids only";
+    else if (!cb && o > BH_ROUTER_CFG_3 && o < BH_NOC_CFG(0x20))
+        refused = "configuration registers other than NIU_CFG_0 and ROUTER_CFG_0-3 are not "
+                  "modelled";
+    else if (!cb && o == BH_ROUTER_CFG_1 &&
+             (val & BH_ROUTER_CFG_1_RESET) != BH_ROUTER_CFG_1_RESET)
+        refused = "ROUTER_CFG_1 must keep the non-Tensix columns opted out";
+    else if (!cb && o == BH_ROUTER_CFG_3 &&
+             (val & BH_ROUTER_CFG_3_RESET) != BH_ROUTER_CFG_3_RESET)
+        refused = "ROUTER_CFG_3 must keep the non-Tensix rows opted out";
     if (refused) {
         bhe_fault(t->emu, BHEMU_FAULT_STORE, src, BH_NIU0_BASE + noc * BH_NIU_SIZE + off,
                   "NoC%u: %s", noc, refused);
@@ -357,7 +368,7 @@ bool bhe_niu_store(struct tensix_tile *t, unsigned noc, uint32_t off, uint32_t v
                 n->status[BH_NIU_MST_REQS_OUTSTANDING_ID0 + i] = 0;
         return true;
     }
-    if (!cb && o >= BH_NOC_CFG(0) && o < BH_NOC_CFG(0x20) && o != BH_NOC_ID_LOGICAL) {
+    if (!cb && o >= BH_NOC_CFG(0) && o <= BH_ROUTER_CFG_3) {
         n->cfg[(o - BH_NOC_CFG(0)) / 4] = val;
         return true;
     }

@@ -94,11 +94,23 @@ static void write_soft_reset(struct tensix_tile *t, uint32_t v, const struct emu
 
 /* Debug/control registers at 0xFFB12000; all change by themselves or matter only when
  * written, so none is a place to park on. */
+/* A load or store by one of the tile's own cores (not the host, not the NoC). */
+static bool own_core(const struct tensix_tile *t, const struct emu_src *src)
+{
+    return src && src->unit && src->tile == t;
+}
+
 static bool debug_load(struct tensix_tile *t, uint32_t off, uint32_t *v, uint32_t *watch,
                        const struct emu_src *src)
 {
     uint32_t a = BH_DEBUG_REGS + off;
     *watch = EMU_LOC_NONE;
+    /* The cores cannot read the write-only NCRISC reset-PC registers nor the PC
+     * snapshots (ttsim refuses them from a core); the host's hang reports read the
+     * snapshots. */
+    if (own_core(t, src) && (a == BH_NCRISC_RESET_PC || a == BH_NCRISC_RESET_PC_OVERRIDE ||
+                             (a >= BH_PC_SNAPSHOT && a < BH_PC_SNAPSHOT + 4 * BH_CORES_PER_TILE)))
+        return false;
     switch (a) {
     case BH_SOFT_RESET_0: *v = t->soft_reset; return true;
     case BH_WALL_CLOCK_0: {
@@ -159,10 +171,15 @@ static uint8_t *ldm_alias(struct tensix_tile *t, uint32_t off, uint32_t *watch)
     return in < t->core[core].ldm_size ? t->core[core].ldm + in : NULL;
 }
 
+/* The aliases serve the host and the NoC; a core uses its own local RAM at BH_LDM_BASE
+ * (ttsim refuses the aliases from a core). */
 static bool ldm_alias_load(struct tensix_tile *t, uint32_t off, uint32_t *v, uint32_t *watch,
                            const struct emu_src *src)
 {
-    (void)src;
+    if (own_core(t, src)) {
+        *watch = EMU_LOC_NONE;
+        return false;
+    }
     uint8_t *p = ldm_alias(t, off, watch);
     if (p)
         memcpy(v, p, 4);
@@ -172,7 +189,8 @@ static bool ldm_alias_load(struct tensix_tile *t, uint32_t off, uint32_t *v, uin
 static bool ldm_alias_store(struct tensix_tile *t, uint32_t off, uint32_t v,
                             const struct emu_src *src)
 {
-    (void)src;
+    if (own_core(t, src))
+        return false;
     uint32_t watch;
     uint8_t *p = ldm_alias(t, off, &watch);
     if (p) {

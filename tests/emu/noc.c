@@ -1169,6 +1169,52 @@ TEST(noc_register_stores_ttsim_refuses_fault)
     }
 }
 
+/* More that ttsim refuses from a core, found comparing the two: configuration registers
+ * past ROUTER_CFG_3, router configurations that clear the non-Tensix columns or rows,
+ * loads of the local-RAM aliases, the PC snapshots and the write-only NCRISC reset PC. */
+TEST(core_accesses_ttsim_refuses_fault)
+{
+    SCOPED_EMU emu = eu_create_default(BHEMU_P150A);
+    CHECK(emu);
+    static const struct {
+        uint32_t kind, addr, val, cause;
+        const char *what;
+    } bad[] = {
+        {NOC_OP_STORE, BH_NIU0_BASE + BH_NOC_CFG(5), 1, BHEMU_FAULT_STORE, "configuration"},
+        {NOC_OP_STORE, BH_NIU0_BASE + BH_ROUTER_CFG_1, 0, BHEMU_FAULT_STORE, "columns"},
+        {NOC_OP_STORE, BH_NIU1_BASE + BH_ROUTER_CFG_3, 1, BHEMU_FAULT_STORE, "rows"},
+        {NOC_OP_WAIT_EQ, BH_LDM_ALIAS_BASE, 0, BHEMU_FAULT_LOAD, ""},
+        {NOC_OP_STORE, BH_LDM_ALIAS_BASE + BH_LDM_ALIAS_STRIDE, 5, BHEMU_FAULT_STORE, ""},
+        {NOC_OP_WAIT_EQ, BH_PC_SNAPSHOT, 0, BHEMU_FAULT_LOAD, ""},
+        {NOC_OP_WAIT_EQ, BH_NCRISC_RESET_PC, 0, BHEMU_FAULT_LOAD, ""},
+    };
+    enum { N = sizeof bad / sizeof bad[0] };
+    struct tile ts[N];
+    static struct script s;
+    for (unsigned i = 0; i < N; i++) {
+        eu_worker_xy(emu, 25 + 13 * i, &ts[i].x, &ts[i].y);
+        memset(&s, 0, sizeof s);
+        uint32_t *w = op_new(&s, bad[i].kind, 0, 0);
+        w[NOC_OPW_LADDR] = bad[i].addr;
+        w[NOC_OPW_DATA] = bad[i].val;
+        CHECK_EQ(load_script(emu, ts[i], &s), 0);
+        release(emu, ts[i]);
+    }
+    CHECK_EQ(bhemu_clock(emu, 100000), 0);
+    struct bhemu_fault f[N];
+    CHECK(collect_faults(emu, ts, N, f));
+    for (unsigned i = 0; i < N; i++) {
+        if (f[i].cause != bad[i].cause || f[i].addr != bad[i].addr ||
+            !strstr(f[i].what, bad[i].what))
+            test_fail_at(__FILE__, __LINE__, "access %u: cause %u addr 0x%llx \"%s\"", i,
+                         f[i].cause, (unsigned long long)f[i].addr, f[i].what);
+        CHECK_EQ(core_state(emu, ts[i], BH_BRISC), BHEMU_CORE_FAULTED);
+    }
+    /* The host still reads them (hang reports read the PC snapshots). */
+    uint32_t pc;
+    CHECK_EQ(bhemu_tile_read(emu, ts[5].x, ts[5].y, BH_PC_SNAPSHOT, &pc, 4), 0);
+}
+
 /* ======================================================================================
  * 7. Ping-pong between two far-apart tiles: each waits for the flag the other writes.
  *    While both wait (one on the host) both are parked and cost nothing; the game then
