@@ -91,7 +91,6 @@ static bool cmd_read(const struct niu_cmd *c)
     if (bhe_noc_read(emu, c->tx, c->ty, c->targ, emu->xfer, c->len, c->src))
         return false;
     bhe_tensix_access(c->t, c->ret, emu->xfer, c->len, true, c->src);
-    c->n->status[BH_NIU_MST_RD_REQ_SENT]++;
     c->n->status[BH_NIU_MST_RD_RESP_RECEIVED]++;
     charge(c, bhe_noc_cost(c->len));
     return true;
@@ -207,7 +206,6 @@ static bool cmd_atomic(const struct niu_cmd *c)
     /* The old value comes back to RET even for a posted atomic (TTSIM does the same). */
     bhe_tensix_access(c->t, c->ret, &old, 4, true, c->src);
     if (c->ctrl & BH_NOC_CMD_RESP_MARKED) {
-        c->n->status[BH_NIU_MST_NONPOSTED_ATOMIC_SENT]++;
         c->n->status[BH_NIU_MST_ATOMIC_RESP_RECEIVED]++;
     } else {
         c->n->status[BH_NIU_MST_POSTED_ATOMIC_SENT]++;
@@ -262,7 +260,6 @@ static void niu_exec(struct tensix_tile *t, unsigned noc, unsigned cb, const str
         .sy = ret_hi >> 18 & 0x3F,
         .src = src,
     };
-    n->status[BH_NIU_MST_CMD_ACCEPTED]++;
     const char *refused = ctrl_refused(c.ctrl);
     if (refused) {
         cmd_fault(&c, c.targ, refused);
@@ -281,35 +278,54 @@ static void niu_exec(struct tensix_tile *t, unsigned noc, unsigned cb, const str
     }
 }
 
+/* The status counters ttsim models (tile.cpp noc_regs_rd32); the others the chip has
+ * (commands accepted, read requests sent, non-posted atomics sent) are refused, as
+ * there. The write-outgoing ones read 0: a write's increment and decrement meet. */
+static bool counter_modelled(uint32_t i)
+{
+    return i == BH_NIU_MST_ATOMIC_RESP_RECEIVED || i == BH_NIU_MST_WR_ACK_RECEIVED ||
+           i == BH_NIU_MST_RD_RESP_RECEIVED || i == BH_NIU_MST_POSTED_ATOMIC_SENT ||
+           i == BH_NIU_MST_NONPOSTED_WR_REQ_SENT || i == BH_NIU_MST_POSTED_WR_REQ_SENT ||
+           (i >= BH_NIU_MST_REQS_OUTSTANDING_ID0 && i < BH_NIU_MST_REQS_OUTSTANDING_ID0 + 16) ||
+           (i >= BH_NIU_MST_WRITE_REQS_OUTGOING_ID0 && i < BH_NIU_MST_WRITE_REQS_OUTGOING_ID0 + 16);
+}
+
+/* What a NIU answers, as ttsim models it: each command buffer's request registers (not
+ * AT_LEN_BE_1 nor BRCST_EXCLUDE) and CMD_CTRL; through command buffer 0 the identity,
+ * NIU_CFG_0, ROUTER_CFG_0-3 and the modelled counters. Anything else is refused. */
 bool bhe_niu_load(struct tensix_tile *t, unsigned noc, uint32_t off, uint32_t *val)
 {
     struct niu *n = &t->niu[noc];
-    if (off < BH_NIU_CMDBUFS * BH_NIU_CMDBUF_STRIDE) {
-        unsigned cb = off / BH_NIU_CMDBUF_STRIDE;
-        uint32_t o = off % BH_NIU_CMDBUF_STRIDE;
-        if (o <= BH_NOC_BRCST_EXCLUDE && !(o & 3)) {
-            *val = n->cmd[cb][REG(o)];
-            return true;
-        }
-        switch (o) {
-        case BH_NOC_CMD_CTRL: *val = 0; return true; /* always ready: requests are synchronous */
-        case BH_NOC_NODE_ID: *val = bhe_niu_node_id(t->px, t->py, noc); return true;
-        case BH_NOC_ENDPOINT_ID: *val = BH_NOC_ENDPOINT_TENSIX; return true;
-        }
-        if (cb)
-            return false;
-        if (o == BH_NOC_ID_LOGICAL) {
-            *val = t->x | (uint32_t)t->y << 6; /* translated coordinates (device-facts 1.5) */
-            return true;
-        }
-        if (o >= BH_NOC_CFG(0) && o < BH_NOC_CFG(0x20)) {
-            *val = n->cfg[(o - BH_NOC_CFG(0)) / 4];
-            return true;
-        }
-        if (o >= BH_NOC_STATUS(0) && o < BH_NOC_STATUS(0x40)) {
-            *val = n->status[(o - BH_NOC_STATUS(0)) / 4];
-            return true;
-        }
+    if (off >= BH_NIU_CMDBUFS * BH_NIU_CMDBUF_STRIDE)
+        return false;
+    unsigned cb = off / BH_NIU_CMDBUF_STRIDE;
+    uint32_t o = off % BH_NIU_CMDBUF_STRIDE;
+    if ((o <= BH_NOC_AT_LEN_BE || o == BH_NOC_AT_DATA) && !(o & 3)) {
+        *val = n->cmd[cb][REG(o)];
+        return true;
+    }
+    if (o == BH_NOC_CMD_CTRL) {
+        *val = 0; /* always ready: requests are synchronous */
+        return true;
+    }
+    if (cb)
+        return false;
+    if (o == BH_NOC_NODE_ID) {
+        *val = bhe_niu_node_id(t->px, t->py, noc);
+        return true;
+    }
+    if (o == BH_NOC_ID_LOGICAL) {
+        *val = t->x | (uint32_t)t->y << 6; /* translated coordinates (device-facts 1.5) */
+        return true;
+    }
+    if (o >= BH_NOC_CFG(0) && o <= BH_ROUTER_CFG_3) {
+        *val = n->cfg[(o - BH_NOC_CFG(0)) / 4];
+        return true;
+    }
+    if (o >= BH_NOC_STATUS(0) && o < BH_NOC_STATUS(0x40) &&
+        counter_modelled((o - BH_NOC_STATUS(0)) / 4)) {
+        *val = n->status[(o - BH_NOC_STATUS(0)) / 4];
+        return true;
     }
     return false;
 }

@@ -45,6 +45,10 @@ enum noc_op_kind {
 
 /* noc_script results. */
 #define NOC_RES_CNT(noc) (RV_SIG + 0x40 * (noc))   /* counters 0..0xB at the end */
+/* The counters among 0..0xB a core may read (ttsim models only these; emu/niu.c refuses
+ * the others as it does): 0 atomic responses, 1 write acks, 2 read responses, 7 posted
+ * atomics, 0xA non-posted writes, 0xB posted writes. The others stay 0 in the results. */
+#define NOC_MODELLED_COUNTERS 0xC87u
 #define NOC_RES_ID_LOGICAL(noc) (RV_SIG + 0x80 + 4 * (noc))
 #define NOC_RES_NODE_ID(noc) (RV_SIG + 0x88 + 4 * (noc))
 #define NOC_RES_OPS_DONE (RV_SIG + 0x90)           /* ops completed so far */

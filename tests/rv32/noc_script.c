@@ -28,7 +28,8 @@ static void run_op(const volatile uint32_t *op)
     case NOC_OP_WAIT_COUNTER: noc_wait_counter(noc, arg, data); break;
     case NOC_OP_SNAP:
         for (unsigned i = 0; i < NOC_COUNTERS; i++)
-            l1_word(laddr)[i] = noc_counter(noc, i);
+            if (NOC_MODELLED_COUNTERS >> i & 1)
+                l1_word(laddr)[i] = noc_counter(noc, i);
         break;
     case NOC_OP_RAW: {
         static const uint32_t regs[9] = {
@@ -57,7 +58,8 @@ int main(void)
     uint32_t ctrl = 0;
     for (unsigned noc = 0; noc < 2; noc++) {
         for (unsigned i = 0; i < NOC_COUNTERS; i++)
-            l1_word(NOC_RES_CNT(noc))[i] = noc_counter(noc, i);
+            if (NOC_MODELLED_COUNTERS >> i & 1)
+                l1_word(NOC_RES_CNT(noc))[i] = noc_counter(noc, i);
         *l1_word(NOC_RES_ID_LOGICAL(noc)) = noc_my_xy(noc);
         *l1_word(NOC_RES_NODE_ID(noc)) = *noc_reg(noc, 0, BH_NOC_NODE_ID);
         for (unsigned cb = 0; cb < BH_NIU_CMDBUFS; cb++)
