@@ -113,7 +113,7 @@ $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.S
 TEST_DEPS = $(BUILD)/tests/harness.o $(BUILD)/tests/emu_util.o
 $(BUILD)/tests/isa_%: tests/isa/%.c $(TEST_DEPS) $(BUILD)/libbhemu.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Itests $< $(TEST_DEPS) $(BUILD)/libbhemu.a $(LDFLAGS) -o $@
+	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Itests $< $(TEST_DEPS) $(BUILD)/libbhemu.a $(LDFLAGS) -lm -o $@
 
 $(BUILD)/tests/emu_%: tests/emu/%.c $(TEST_DEPS) $(BUILD)/libbhemu.a
 	@mkdir -p $(dir $@)
@@ -138,6 +138,9 @@ $(BUILD)/rv32/%.elf: tests/rv32/%.S tests/rv32/link.ld $(wildcard tests/rv32/*.h
 $(BUILD)/rv32/%.elf: tests/rv32/%.c tests/rv32/crt0.S tests/rv32/link.ld $(wildcard tests/rv32/*.h)
 	@mkdir -p $(dir $@)
 	$(RV_CC) $(RV_CFLAGS) $(RV_LDFLAGS) -Itests/rv32 -Iinclude -T tests/rv32/link.ld tests/rv32/crt0.S $< -o $@
+
+# fp_ops.c runs the F instructions the cores have (emu/fp32.c).
+$(BUILD)/rv32/fp_ops.elf: RV_ARCH = --target=riscv32-unknown-elf -march=rv32imaf_zba_zbb -mabi=ilp32
 
 $(BUILD)/rv32/%.bin: $(BUILD)/rv32/%.elf
 	$(OBJCOPY) -O binary $< $@

@@ -99,6 +99,7 @@ enum probe_state { PROBE_IDLE, PROBE_ARMED, PROBE_RECORDING };
 struct rv_core {
     struct emu_unit u;       /* first: a core is a unit */
     uint32_t x[33];
+    uint32_t f[32];          /* the F subset's registers, as bit patterns */
     uint32_t ldm_size;
     uint8_t *ldm;
     uint64_t instret;
@@ -118,6 +119,8 @@ static inline void bhe_rv_reset(struct rv_core *c, uint32_t pc)
 {
     for (unsigned i = 0; i < 33; i++)
         c->x[i] = 0;
+    for (unsigned i = 0; i < 32; i++)
+        c->f[i] = 0;
     c->u.pc = pc;
     c->u.stop = 0;
     c->u.stall = 0;
@@ -321,6 +324,17 @@ int bhe_noc_mcast_write(struct bhemu *emu, uint32_t x0, uint32_t y0, uint32_t x1
                         uint64_t addr, const void *data, size_t len, const struct emu_src *src,
                         const struct noc_mcast_mask *mask, unsigned *n_dests);
 uint64_t bhe_noc_cost(size_t bytes);
+
+/* fp32.c: single precision as the cores compute it (values as IEEE bit patterns). */
+uint32_t bhe_fp32_fma(uint32_t x, uint32_t y, uint32_t z); /* x * y + z */
+enum fp32_cmp { FP32_EQ, FP32_LT, FP32_LE };
+uint32_t bhe_fp32_compare(uint32_t a, uint32_t b, enum fp32_cmp op); /* 1 or 0 */
+uint32_t bhe_fp32_min_max(uint32_t a, uint32_t b, bool max);
+uint32_t bhe_fp32_classify(uint32_t v);
+uint32_t bhe_fp32_to_i32(uint32_t v);
+uint32_t bhe_fp32_to_u32(uint32_t v);
+uint32_t bhe_fp32_from_i32(uint32_t v);
+uint32_t bhe_fp32_from_u32(uint32_t v);
 
 /* dram.c */
 void bhe_dram_destroy(struct dram_bank *b);

@@ -261,7 +261,8 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
     RD = (expr);                                                                        \
     NEXT();
     /* Loads: L1 fast path, then local RAM / MMIO. `conv` widens the raw value. */
-#define LOAD(name, type, conv)                                                          \
+#define LOAD(name, type, conv) LOAD_TO(name, type, conv, RD)
+#define LOAD_TO(name, type, conv, dest)                                                 \
     L_##name : {                                                                        \
         uint32_t a = RS1 + IMM, v;                                                      \
         if (likely(a < BH_L1_SIZE && !(a & (sizeof(type) - 1)))) {                      \
@@ -277,13 +278,14 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
                 goto stopped;                                                           \
             v = conv((type)v);                                                          \
         }                                                                               \
-        RD = v;                                                                         \
+        dest = v;                                                                       \
         NEXT();                                                                         \
     }
-#define STORE(name, type)                                                               \
+#define STORE(name, type) STORE_FROM(name, type, RS2)
+#define STORE_FROM(name, type, src)                                                     \
     L_##name : {                                                                        \
         uint32_t a = RS1 + IMM;                                                         \
-        type v = (type)RS2;                                                             \
+        type v = (type)(src);                                                           \
         probe_disturb(c);                                                               \
         if (likely(a < BH_L1_SIZE && !(a & (sizeof(type) - 1)))) {                      \
             memcpy(l1 + a, &v, sizeof v);                                               \
@@ -461,7 +463,6 @@ L_EBREAK: {
     OP(MINU, RS1 < RS2 ? RS1 : RS2)
     OP(SEXTB, SX8(RS1))
     OP(SEXTH, SX16(RS1))
-    OP(ZEXTH, RS1 & 0xFFFF)
     OP(ROL, (RS1 << (RS2 & 31)) | (RS1 >> ((32 - (RS2 & 31)) & 31)))
     OP(ROR, (RS1 >> (RS2 & 31)) | (RS1 << ((32 - (RS2 & 31)) & 31)))
     OP(RORI, (RS1 >> IMM) | (RS1 << ((32 - IMM) & 31)))
@@ -485,6 +486,59 @@ L_ORCB: {
     AMO(AMOMINU, old < src ? old : src)
     AMO(AMOMAXU, old > src ? old : src)
 
+    /* PACK (with rs2 x0: zext.h) and BREV8, of Zbkb. */
+    OP(PACK, (RS1 & 0xFFFF) | RS2 << 16)
+L_BREV8: {
+    uint32_t v = RS1; /* reverse the bits of each byte */
+    v = (v & 0x55555555u) << 1 | (v >> 1 & 0x55555555u);
+    v = (v & 0x33333333u) << 2 | (v >> 2 & 0x33333333u);
+    v = (v & 0x0F0F0F0Fu) << 4 | (v >> 4 & 0x0F0F0F0Fu);
+    RD = v;
+    NEXT();
+}
+
+    /* The F subset, computed as the cores do (fp32.c). A result in an f register
+     * disturbs the spin probe, which compares only x registers: a loop may change only
+     * f registers and still make progress. */
+#define FRS1 c->f[ins->rs1]
+#define FRS2 c->f[ins->rs2]
+#define FRS3 c->f[ins->imm]
+#define FOP(name, expr)                                                                 \
+    L_##name : {                                                                        \
+        uint32_t fv_ = (expr);                                                          \
+        c->f[ins->rd] = fv_;                                                            \
+        probe_disturb(c);                                                               \
+        NEXT();                                                                         \
+    }
+#define SIGN 0x80000000u
+#define ONE 0x3F800000u
+    LOAD_TO(FLW, uint32_t, ZX, c->f[ins->rd])
+    STORE_FROM(FSW, uint32_t, c->f[ins->rs2])
+    FOP(FMADD, bhe_fp32_fma(FRS1, FRS2, FRS3))
+    FOP(FMSUB, bhe_fp32_fma(FRS1, FRS2, FRS3 ^ SIGN))
+    FOP(FNMSUB, bhe_fp32_fma(FRS1 ^ SIGN, FRS2, FRS3))
+    FOP(FNMADD, bhe_fp32_fma(FRS1 ^ SIGN, FRS2, FRS3 ^ SIGN))
+    FOP(FADD, bhe_fp32_fma(FRS1, ONE, FRS2))
+    FOP(FSUB, bhe_fp32_fma(FRS1, ONE, FRS2 ^ SIGN))
+    FOP(FMUL, bhe_fp32_fma(FRS1, FRS2, (FRS1 ^ FRS2) & SIGN))
+    FOP(FSGNJ, (FRS1 & ~SIGN) | (FRS2 & SIGN))
+    FOP(FSGNJN, (FRS1 & ~SIGN) | (~FRS2 & SIGN))
+    FOP(FSGNJX, FRS1 ^ (FRS2 & SIGN))
+    FOP(FMIN, bhe_fp32_min_max(FRS1, FRS2, false))
+    FOP(FMAX, bhe_fp32_min_max(FRS1, FRS2, true))
+    OP(FEQ, bhe_fp32_compare(FRS1, FRS2, FP32_EQ))
+    OP(FLT, bhe_fp32_compare(FRS1, FRS2, FP32_LT))
+    OP(FLE, bhe_fp32_compare(FRS1, FRS2, FP32_LE))
+    OP(FCVTWS, bhe_fp32_to_i32(FRS1))
+    OP(FCVTWUS, bhe_fp32_to_u32(FRS1))
+    FOP(FCVTSW, bhe_fp32_from_i32(RS1))
+    FOP(FCVTSWU, bhe_fp32_from_u32(RS1))
+    OP(FMVXW, FRS1)
+    OP(FCLASS, bhe_fp32_classify(FRS1))
+    FOP(FMVWX, RS1)
+#undef ONE
+#undef SIGN
+
 illegal: {
     struct emu_src src = bhe_unit_src(&c->u);
     uint32_t w = rd32(l1 + pc);
@@ -496,6 +550,10 @@ illegal: {
     else if ((w & 0x7F) == 0x73 && (w >> 12 & 3))
         reason = " (a CSR access ttsim does not run: cfg0 bits 1, 3, 18, 24 by csrr, csrw, "
               "csrs, csrc, csrwi)";
+    else if ((w & 0x7F) == 0x53 || (w & 0x73) == 0x43 || (w & 0x7F) == 0x07 ||
+             (w & 0x7F) == 0x27)
+        reason = " (an F form the cores or ttsim do not run: single precision only, no "
+                 "fdiv or fsqrt, arithmetic in the dynamic rounding mode)";
     bhe_fault(t->emu, BHEMU_FAULT_ILLEGAL_INSN, &src, pc, "illegal instruction 0x%08x%s", w,
               reason);
     goto stopped;

@@ -1,7 +1,10 @@
 /* Decoder: one 32-bit word to one struct rv_insn, and the per-tile cache of decoded
  * instructions. Encodings from the RISC-V unprivileged specification (RV32I chapter 2,
- * M chapter 7, A chapter 8, Zicsr chapter 9) and the bit-manipulation specification v1.0
- * (Zba, Zbb). */
+ * M chapter 7, A chapter 8, Zicsr chapter 9, F chapter 11) and the bit-manipulation
+ * specification v1.0 (Zba, Zbb; PACK and BREV8 of Zbkb). What the cores have beyond the
+ * base is what Tenstorrent's simulator runs (ttsim riscv_impl.h): anything else it
+ * refuses decodes as illegal here. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -70,6 +73,10 @@ static uint8_t op_imm(uint32_t w, uint32_t f3)
             return RV_OP_ORCB;
         if (f12 == 0x698)
             return RV_OP_REV8;
+        /* BREV8; the other GREVI forms left the final bit-manipulation specification,
+         * and ttsim refuses them. */
+        if (f12 == 0x687)
+            return RV_OP_BREV8;
         return RV_OP_ILLEGAL;
     }
     return plain[f3];
@@ -96,7 +103,7 @@ static uint8_t op_reg(uint32_t w, uint32_t f3)
     case 0x05: return minmax[f3];
     case 0x10: return shadd[f3];
     case 0x30: return f3 == 1 ? RV_OP_ROL : f3 == 5 ? RV_OP_ROR : RV_OP_ILLEGAL;
-    case 0x04: return (f3 == 4 && ((w >> 20) & 0x1F) == 0) ? RV_OP_ZEXTH : RV_OP_ILLEGAL;
+    case 0x04: return f3 == 4 ? RV_OP_PACK : RV_OP_ILLEGAL; /* with rs2 x0: zext.h */
     }
     return RV_OP_ILLEGAL;
 }
@@ -118,6 +125,45 @@ static uint8_t op_amo(uint32_t w, uint32_t f3)
     case 0x1C: return RV_OP_AMOMAXU;
     }
     return RV_OP_ILLEGAL;
+}
+
+/* The F subset: single precision only (fmt 0), no FDIV or FSQRT, and one rounding mode:
+ * arithmetic must name the dynamic one (rm 7), conversions it or nearest-even (rm 0)
+ * (ttsim riscv_impl.h f_alu, f_fma). Sets *f_dest when rd names an f register. */
+static uint8_t op_fp(uint32_t w, uint32_t f3, bool *f_dest)
+{
+    uint32_t f7 = w >> 25, rs2 = (w >> 20) & 0x1F;
+    bool rm_dyn = f3 == 7, rm_cvt = f3 == 0 || f3 == 7;
+    *f_dest = true;
+    switch (f7) {
+    case 0x00: return rm_dyn ? RV_OP_FADD : RV_OP_ILLEGAL;
+    case 0x04: return rm_dyn ? RV_OP_FSUB : RV_OP_ILLEGAL;
+    case 0x08: return rm_dyn ? RV_OP_FMUL : RV_OP_ILLEGAL;
+    case 0x10: return f3 == 0 ? RV_OP_FSGNJ : f3 == 1 ? RV_OP_FSGNJN : f3 == 2 ? RV_OP_FSGNJX
+                                                                             : RV_OP_ILLEGAL;
+    case 0x14: return f3 == 0 ? RV_OP_FMIN : f3 == 1 ? RV_OP_FMAX : RV_OP_ILLEGAL;
+    case 0x68: return !rm_cvt ? RV_OP_ILLEGAL : rs2 == 0 ? RV_OP_FCVTSW
+                                            : rs2 == 1 ? RV_OP_FCVTSWU : RV_OP_ILLEGAL;
+    case 0x78: return rs2 == 0 && f3 == 0 ? RV_OP_FMVWX : RV_OP_ILLEGAL;
+    }
+    *f_dest = false;
+    switch (f7) {
+    case 0x50: return f3 == 0 ? RV_OP_FLE : f3 == 1 ? RV_OP_FLT : f3 == 2 ? RV_OP_FEQ
+                                                                         : RV_OP_ILLEGAL;
+    case 0x60: return !rm_cvt ? RV_OP_ILLEGAL : rs2 == 0 ? RV_OP_FCVTWS
+                                            : rs2 == 1 ? RV_OP_FCVTWUS : RV_OP_ILLEGAL;
+    case 0x70: return rs2 ? RV_OP_ILLEGAL : f3 == 0 ? RV_OP_FMVXW
+                                            : f3 == 1 ? RV_OP_FCLASS : RV_OP_ILLEGAL;
+    }
+    return RV_OP_ILLEGAL;
+}
+
+static uint8_t op_fma(uint32_t w, uint32_t f3)
+{
+    static const uint8_t ops[4] = {RV_OP_FMADD, RV_OP_FMSUB, RV_OP_FNMSUB, RV_OP_FNMADD};
+    if (((w >> 25) & 3) || f3 != 7)
+        return RV_OP_ILLEGAL;
+    return ops[((w & 0x7F) - 0x43) >> 2];
 }
 
 static uint8_t op_system(uint32_t w, uint32_t f3)
@@ -176,6 +222,24 @@ void bhe_rv_decode(uint32_t w, struct rv_insn *out)
         out->op = op_system(w, f3);
         out->imm = (int32_t)(w >> 20); /* CSR number */
         break;
+    case 0x07: /* FLW */
+        out->op = f3 == 2 ? RV_OP_FLW : RV_OP_ILLEGAL;
+        out->rd = (uint8_t)rd;
+        out->imm = imm_i(w);
+        break;
+    case 0x27: out->op = f3 == 2 ? RV_OP_FSW : RV_OP_ILLEGAL; out->imm = imm_s(w); break;
+    case 0x43: case 0x47: case 0x4B: case 0x4F:
+        out->op = op_fma(w, f3);
+        out->rd = (uint8_t)rd;
+        out->imm = (int32_t)(w >> 27); /* rs3 */
+        break;
+    case 0x53: {
+        bool f_dest;
+        out->op = op_fp(w, f3, &f_dest);
+        if (f_dest)
+            out->rd = (uint8_t)rd;
+        break;
+    }
     default: out->op = RV_OP_ILLEGAL; break;
     }
     if (out->op == RV_OP_ILLEGAL)

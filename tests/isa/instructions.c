@@ -1,11 +1,17 @@
 /* The rv32 ISA suite on a worker's BRISC: the self-checking isa_*.S programs, the C
- * cross-check against the same code compiled for the host, and the fault programs, which
- * must stop only their own core, be reported precisely, and leave the core restartable. */
+ * cross-check against the same code compiled for the host, the F subset against the
+ * host's IEEE arithmetic, and the fault programs, which must stop only their own core,
+ * be reported precisely, and leave the core restartable. */
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "ttm/blackhole.h"
 #include "emu_util.h"
 #include "rv32/crosscheck_algo.h"
+#include "rv32/fp_operands.h"
+#include "rv32/fp_ops.h"
 #include "rv32/isa_macros.h"
 #include "test.h"
 
@@ -120,6 +126,136 @@ TEST(isa_alu_three_tiles_p100a)
     CHECK_EQ(eu_drain_faults(emu), 0);
 }
 
+/* ---- The F subset: where the cores' arithmetic is IEEE 754, the host's agrees ---- */
+
+static float f_of(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+static uint32_t u_of(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    return u;
+}
+
+static int normal(uint32_t u)
+{
+    uint32_t e = u >> 23 & 0xFF;
+    return e && e != 255;
+}
+
+static uint32_t class_of(uint32_t u)
+{
+    float f = f_of(u);
+    int neg = signbit(f) != 0;
+    switch (fpclassify(f)) {
+    case FP_INFINITE: return neg ? 1u << 0 : 1u << 7;
+    case FP_NORMAL: return neg ? 1u << 1 : 1u << 6;
+    case FP_SUBNORMAL: return neg ? 1u << 2 : 1u << 5;
+    case FP_ZERO: return neg ? 1u << 3 : 1u << 4;
+    }
+    return u & 0x400000 ? 1u << 9 : 1u << 8; /* quiet or signalling NaN */
+}
+
+/* fcvt.w[u].s: to nearest even (the host's default mode), saturating, NaN to the top. */
+static uint32_t to_int(uint32_t u, int is_unsigned)
+{
+    float f = f_of(u);
+    if (isnan(f))
+        return is_unsigned ? 0xFFFFFFFFu : 0x7FFFFFFFu;
+    double r = nearbyint((double)f);
+    if (is_unsigned)
+        return r <= 0 ? 0 : r >= 4294967296.0 ? 0xFFFFFFFFu : (uint32_t)r;
+    return r <= -2147483648.0 ? 0x80000000u : r >= 2147483648.0 ? 0x7FFFFFFFu
+                                                                : (uint32_t)(int32_t)r;
+}
+
+static uint32_t brev8_of(uint32_t v)
+{
+    uint32_t r = 0;
+    for (int i = 0; i < 32; i++)
+        if (v >> i & 1)
+            r |= 1u << ((i & ~7) | (7 - (i & 7)));
+    return r;
+}
+
+TEST(fp_subset_agrees_with_host_ieee_where_the_cores_are_ieee)
+{
+    SCOPED_EMU emu = eu_create_default(BHEMU_P150A);
+    CHECK(emu);
+    enum { N = FP_MAX };
+    static uint32_t in[3 * N], out[N * FP_OPS];
+    fp_operands(1, N, in);
+    CHECK_EQ(eu_load(emu, TX, TY, 0, "fp_ops"), 0);
+    uint32_t n = N;
+    CHECK_EQ(bhemu_tile_write(emu, TX, TY, FP_COUNT, &n, 4), 0);
+    CHECK_EQ(bhemu_tile_write(emu, TX, TY, FP_IN, in, sizeof in), 0);
+    eu_release(emu, TX, TY, BH_RESET_BRISC);
+    CHECK_EQ(eu_wait_word(emu, TX, TY, RV_DONE, 50 * MAX_CYCLES), RV_DONE_PASS);
+    CHECK_EQ(eu_drain_faults(emu), 0);
+    CHECK_EQ(bhemu_tile_read(emu, TX, TY, FP_OUT, out, sizeof out), 0);
+    CHECK_EQ(eu_rd32(emu, TX, TY, FP_MOVED), in[0]);
+    unsigned arith = 0;
+    for (uint32_t i = 0; i < N; i++) {
+        uint32_t a = in[3 * i], b = in[3 * i + 1], c = in[3 * i + 2], *r = &out[i * FP_OPS];
+        volatile float fa = f_of(a), fb = f_of(b);
+        int ordered = !isnan(fa) && !isnan(fb);
+        uint32_t want[FP_OPS] = {0};
+        want[FP_SGNJ] = (a & 0x7FFFFFFFu) | (b & 0x80000000u);
+        want[FP_SGNJN] = (a & 0x7FFFFFFFu) | (~b & 0x80000000u);
+        want[FP_SGNJX] = a ^ (b & 0x80000000u);
+        want[FP_EQ] = ordered && fa == fb;
+        want[FP_LT] = ordered && fa < fb;
+        want[FP_LE] = ordered && fa <= fb;
+        want[FP_CVT_W] = to_int(a, 0);
+        want[FP_CVT_WU] = to_int(a, 1);
+        want[FP_CVT_S_W] = u_of((float)(int32_t)c);
+        want[FP_CVT_S_WU] = u_of((float)c);
+        want[FP_CLASS] = class_of(a);
+        want[FP_PACK] = (a & 0xFFFF) | b << 16;
+        want[FP_BREV8] = brev8_of(a);
+        static const unsigned exact[] = {FP_SGNJ, FP_SGNJN, FP_SGNJX, FP_EQ, FP_LT, FP_LE,
+                                         FP_CVT_W, FP_CVT_WU, FP_CVT_S_W, FP_CVT_S_WU,
+                                         FP_CLASS, FP_PACK, FP_BREV8};
+        for (unsigned k = 0; k < sizeof exact / sizeof exact[0]; k++)
+            if (r[exact[k]] != want[exact[k]]) {
+                test_fail_at(__FILE__, __LINE__, "triple %u op %u: a 0x%08x b 0x%08x c 0x%08x: "
+                             "got 0x%08x, IEEE says 0x%08x", i, exact[k], a, b, c,
+                             r[exact[k]], want[exact[k]]);
+                return;
+            }
+        /* fmin/fmax: NaNs give way, -0 < +0. */
+        if (ordered && !(fa == fb && fa == 0)) {
+            CHECK_EQ(r[FP_MIN], fa < fb ? a : b);
+            CHECK_EQ(r[FP_MAX_OP], fa < fb ? b : a);
+        } else if (isnan(fa) != isnan(fb)) {
+            CHECK_EQ(r[FP_MIN], isnan(fa) ? b : a);
+        }
+        /* Sums and products of normals with a normal result: rounded once, to nearest
+         * even, as IEEE rounds. */
+        if (normal(a) && normal(b)) {
+            volatile float sum = fa + fb, diff = fa - fb, prod = fa * fb;
+            if (normal(u_of(sum)) && r[FP_ADD] != u_of(sum))
+                test_fail_at(__FILE__, __LINE__, "fadd 0x%08x 0x%08x: 0x%08x, IEEE 0x%08x",
+                             a, b, r[FP_ADD], u_of(sum));
+            if (normal(u_of(diff)) && r[FP_SUB] != u_of(diff))
+                test_fail_at(__FILE__, __LINE__, "fsub 0x%08x 0x%08x: 0x%08x, IEEE 0x%08x",
+                             a, b, r[FP_SUB], u_of(diff));
+            if (normal(u_of(prod)) && r[FP_MUL] != u_of(prod))
+                test_fail_at(__FILE__, __LINE__, "fmul 0x%08x 0x%08x: 0x%08x, IEEE 0x%08x",
+                             a, b, r[FP_MUL], u_of(prod));
+            arith++;
+        }
+        if (test_failed())
+            return;
+    }
+    CHECK(arith > N / 3); /* the generator does give many normal pairs */
+}
+
 struct fault_want {
     const char *prog;
     uint32_t sel;        /* written to FAULT_SIG_SEL before release */
@@ -228,6 +364,16 @@ TEST(fault_jal_to_a_misaligned_target)
 TEST(fault_branch_to_a_misaligned_target)
 {
     run_fault(&(struct fault_want){"fault_jump", 2, BHEMU_FAULT_FETCH, 0, 0});
+}
+
+/* F forms the cores lack or ttsim refuses: the model refuses them too. */
+TEST(fault_illegal_fp_forms)
+{
+    for (uint32_t sel = 0; sel <= 8 && !test_failed(); sel++) {
+        run_fault(&(struct fault_want){"fault_illegal_fp", sel, BHEMU_FAULT_ILLEGAL_INSN, 0, 0});
+        if (test_failed())
+            printf("  (form %u of fault_illegal_fp.S)\n", sel);
+    }
 }
 
 TEST(fault_load_unmapped)
