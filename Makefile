@@ -139,8 +139,9 @@ $(BUILD)/rv32/%.elf: tests/rv32/%.c tests/rv32/crt0.S tests/rv32/link.ld $(wildc
 	@mkdir -p $(dir $@)
 	$(RV_CC) $(RV_CFLAGS) $(RV_LDFLAGS) -Itests/rv32 -Iinclude -T tests/rv32/link.ld tests/rv32/crt0.S $< -o $@
 
-# fp_ops.c runs the F instructions the cores have (emu/fp32.c).
-$(BUILD)/rv32/fp_ops.elf: RV_ARCH = --target=riscv32-unknown-elf -march=rv32imaf_zba_zbb -mabi=ilp32
+# fp_ops.c and reg_dump.S use the F instructions the cores have (emu/fp32.c).
+$(BUILD)/rv32/fp_ops.elf $(BUILD)/rv32/reg_dump.elf: RV_ARCH = --target=riscv32-unknown-elf \
+	-march=rv32imaf_zba_zbb -mabi=ilp32
 
 $(BUILD)/rv32/%.bin: $(BUILD)/rv32/%.elf
 	$(OBJCOPY) -O binary $< $@

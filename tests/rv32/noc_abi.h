@@ -54,6 +54,8 @@ enum noc_op_kind {
 #define NOC_RES_OPS_DONE (RV_SIG + 0x90)           /* ops completed so far */
 #define NOC_RES_FIRE_PC (RV_SIG + 0x94)            /* slot of the last fire (noc_lib.h) */
 #define NOC_RES_CMD_CTRL (RV_SIG + 0x98)           /* OR of all eight NOC_CMD_CTRL reads */
+#define NOC_RES_NIU_CFG(noc) (RV_SIG + 0xA0 + 4 * (noc))     /* NIU_CFG_0 */
+#define NOC_RES_OUTSTANDING(noc) (RV_SIG + 0xA8 + 4 * (noc)) /* REQS_OUTSTANDING_ID0 */
 /* The store that fires sits two instructions after the recorded auipc. */
 #define NOC_FIRE_PC_OFFSET 8
 

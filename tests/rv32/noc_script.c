@@ -62,6 +62,8 @@ int main(void)
                 l1_word(NOC_RES_CNT(noc))[i] = noc_counter(noc, i);
         *l1_word(NOC_RES_ID_LOGICAL(noc)) = noc_my_xy(noc);
         *l1_word(NOC_RES_NODE_ID(noc)) = *noc_reg(noc, 0, BH_NOC_NODE_ID);
+        *l1_word(NOC_RES_NIU_CFG(noc)) = *noc_reg(noc, 0, BH_NIU_CFG_0);
+        *l1_word(NOC_RES_OUTSTANDING(noc)) = noc_counter(noc, BH_NIU_MST_REQS_OUTSTANDING_ID0);
         for (unsigned cb = 0; cb < BH_NIU_CMDBUFS; cb++)
             ctrl |= *noc_reg(noc, cb, BH_NOC_CMD_CTRL);
     }

@@ -9,7 +9,22 @@
  * stops the whole process with _Exit on anything it does not model. The child's stdout
  * and stderr go to a file the parent prints when the child fails, with its exit status.
  *
- * Header-only: each test file of tests/ttsim/ is its own binary. */
+ * Header-only: each test file of tests/ttsim/ is its own binary.
+ *
+ * Known ttsim deviations. Where ttsim looks wrong, the emulator models what
+ * Tenstorrent's documentation says silicon does, the scenarios here do not depend on
+ * the difference, and an emulator test holds our side:
+ * 1. Registers out of soft reset: silicon zeroes every x and f register (ISA
+ *    TensixTile/SoftReset.md); ttsim keeps what they held before. Scenarios set every
+ *    register they read (rvgen.h). Held by registers_are_zero_out_of_reset.
+ * 2. NIU_CFG_0 on Tensix tiles: ARC enables coordinate translation (bit 14) on every NIU
+ *    before the cores boot (host-facts 2.2, as ttsim itself reports for the PCIe NIU);
+ *    ttsim reads 0. Held by noc_counters_both_nius.
+ * 3. NIU_MST_REQS_OUTSTANDING_ID after a non-posted multicast: the count returns to 0
+ *    once every destination acknowledged (ISA NoC/Counters.md); ttsim adds one per
+ *    request and takes one per acknowledgement, leaving 1 - destinations. Held by
+ *    noc_multicast.
+ * Everything else ttsim does, the emulator does too, or refuses as ttsim refuses. */
 #pragma once
 
 #include <errno.h>
