@@ -12,10 +12,11 @@
 #include "ttm/blackhole.h"
 #include "emu_util.h"
 #include "rv32/noc_abi.h"
+#include "rv32/noc_ops.h"
 #include "test.h"
 
-#define XY(x, y) ((uint32_t)(x) | (uint32_t)(y) << 6)
-#define RECT(sx, sy, ex, ey) (XY(ex, ey) | XY(sx, sy) << 12)
+#define XY NOC_XY
+#define RECT NOC_RECT
 #define NONPOSTED BH_NOC_CMD_RESP_MARKED
 #define MAX_CYCLES 20000000ull
 #define STEP 1000u
@@ -33,105 +34,6 @@ static void emu_free(bhemu **emu)
 struct tile {
     uint32_t x, y;
 };
-
-/* ---- scripts for noc_script ---- */
-
-struct script {
-    uint32_t n;
-    bool overflow;
-    uint32_t op[NOC_MAX_OPS][NOC_OP_WORDS];
-};
-
-static uint32_t *op_new(struct script *s, uint32_t kind, unsigned noc, unsigned cb)
-{
-    static uint32_t spill[NOC_OP_WORDS];
-    if (s->n == NOC_MAX_OPS) {
-        s->overflow = true;
-        return spill;
-    }
-    uint32_t *w = s->op[s->n++];
-    memset(w, 0, sizeof s->op[0]);
-    w[NOC_OPW_KIND] = kind;
-    w[NOC_OPW_NOC] = noc;
-    w[NOC_OPW_CB] = cb;
-    return w;
-}
-
-static void op_remote(uint32_t *w, uint32_t xy, uint64_t raddr)
-{
-    w[NOC_OPW_XY] = xy;
-    w[NOC_OPW_RADDR_LO] = (uint32_t)raddr;
-    w[NOC_OPW_RADDR_HI] = (uint32_t)(raddr >> 32);
-}
-
-static void op_read(struct script *s, unsigned noc, unsigned cb, uint32_t xy, uint64_t raddr,
-                    uint32_t laddr, uint32_t len)
-{
-    uint32_t *w = op_new(s, NOC_OP_READ, noc, cb);
-    op_remote(w, xy, raddr);
-    w[NOC_OPW_LADDR] = laddr;
-    w[NOC_OPW_LEN] = len;
-}
-
-static void op_write(struct script *s, unsigned noc, unsigned cb, uint32_t laddr, uint32_t xy,
-                     uint64_t raddr, uint32_t len, uint32_t flags)
-{
-    uint32_t *w = op_new(s, NOC_OP_WRITE, noc, cb);
-    op_remote(w, xy, raddr);
-    w[NOC_OPW_LADDR] = laddr;
-    w[NOC_OPW_LEN] = len;
-    w[NOC_OPW_FLAGS] = flags;
-}
-
-static void op_mcast(struct script *s, unsigned noc, unsigned cb, uint32_t laddr, uint32_t rect,
-                     uint32_t raddr, uint32_t len, uint32_t flags)
-{
-    uint32_t *w = op_new(s, NOC_OP_MCAST, noc, cb);
-    op_remote(w, rect, raddr);
-    w[NOC_OPW_LADDR] = laddr;
-    w[NOC_OPW_LEN] = len;
-    w[NOC_OPW_FLAGS] = flags;
-}
-
-static void op_atomic(struct script *s, unsigned noc, unsigned cb, uint32_t xy, uint32_t raddr,
-                      uint32_t incr, uint32_t width, uint32_t ret, uint32_t flags)
-{
-    uint32_t *w = op_new(s, NOC_OP_ATOMIC, noc, cb);
-    op_remote(w, xy, raddr);
-    w[NOC_OPW_DATA] = incr;
-    w[NOC_OPW_ARG] = width;
-    w[NOC_OPW_LADDR] = ret;
-    w[NOC_OPW_FLAGS] = flags;
-}
-
-static void op_inline(struct script *s, unsigned noc, unsigned cb, uint32_t xy, uint64_t raddr,
-                      uint32_t data, uint32_t flags)
-{
-    uint32_t *w = op_new(s, NOC_OP_INLINE, noc, cb);
-    op_remote(w, xy, raddr);
-    w[NOC_OPW_DATA] = data;
-    w[NOC_OPW_FLAGS] = flags;
-}
-
-static void op_wait_counter(struct script *s, unsigned noc, uint32_t idx, uint32_t want)
-{
-    uint32_t *w = op_new(s, NOC_OP_WAIT_COUNTER, noc, 0);
-    w[NOC_OPW_ARG] = idx;
-    w[NOC_OPW_DATA] = want;
-}
-
-static void op_snap(struct script *s, unsigned noc, uint32_t laddr)
-{
-    uint32_t *w = op_new(s, NOC_OP_SNAP, noc, 0);
-    w[NOC_OPW_LADDR] = laddr;
-}
-
-/* regs: TARG_LO, TARG_MID, TARG_HI, RET_LO, RET_MID, RET_HI, CTRL, AT_LEN_BE, AT_DATA. */
-static void op_raw(struct script *s, unsigned noc, unsigned cb, const uint32_t regs[9])
-{
-    uint32_t *w = op_new(s, NOC_OP_RAW, noc, cb);
-    memcpy(&w[NOC_OPW_RAW], regs, 9 * sizeof *regs);
-}
 
 /* Load noc_script and its ops into tile (x, y); the host releases it later. */
 static int load_script(bhemu *emu, struct tile t, const struct script *s)

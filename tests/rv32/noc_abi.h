@@ -25,6 +25,8 @@ enum noc_op_kind {
     NOC_OP_WAIT_COUNTER,  /* wait until counter arg of NIU noc reaches data */
     NOC_OP_SNAP,          /* copy NIU noc's counters 0..0xB to L1 laddr */
     NOC_OP_RAW,           /* write the command registers straight from the op, then fire */
+    NOC_OP_WAIT_SINCE,    /* wait until counter arg of NIU noc has advanced by data since
+                           * the script began (counters run on across scripts) */
 };
 
 /* Word index within an op. */

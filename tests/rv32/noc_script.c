@@ -7,6 +7,8 @@
 #define NOC_FIRE_PC_SLOT NOC_RES_FIRE_PC
 #include "noc_lib.h"
 
+static uint32_t start[2][NOC_COUNTERS]; /* modelled counters when the script began */
+
 static void run_op(const volatile uint32_t *op)
 {
     unsigned noc = op[NOC_OPW_NOC] & 1, cb = op[NOC_OPW_CB] & 3;
@@ -26,6 +28,10 @@ static void run_op(const volatile uint32_t *op)
     case NOC_OP_WAIT_EQ: wait_word_eq(laddr, data); break;
     case NOC_OP_STORE: *l1_word(laddr) = data; break;
     case NOC_OP_WAIT_COUNTER: noc_wait_counter(noc, arg, data); break;
+    case NOC_OP_WAIT_SINCE:
+        if (arg < NOC_COUNTERS)
+            noc_wait_counter(noc, arg, start[noc][arg] + data);
+        break;
     case NOC_OP_SNAP:
         for (unsigned i = 0; i < NOC_COUNTERS; i++)
             if (NOC_MODELLED_COUNTERS >> i & 1)
@@ -48,6 +54,10 @@ static void run_op(const volatile uint32_t *op)
 
 int main(void)
 {
+    for (unsigned noc = 0; noc < 2; noc++)
+        for (unsigned i = 0; i < NOC_COUNTERS; i++)
+            if (NOC_MODELLED_COUNTERS >> i & 1)
+                start[noc][i] = noc_counter(noc, i);
     uint32_t n = *l1_word(NOC_PARAM);
     if (n > NOC_MAX_OPS)
         n = NOC_MAX_OPS;

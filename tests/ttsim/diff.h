@@ -243,6 +243,28 @@ static inline uint8_t *read_file(int fd, size_t *len)
     return p;
 }
 
+/* build/rv32/<name>.bin, next to this binary's directory. */
+static inline int load_bin(const char *name, uint8_t **data, size_t *len)
+{
+    char exe[4096], path[4200];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return -ENOENT;
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (slash)
+        *slash = 0;
+    snprintf(path, sizeof path, "%s/../rv32/%s.bin", exe, name);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        printf("  cannot open %s (run make all)\n", path);
+        return -ENOENT;
+    }
+    *data = read_file(fd, len);
+    close(fd);
+    return *data ? 0 : -ENOMEM;
+}
+
 static inline int temp_fd(void)
 {
     char path[] = "/tmp/ttm-ttsim-XXXXXX";
@@ -270,20 +292,27 @@ static inline void show_output(const char *out, size_t len)
     }
 }
 
-/* Run fn on ttsim in a child process. Returns 0 with the recording in r, or fails with a
- * message (and shows the child's output). */
-static inline int run_ttsim_child(scenario_fn fn, struct rec *r, char *msg, size_t n)
+/* Run fn on ttsim in a child process and wait for it (CHILD_TIMEOUT_S at most). Returns 0
+ * with the recording in r when the child ran fn to the end, else -EIO (or -ETIMEDOUT),
+ * with its wait status in *status; *out gets the child's output (the caller frees it). */
+static inline int ttsim_child(scenario_fn fn, struct rec *r, int *status, char **out)
 {
     int out_fd = temp_fd(), rec_fd = temp_fd();
+    *status = 0;
+    *out = NULL;
     if (out_fd < 0 || rec_fd < 0) {
-        snprintf(msg, n, "cannot create temporary files");
+        if (out_fd >= 0)
+            close(out_fd);
+        if (rec_fd >= 0)
+            close(rec_fd);
         return -EIO;
     }
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
-        snprintf(msg, n, "fork failed");
-        return -errno;
+        close(out_fd);
+        close(rec_fd);
+        return -EIO;
     }
     if (pid == 0) {
         dup2(out_fd, 1);
@@ -299,44 +328,56 @@ static inline int run_ttsim_child(scenario_fn fn, struct rec *r, char *msg, size
         fflush(NULL);
         _exit(rc ? 3 : 0);
     }
-    int status = 0;
     time_t deadline = time(NULL) + CHILD_TIMEOUT_S;
-    bool timed_out = false;
-    while (waitpid(pid, &status, WNOHANG) == 0) {
+    int rc = 0;
+    while (waitpid(pid, status, WNOHANG) == 0) {
         if (time(NULL) > deadline) {
             kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            timed_out = true;
+            waitpid(pid, status, 0);
+            rc = -ETIMEDOUT;
             break;
         }
         usleep(2000);
     }
     size_t out_len;
-    char *out = (char *)read_file(out_fd, &out_len);
-    int rc = 0;
-    if (timed_out || !WIFEXITED(status) || WEXITSTATUS(status)) {
-        if (timed_out)
-            snprintf(msg, n, "ttsim child did not finish within %d s", CHILD_TIMEOUT_S);
-        else if (WIFSIGNALED(status))
-            snprintf(msg, n, "ttsim child died of signal %d", WTERMSIG(status));
-        else if (WEXITSTATUS(status) == 3)
-            snprintf(msg, n, "ttsim child: the scenario failed");
-        else
-            snprintf(msg, n, "ttsim child exited with status %d (ttsim stopped the process)",
-                     WEXITSTATUS(status));
-        if (out)
-            show_output(out, out_len);
+    *out = (char *)read_file(out_fd, &out_len);
+    if (!rc && (!WIFEXITED(*status) || WEXITSTATUS(*status)))
         rc = -EIO;
-    } else {
+    if (!rc) {
         free(r->p);
         r->p = read_file(rec_fd, &r->len);
         r->cap = r->len;
         if (!r->p)
-            rc = -ENOMEM, snprintf(msg, n, "cannot read the child's recording");
+            rc = -ENOMEM;
     }
-    free(out);
     close(out_fd);
     close(rec_fd);
+    return rc;
+}
+
+/* Run fn on ttsim in a child process. Returns 0 with the recording in r, or fails with a
+ * message (and shows the child's output). */
+static inline int run_ttsim_child(scenario_fn fn, struct rec *r, char *msg, size_t n)
+{
+    int status;
+    char *out;
+    int rc = ttsim_child(fn, r, &status, &out);
+    if (rc == -ETIMEDOUT)
+        snprintf(msg, n, "ttsim child did not finish within %d s", CHILD_TIMEOUT_S);
+    else if (rc == -ENOMEM)
+        snprintf(msg, n, "cannot read the child's recording");
+    else if (rc && WIFSIGNALED(status))
+        snprintf(msg, n, "ttsim child died of signal %d", WTERMSIG(status));
+    else if (rc && WIFEXITED(status) && WEXITSTATUS(status) == 3)
+        snprintf(msg, n, "ttsim child: the scenario failed");
+    else if (rc && WIFEXITED(status) && WEXITSTATUS(status))
+        snprintf(msg, n, "ttsim child exited with status %d (ttsim stopped the process)",
+                 WEXITSTATUS(status));
+    else if (rc)
+        snprintf(msg, n, "cannot run a ttsim child");
+    if (rc && rc != -ENOMEM && out)
+        show_output(out, strlen(out));
+    free(out);
     return rc;
 }
 

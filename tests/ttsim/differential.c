@@ -582,28 +582,6 @@ static const char *const isa_progs[] = {
     "isa_fence", "isa_csr", "crosscheck",
 };
 
-/* build/rv32/<name>.bin, next to this binary's directory. */
-static int load_bin(const char *name, uint8_t **data, size_t *len)
-{
-    char exe[4096], path[4200];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return -ENOENT;
-    exe[n] = 0;
-    char *slash = strrchr(exe, '/');
-    if (slash)
-        *slash = 0;
-    snprintf(path, sizeof path, "%s/../rv32/%s.bin", exe, name);
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) {
-        printf("  cannot open %s (run make all)\n", path);
-        return -ENOENT;
-    }
-    *data = read_file(fd, len);
-    close(fd);
-    return *data ? 0 : -ENOMEM;
-}
-
 struct rv_wait {
     struct ttm_chip *c;
     uint32_t x, y, done;
