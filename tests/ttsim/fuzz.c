@@ -4,9 +4,10 @@
  *   which the two disagree is minimised (instructions dropped as nops while the
  *   disagreement stays) and what is left is printed instruction by instruction;
  * - random NoC programs (noc_script) on 2 to 4 tiles of a 4x4 corner of the grid at once:
- *   reads, writes, multicasts, atomics and inline writes through both NIUs and all four
- *   command buffers, posted and not, compared on every byte they may touch, the stream
- *   registers they update and each source's NIU counters; a disagreement is minimised
+ *   reads, writes (to tiles and to DRAM), multicasts, atomics and inline writes through
+ *   both NIUs and all four command buffers, posted and not, compared on every byte they
+ *   may touch, the stream registers they update and each source's NIU counters; a
+ *   disagreement is minimised
  *   the same way, request by request;
  * - refusals: short random programs ending in one of the forms ttsim refuses (it stops
  *   the process), which the emulator must refuse as a fault of that core at that
@@ -597,6 +598,10 @@ TEST(random_refusals_match_on_emu_and_ttsim)
 #define DEST(s, i) (0x58000u + SLOT * (MAX_REQS * (s) + (i)))
 #define DEST_LEN (4 * MAX_REQS * SLOT)
 #define STREAM(s) (8u + (s))                    /* the stream register source s updates */
+/* Reads and writes also reach two DRAM banks, at the same layout DRAM_BASE up. */
+#define DRAM_BANKS 2
+#define DRAM_BASE 0x10000000u
+#define TARGETS (CORNER * CORNER + DRAM_BANKS)  /* targets: corner tiles, then banks */
 #define SETTLE_TICKS 64
 #define NONPOSTED BH_NOC_CMD_RESP_MARKED
 
@@ -618,9 +623,17 @@ static struct chip_worker corner_tile(struct ttm_chip *c, uint32_t i)
     return chip_worker_at(c, i % CORNER, i / CORNER);
 }
 
+/* Target i: a corner tile (logical index y * CORNER + x), or DRAM bank i - CORNER^2. */
+static struct chip_worker target(struct ttm_chip *c, uint32_t i)
+{
+    if (i < CORNER * CORNER)
+        return corner_tile(c, i);
+    return (struct chip_worker){c->dram_x[i - CORNER * CORNER], c->dram_y[i - CORNER * CORNER]};
+}
+
 static uint32_t corner_xy(struct ttm_chip *c, uint32_t i)
 {
-    struct chip_worker w = corner_tile(c, i);
+    struct chip_worker w = target(c, i);
     return NOC_XY(w.x, w.y);
 }
 
@@ -629,8 +642,10 @@ static uint32_t slot_off(struct rvgen_rng *r, uint32_t room, uint32_t len)
     return 16 * rvg_pick(r, (room - len) / 16 + 1);
 }
 
-/* Requests name tiles by logical index (y * CORNER + x); a multicast's word holds its
- * rectangle's first and last index (lo | hi << 8). script_for translates them. */
+/* Requests name targets by index (target()); a multicast's word holds its rectangle's
+ * first and last corner tile (lo | hi << 8). script_for translates them. Reads and
+ * writes may go to a DRAM bank (at DRAM_BASE + the address they would have in L1);
+ * atomics and inline writes work on Tensix tiles only. */
 static void noc_gen(uint64_t seed, struct noc_prog *p)
 {
     struct rvgen_rng r = {seed * 0x2545F4914F6CDD1Dull + 3};
@@ -651,15 +666,19 @@ static void noc_gen(uint64_t seed, struct noc_prog *p)
         for (unsigned i = 0; i < n_reqs; i++) {
             unsigned noc = rvg_pick(&r, 2), cb = rvg_pick(&r, 4);
             uint32_t t = rvg_pick(&r, CORNER * CORNER);
+            uint32_t any = rvg_pick(&r, 4) ? t : CORNER * CORNER + rvg_pick(&r, DRAM_BANKS);
+            uint32_t in_dram = any >= CORNER * CORNER ? DRAM_BASE : 0;
             uint32_t len = 16 * (1 + rvg_pick(&r, SLOT / 16));
             uint32_t flags = rvg_pick(&r, 2) ? NONPOSTED : 0;
             switch (rvg_pick(&r, 5)) {
-            case 0:
-                op_read(sc, noc, cb, t, RO + slot_off(&r, 4096, len), LANDING + SLOT * i, len);
+            case 0: /* from DRAM, source and landing agree mod 64 (emu/niu.c) */
+                op_read(sc, noc, cb, any,
+                        in_dram + RO + (slot_off(&r, 4096, len) & (in_dram ? ~63u : ~0u)),
+                        LANDING + SLOT * i, len);
                 break;
             case 1:
-                op_write(sc, noc, cb, SRC_DATA + slot_off(&r, 4096, len), t,
-                         DEST(s, i) + slot_off(&r, SLOT, len), len, flags);
+                op_write(sc, noc, cb, SRC_DATA + slot_off(&r, 4096, len), any,
+                         in_dram + DEST(s, i) + slot_off(&r, SLOT, len), len, flags);
                 break;
             case 2: {
                 uint32_t x0 = rvg_pick(&r, CORNER), x1 = rvg_pick(&r, CORNER);
@@ -761,25 +780,26 @@ static int noc_fill(struct ttm_chip *c, uint64_t seed)
     static uint8_t buf[DEST_LEN];
     struct rvgen_rng fill = {seed + 77};
     int rc = 0;
-    for (uint32_t i = 0; i < CORNER * CORNER && !rc; i++) {
-        struct chip_worker w = corner_tile(c, i);
+    for (uint32_t i = 0; i < TARGETS && !rc; i++) {
+        struct chip_worker w = target(c, i);
+        uint32_t at = i < CORNER * CORNER ? 0 : DRAM_BASE;
         memset(buf, 0, sizeof buf);
-        rc = chip_write(c, w.x, w.y, DEST(0, 0), buf, DEST_LEN);
-        if (!rc)
+        rc = chip_write(c, w.x, w.y, at + DEST(0, 0), buf, DEST_LEN);
+        if (!rc && !at)
             rc = chip_write(c, w.x, w.y, RETS, buf, 0x5000);
         for (unsigned b = 0; b < 0x3000; b += 4) {
             uint32_t v = rvg_rand(&fill);
             memcpy(buf + b, &v, 4);
         }
         if (!rc) /* RO, SRC_DATA and ATOMICS lie one after another */
-            rc = chip_write(c, w.x, w.y, RO, buf, 0x2000 + ATOMICS_LEN);
+            rc = chip_write(c, w.x, w.y, at + RO, buf, 0x2000 + ATOMICS_LEN);
     }
     return rc;
 }
 
 /* What the two must agree on: every destination and atomic word and the stream
- * registers of every corner tile, and each source's landed reads, old values and
- * NIU counters. */
+ * registers of every corner tile, the destinations in DRAM, and each source's landed
+ * reads, old values and NIU counters. */
 static int noc_record(struct ttm_chip *c, uint64_t seed, const struct noc_prog *p,
                       struct rec *r)
 {
@@ -796,6 +816,13 @@ static int noc_record(struct ttm_chip *c, uint64_t seed, const struct noc_prog *
         snprintf(name, sizeof name, "noc seed %llu tile %u", (unsigned long long)seed, i);
         if (!rc)
             rec_section(r, name, buf, sizeof buf);
+    }
+    for (uint32_t i = CORNER * CORNER; i < TARGETS && !rc; i++) {
+        struct chip_worker w = target(c, i);
+        snprintf(name, sizeof name, "noc seed %llu DRAM bank %u", (unsigned long long)seed,
+                 i - CORNER * CORNER);
+        if (!(rc = chip_read(c, w.x, w.y, DRAM_BASE + DEST(0, 0), buf, DEST_LEN)))
+            rec_section(r, name, buf, DEST_LEN);
     }
     for (unsigned s = 0; s < p->n_src && !rc; s++) {
         struct chip_worker w = corner_tile(c, p->src[s]);
@@ -900,7 +927,7 @@ static int noc_disagree(struct rec *emu, struct rec *sim)
     return emu->len != sim->len || memcmp(emu->p, sim->p, emu->len);
 }
 
-/* One request as the minimiser prints it; tiles are logical indices y * CORNER + x. */
+/* One request as the minimiser prints it; tiles are target indices (target()). */
 static void print_request(unsigned s, uint32_t src, uint32_t i, const uint32_t *op)
 {
     const char *np = op[NOC_OPW_FLAGS] & NONPOSTED ? "non-posted" : "posted";
