@@ -7,8 +7,7 @@
  *   reads, writes (to tiles and to DRAM), multicasts, atomics and inline writes through
  *   both NIUs and all four command buffers, posted and not, compared on every byte they
  *   may touch, the stream registers they update and each source's NIU counters; a
- *   disagreement is minimised
- *   the same way, request by request;
+ *   disagreement is minimised the same way, request by request;
  * - refusals: short random programs ending in one of the forms ttsim refuses (it stops
  *   the process), which the emulator must refuse as a fault of that core at that
  *   instruction, while the same program with that word a nop runs on both.
