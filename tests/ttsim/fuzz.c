@@ -158,16 +158,15 @@ static bool first_difference(const struct rec *a, const struct rec *b, uint64_t 
     return false;
 }
 
-/* Run the job on both; 1 when they disagree, 0 when they agree, or an error. */
-static int disagree(struct rec *emu, struct rec *sim)
+/* Run fn on both; 1 when they disagree, 0 when they agree, or an error. */
+static int disagree_on(scenario_fn fn, struct rec *emu, struct rec *sim)
 {
     char msg[1024] = "";
     free(emu->p);
     free(sim->p);
     *emu = (struct rec){0};
     *sim = (struct rec){0};
-    if (run_here("emu", programs, emu, msg, sizeof msg) ||
-        run_ttsim_child(programs, sim, msg, sizeof msg)) {
+    if (run_here("emu", fn, emu, msg, sizeof msg) || run_ttsim_child(fn, sim, msg, sizeof msg)) {
         printf("  %s\n", msg);
         return -1;
     }
@@ -194,7 +193,7 @@ static void minimise(uint64_t seed, unsigned core)
                     trial.prog.word[i] = RVG_NOP;
                     any = true;
                 }
-            if (any && disagree(&emu, &sim) == 1)
+            if (any && disagree_on(programs, &emu, &sim) == 1)
                 p = trial.prog;
         }
     }
@@ -205,7 +204,7 @@ static void minimise(uint64_t seed, unsigned core)
         if (p.word[i] != RVG_NOP && !strstr(p.what[i], "(sig)") && !strstr(p.what[i], "(init)"))
             printf("    0x%05x: %08x  %s\n", RVG_CODE(core) + 4 * i, p.word[i], p.what[i]);
     trial.prog = p;
-    if (disagree(&emu, &sim) == 1)
+    if (disagree_on(programs, &emu, &sim) == 1)
         compare(&emu, &sim);
     free(emu.p);
     free(sim.p);
@@ -218,18 +217,48 @@ static uint64_t env_u64(const char *name, uint64_t dflt)
     return v && *v ? strtoull(v, NULL, 0) : dflt;
 }
 
+/* Batches of `count` seeds from TTM_FUZZ_SEED on both, for TTM_FUZZ_SECONDS (one batch
+ * when unset); on a disagreement, `explain` minimises it and the test fails. Returns
+ * the batches that agreed. */
+static uint64_t fuzz_batches(scenario_fn fn, uint64_t *first, unsigned count,
+                             void (*explain)(const struct rec *emu, const struct rec *sim))
+{
+    uint64_t seconds = env_u64("TTM_FUZZ_SECONDS", 0), batches = 0;
+    time_t end = time(NULL) + (time_t)seconds;
+    struct rec emu = {0}, sim = {0};
+    *first = env_u64("TTM_FUZZ_SEED", 1);
+    do {
+        int rc = disagree_on(fn, &emu, &sim);
+        if (rc < 0)
+            test_fail_at(__FILE__, __LINE__, "a run failed (seeds %llu..)",
+                         (unsigned long long)*first);
+        if (rc > 0)
+            explain(&emu, &sim);
+        if (rc)
+            break;
+        batches++;
+        *first += count;
+    } while (time(NULL) < end);
+    free(emu.p);
+    free(sim.p);
+    return batches;
+}
+
+static void explain_programs(const struct rec *emu, const struct rec *sim)
+{
+    uint64_t seed = 0;
+    unsigned core = 0;
+    if (first_difference(emu, sim, &seed, &core))
+        minimise(seed, core);
+    test_fail_at(__FILE__, __LINE__, "seed %llu core %u differs between emu and ttsim",
+                 (unsigned long long)seed, core);
+}
+
 TEST(random_programs_run_on_the_emulator)
 {
-    ensure_cache_dir();
-    dispatch_mode = TTM_DISPATCH_SLOW;
     job.first = env_u64("TTM_FUZZ_SEED", 1);
     job.count = FUZZ_SEEDS;
-    struct rec r = {0};
-    char msg[1024] = "";
-    int rc = run_here("emu", programs, &r, msg, sizeof msg);
-    free(r.p);
-    if (rc)
-        test_fail_at(__FILE__, __LINE__, "%s", msg);
+    emu_only(programs);
 }
 
 TEST(random_programs_match_on_emu_and_ttsim)
@@ -239,33 +268,10 @@ TEST(random_programs_match_on_emu_and_ttsim)
         SKIP("%s", why);
     ensure_cache_dir();
     dispatch_mode = TTM_DISPATCH_SLOW;
-    uint64_t seconds = env_u64("TTM_FUZZ_SECONDS", 0), runs = 0;
-    time_t end = time(NULL) + (time_t)seconds;
-    job.first = env_u64("TTM_FUZZ_SEED", 1);
     job.count = FUZZ_SEEDS;
-    struct rec emu = {0}, sim = {0};
-    do {
-        int rc = disagree(&emu, &sim);
-        if (rc < 0) {
-            test_fail_at(__FILE__, __LINE__, "a run failed (seeds %llu..)",
-                         (unsigned long long)job.first);
-            break;
-        }
-        if (rc) {
-            uint64_t seed = 0;
-            unsigned core = 0;
-            if (first_difference(&emu, &sim, &seed, &core))
-                minimise(seed, core);
-            test_fail_at(__FILE__, __LINE__, "seed %llu core %u differs between emu and ttsim",
-                         (unsigned long long)seed, core);
-            break;
-        }
-        runs += (uint64_t)job.count * FUZZ_CORES;
-        job.first += job.count;
-    } while (time(NULL) < end);
-    printf("  %llu programs of %u instructions agreed\n", (unsigned long long)runs, FUZZ_LEN);
-    free(emu.p);
-    free(sim.p);
+    uint64_t batches = fuzz_batches(programs, &job.first, job.count, explain_programs);
+    printf("  %llu programs of %u instructions agreed\n",
+           (unsigned long long)(batches * job.count * FUZZ_CORES), FUZZ_LEN);
 }
 
 /* ---- Refusals ----
@@ -555,7 +561,7 @@ TEST(random_refusals_match_on_emu_and_ttsim)
         /* With the refused words nops, every program runs to the end on both, alike. */
         job.ov = survivors;
         job.n_ov = REFUSAL_CASES;
-        int rc = disagree(&emu, &sim);
+        int rc = disagree_on(programs, &emu, &sim);
         job.n_ov = 0;
         if (rc) {
             test_fail_at(__FILE__, __LINE__, "the programs without their refused words %s",
@@ -842,8 +848,6 @@ static int settle(void *arg)
     return --*(unsigned *)arg == 0;
 }
 
-static uint64_t noc_requests; /* requests run in this process */
-
 static int noc_seed(struct ttm_chip *c, uint64_t seed, struct rec *r)
 {
     static struct noc_prog p;
@@ -861,7 +865,6 @@ static int noc_seed(struct ttm_chip *c, uint64_t seed, struct rec *r)
     for (unsigned s = 0; s < p.n_src && !rc; s++) {
         struct chip_worker w = corner_tile(c, p.src[s]);
         script_for(c, &p.sc[s], p.src[s], &sc);
-        noc_requests += p.sc[s].n;
         rc = chip_write32(c, w.x, w.y, BH_SOFT_RESET_0, BH_RESET_ALL_RISCS);
         if (!rc)
             rc = chip_write(c, w.x, w.y, 0, bin, bin_len);
@@ -911,21 +914,6 @@ static int noc_programs(ttm_device *dev, struct rec *r)
     return 0;
 }
 
-static int noc_disagree(struct rec *emu, struct rec *sim)
-{
-    char msg[1024] = "";
-    free(emu->p);
-    free(sim->p);
-    *emu = (struct rec){0};
-    *sim = (struct rec){0};
-    if (run_here("emu", noc_programs, emu, msg, sizeof msg) ||
-        run_ttsim_child(noc_programs, sim, msg, sizeof msg)) {
-        printf("  %s\n", msg);
-        return -1;
-    }
-    return emu->len != sim->len || memcmp(emu->p, sim->p, emu->len);
-}
-
 /* One request as the minimiser prints it; tiles are target indices (target()). */
 static void print_request(unsigned s, uint32_t src, uint32_t i, const uint32_t *op)
 {
@@ -967,7 +955,7 @@ static void noc_minimise(uint64_t seed)
         for (uint32_t i = 0; i < p.sc[s].n; i++) {
             trial = p;
             trial.sc[s].op[i][NOC_OPW_KIND] = 0;
-            if (p.sc[s].op[i][NOC_OPW_KIND] && noc_disagree(&emu, &sim) == 1)
+            if (p.sc[s].op[i][NOC_OPW_KIND] && disagree_on(noc_programs, &emu, &sim) == 1)
                 p = trial;
         }
     printf("  minimised NoC program (seed %llu):\n", (unsigned long long)seed);
@@ -976,7 +964,7 @@ static void noc_minimise(uint64_t seed)
             if (p.sc[s].op[i][NOC_OPW_KIND])
                 print_request(s, p.src[s], i, p.sc[s].op[i]);
     trial = p;
-    if (noc_disagree(&emu, &sim) == 1)
+    if (disagree_on(noc_programs, &emu, &sim) == 1)
         compare(&emu, &sim);
     free(emu.p);
     free(sim.p);
@@ -985,30 +973,23 @@ static void noc_minimise(uint64_t seed)
 
 TEST(random_noc_programs_run_on_the_emulator)
 {
-    ensure_cache_dir();
-    dispatch_mode = TTM_DISPATCH_SLOW;
     noc_job.first = env_u64("TTM_FUZZ_SEED", 1);
     noc_job.count = NOC_SEEDS;
-    struct rec r = {0};
-    char msg[1024] = "";
-    int rc = run_here("emu", noc_programs, &r, msg, sizeof msg);
-    free(r.p);
-    if (rc)
-        test_fail_at(__FILE__, __LINE__, "%s", msg);
+    emu_only(noc_programs);
 }
 
-/* The first NoC seed on which two recordings differ. */
-static bool noc_first_difference(const struct rec *a, const struct rec *b, uint64_t *seed)
+static void explain_noc(const struct rec *emu, const struct rec *sim)
 {
     size_t pa = 0, pb = 0;
     struct section x = {0}, y = {0};
-    while (next_section(a, &pa, &x) && next_section(b, &pb, &y)) {
-        unsigned long long s;
+    unsigned long long seed = 0;
+    while (next_section(emu, &pa, &x) && next_section(sim, &pb, &y))
         if ((x.len != y.len || memcmp(x.data, y.data, x.len)) &&
-            sscanf(x.name, "noc seed %llu", &s) == 1)
-            return *seed = s, true;
-    }
-    return false;
+            sscanf(x.name, "noc seed %llu", &seed) == 1) {
+            noc_minimise(seed);
+            break;
+        }
+    test_fail_at(__FILE__, __LINE__, "NoC seed %llu differs between emu and ttsim", seed);
 }
 
 TEST(random_noc_programs_match_on_emu_and_ttsim)
@@ -1018,33 +999,15 @@ TEST(random_noc_programs_match_on_emu_and_ttsim)
         SKIP("%s", why);
     ensure_cache_dir();
     dispatch_mode = TTM_DISPATCH_SLOW;
-    uint64_t seconds = env_u64("TTM_FUZZ_SECONDS", 0), runs = 0, reqs = 0;
-    time_t end = time(NULL) + (time_t)seconds;
-    noc_job.first = env_u64("TTM_FUZZ_SEED", 1);
     noc_job.count = NOC_SEEDS;
-    struct rec emu = {0}, sim = {0};
-    do {
-        uint64_t before = noc_requests;
-        int rc = noc_disagree(&emu, &sim);
-        if (rc < 0) {
-            test_fail_at(__FILE__, __LINE__, "a run failed (NoC seeds %llu..)",
-                         (unsigned long long)noc_job.first);
-            break;
-        }
-        if (rc) {
-            uint64_t seed = 0;
-            if (noc_first_difference(&emu, &sim, &seed))
-                noc_minimise(seed);
-            test_fail_at(__FILE__, __LINE__, "NoC seed %llu differs between emu and ttsim",
-                         (unsigned long long)seed);
-            break;
-        }
-        runs += noc_job.count;
-        reqs += noc_requests - before;
-        noc_job.first += noc_job.count;
-    } while (time(NULL) < end);
-    printf("  %llu NoC programs (%llu requests) agreed\n", (unsigned long long)runs,
+    uint64_t batches = fuzz_batches(noc_programs, &noc_job.first, noc_job.count, explain_noc);
+    uint64_t programs = batches * noc_job.count, reqs = 0;
+    for (uint64_t seed = env_u64("TTM_FUZZ_SEED", 1), i = 0; i < programs; i++) {
+        static struct noc_prog p;
+        noc_gen(seed + i, &p);
+        for (unsigned k = 0; k < p.n_src; k++)
+            reqs += p.sc[k].n;
+    }
+    printf("  %llu NoC programs (%llu requests) agreed\n", (unsigned long long)programs,
            (unsigned long long)reqs);
-    free(emu.p);
-    free(sim.p);
 }
