@@ -502,7 +502,7 @@ static int refusal_case(const struct refusal *c)
 {
     uint32_t pc = RVG_CODE(c->run.core) + 4 * c->at;
     struct rec emu = {0}, sim = {0};
-    char msg[1024] = "", emu_says[512] = "refused it", line[256];
+    char msg[512] = "", emu_says[1024] = "refused it", line[256];
     job.ov = &c->run;
     job.n_ov = 1;
     job.refusing = true;
