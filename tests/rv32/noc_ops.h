@@ -48,24 +48,28 @@ static inline void op_read(struct script *s, unsigned noc, unsigned cb, uint32_t
     w[NOC_OPW_LEN] = len;
 }
 
-static inline void op_write(struct script *s, unsigned noc, unsigned cb, uint32_t laddr, uint32_t xy,
-                     uint64_t raddr, uint32_t len, uint32_t flags)
+/* A write (xy one tile) or a multicast (xy a NOC_RECT) of len bytes of L1 at laddr. */
+static inline void op_send(struct script *s, uint32_t kind, unsigned noc, unsigned cb,
+                           uint32_t laddr, uint32_t xy, uint64_t raddr, uint32_t len,
+                           uint32_t flags)
 {
-    uint32_t *w = op_new(s, NOC_OP_WRITE, noc, cb);
+    uint32_t *w = op_new(s, kind, noc, cb);
     op_remote(w, xy, raddr);
     w[NOC_OPW_LADDR] = laddr;
     w[NOC_OPW_LEN] = len;
     w[NOC_OPW_FLAGS] = flags;
 }
 
+static inline void op_write(struct script *s, unsigned noc, unsigned cb, uint32_t laddr, uint32_t xy,
+                     uint64_t raddr, uint32_t len, uint32_t flags)
+{
+    op_send(s, NOC_OP_WRITE, noc, cb, laddr, xy, raddr, len, flags);
+}
+
 static inline void op_mcast(struct script *s, unsigned noc, unsigned cb, uint32_t laddr, uint32_t rect,
                      uint32_t raddr, uint32_t len, uint32_t flags)
 {
-    uint32_t *w = op_new(s, NOC_OP_MCAST, noc, cb);
-    op_remote(w, rect, raddr);
-    w[NOC_OPW_LADDR] = laddr;
-    w[NOC_OPW_LEN] = len;
-    w[NOC_OPW_FLAGS] = flags;
+    op_send(s, NOC_OP_MCAST, noc, cb, laddr, rect, raddr, len, flags);
 }
 
 static inline void op_atomic(struct script *s, unsigned noc, unsigned cb, uint32_t xy, uint32_t raddr,
