@@ -50,7 +50,10 @@ FW_PROC_ncrisc = NCRISC
 FW_PROC_prefetch = BRISC
 FW_PROC_dispatch = BRISC
 FW_PROC_dispatch_sub = NCRISC
-FW_NAMES = brisc ncrisc prefetch dispatch dispatch_sub
+FW_PROC_trisc0 = TRISC0
+FW_PROC_trisc1 = TRISC1
+FW_PROC_trisc2 = TRISC2
+FW_NAMES = brisc ncrisc trisc0 trisc1 trisc2 prefetch dispatch dispatch_sub
 FW_ELFS = $(FW_NAMES:%=$(BUILD)/firmware/%.elf)
 KERNEL_HEADERS = include/ttm/blackhole.h $(wildcard include/ttm/kernel/*.h include/ttm/kernel/*/*.h)
 # The value of a macro of the ABI header as the linker takes it (no C suffix).
@@ -92,12 +95,21 @@ $(BUILD)/libttm.so: $(RT_OBJS) $(EMU_OBJS) src/api/libttm.map
 		$(LDLIBS) -o $@
 
 # ---- firmware: built for rv32, embedded in the library with the kernel headers ----
-$(BUILD)/firmware/%.elf: firmware/%.c firmware/crt0.S firmware/link.ld $(wildcard firmware/*.h) \
-		$(KERNEL_HEADERS)
+# Linked at its slot, with its slot's room and the end of its core's local data RAM
+# (8 KiB for BRISC and NCRISC, 4 KiB for the TRISCs, whose three images come from one
+# source built with FW_PROC set).
+is_trisc = $(filter trisc%,$(1))
+fw_src = firmware/$(if $(call is_trisc,$(1)),trisc,$(1)).c
+fw_link = -Wl,--defsym=FW_BASE=$(call abi_value,TTM_L1_FW_$(FW_PROC_$(1))) \
+	-Wl,--defsym=FW_SIZE=$(call abi_value,TTM_L1_FW_$(if $(call is_trisc,$(1)),TRISC_)SIZE) \
+	-Wl,--defsym=FW_LDM_END=$(call abi_value,BH_LDM_BASE)+$(call abi_value,BH_LDM_SIZE_$(if $(call is_trisc,$(1)),T,DM)) \
+	$(if $(call is_trisc,$(1)),-DFW_PROC=BH_$(FW_PROC_$(1)))
+.SECONDEXPANSION:
+$(BUILD)/firmware/%.elf: $$(call fw_src,$$*) firmware/crt0.S firmware/link.ld \
+		$(wildcard firmware/*.h) $(KERNEL_HEADERS)
 	@mkdir -p $(dir $@)
 	$(RV_CC) $(RV_CFLAGS) $(RV_LDFLAGS) -Ifirmware -Iinclude -mcmodel=medany \
-		-Wl,--defsym=FW_BASE=$(call abi_value,TTM_L1_FW_$(FW_PROC_$*)) -T firmware/link.ld \
-		firmware/crt0.S $< -o $@
+		$(call fw_link,$*) -T firmware/link.ld firmware/crt0.S $< -o $@
 
 # Embedded files are named firmware/<image>.elf and header/<path under include/>.
 $(BUILD)/gen/embedded.S: tools/embed.sh $(FW_ELFS) $(KERNEL_HEADERS)
@@ -174,7 +186,7 @@ bench: all
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
 
 demo: all
-	$(BUILD)/examples/add1
+	$(BUILD)/examples/add1_sfpu
 
 clean:
 	rm -rf build build-san build-tsan

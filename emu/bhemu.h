@@ -85,6 +85,8 @@ enum bhemu_fault_cause {
     BHEMU_FAULT_NOC,               /* NoC request to an absent/harvested tile or bad range */
     BHEMU_FAULT_ECALL,             /* ecall / ebreak */
     BHEMU_FAULT_HOST,              /* host access (BAR) reached nothing */
+    BHEMU_FAULT_TENSIX,            /* the Tensix coprocessor refused an instruction (addr:
+                                    * the instruction word) */
 };
 
 struct bhemu_fault {

@@ -6,7 +6,11 @@
  *
  *   chip.c     creation, the node registry, inspection   -> tensix, dram, arc, host, niu
  *   sched.c    the clock: runs units in a fixed order     -> rv32, park
- *   rv32.c     the RISC-V interpreter                     -> tensix, rv32_decode, park, fault
+ *   rv32.c     the RISC-V interpreter                     -> cop, tensix, rv32_decode, park,
+ *                                                            fault
+ *   cop.c      the Tensix coprocessor: FIFOs, its registers, sync and scalar
+ *              instructions; cop_unpack/math/sfpu/pack.c its data path
+ *                                                         -> tensix, rv32_decode, park, fault
  *   tensix.c   a Tensix tile's address space (a table of register ranges)
  *                                                         -> niu, rv32_decode, park, fault
  *   niu.c      NIU registers and the requests they fire   -> noc, tensix, fault
@@ -65,6 +69,7 @@ enum unit_stop {
 #define EMU_LOC_L1(a) ((uint32_t)(a))
 #define EMU_LOC_LDM(core, off) (0x10000000u | ((uint32_t)(core) << 16) | (uint32_t)(off))
 #define EMU_LOC_STREAM(off) (0x20000000u | (uint32_t)(off))
+#define EMU_LOC_COP 0x30000000u    /* the Tensix coprocessor: its FIFOs and semaphores */
 #define EMU_LOC_NONE 0xFFFFFFFFu   /* a register whose value changes by itself */
 
 struct emu_unit {
@@ -155,6 +160,8 @@ struct tensix_tile {
     struct niu niu[2];
     uint32_t stream_src[BH_STREAMS], stream_start[BH_STREAMS], stream_size[BH_STREAMS];
     uint32_t stream_avail[BH_STREAMS];
+    struct tt_cop *cop;    /* the Tensix coprocessor (cop.h): one block, made at its
+                            * first use and freed when all three TRISCs are held */
 };
 
 struct dram_bank {
@@ -335,6 +342,22 @@ uint32_t bhe_fp32_to_i32(uint32_t v);
 uint32_t bhe_fp32_to_u32(uint32_t v);
 uint32_t bhe_fp32_from_i32(uint32_t v);
 uint32_t bhe_fp32_from_u32(uint32_t v);
+
+/* cop.c: the Tensix coprocessor as the tile's cores reach it. Push one instruction from
+ * core c (a store push names the thread for BRISC); -EAGAIN: a .ttinsn push finds the
+ * FIFO full, retry once EMU_LOC_COP is written; -ENOSPC: a store push overflows it;
+ * -EFAULT: NCRISC has no thread. Faults of the instructions themselves are recorded
+ * against the core whose thread ran them. */
+int bhe_cop_push(struct tensix_tile *t, struct rv_core *c, uint32_t insn, unsigned thread,
+                 bool store);
+/* A word in 0xFFE00000-0xFFEFFFFF: 0, -EFAULT (refused; *why may say why), -EAGAIN (the
+ * done check: retry once EMU_LOC_COP is written) or -ENOMEM. */
+int bhe_cop_load(struct tensix_tile *t, struct rv_core *c, uint32_t addr, uint32_t *v,
+                 uint32_t *watch);
+int bhe_cop_store(struct tensix_tile *t, struct rv_core *c, uint32_t addr, uint32_t v,
+                  const char **why);
+#define EMU_COP_REGS_BASE 0xFFE00000u
+#define EMU_COP_REGS_END 0xFFF00000u
 
 /* dram.c */
 void bhe_dram_destroy(struct dram_bank *b);

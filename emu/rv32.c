@@ -8,6 +8,7 @@
  * requests add the cost niu.c charges through the unit's stall. A run ends when its
  * budget is used, when the core should park, or when it stopped; it says which.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "emu.h"
@@ -102,19 +103,44 @@ static bool reg_size(struct rv_core *c, uint32_t a, unsigned size, bool store)
     return false;
 }
 
-static bool load_slow(struct rv_core *c, uint32_t a, unsigned size, uint32_t *v)
+/* A word of the Tensix coprocessor's registers (cop.c); a refusal is this core's fault. */
+static int cop_access(struct rv_core *c, uint32_t a, uint32_t *v, bool store, uint32_t *watch)
+{
+    const char *why = NULL;
+    int rc = store ? bhe_cop_store(c->u.tile, c, a, *v, &why)
+                   : bhe_cop_load(c->u.tile, c, a, v, watch);
+    if (rc == -EAGAIN || !rc)
+        return rc;
+    struct emu_src src = bhe_unit_src(&c->u);
+    bhe_fault(c->u.tile->emu, store ? BHEMU_FAULT_STORE : BHEMU_FAULT_LOAD, &src, a,
+              "Tensix %s refused: %s", store ? "store" : "load",
+              why ? why : rc == -ENOSPC ? "FIFO overflow by store pushes"
+              : rc == -ENOMEM            ? "out of memory"
+                                         : "not for this core, or unmapped");
+    return rc;
+}
+
+/* 0, or 1 when the load must wait for the coprocessor (park, then run it again), or -1
+ * when it faulted. */
+static int load_slow(struct rv_core *c, uint32_t a, unsigned size, uint32_t *v)
 {
     if (misaligned(c, a, size, false))
-        return false;
+        return -1;
     uint32_t off = a - BH_LDM_BASE, watch;
     if (off < c->ldm_size) {
         *v = 0;
         memcpy(v, c->ldm + off, size);
         watch = EMU_LOC_LDM(c->u.index, off);
+    } else if (a - EMU_COP_REGS_BASE < EMU_COP_REGS_END - EMU_COP_REGS_BASE) {
+        if (!reg_size(c, a, size, false))
+            return -1;
+        int rc = cop_access(c, a, v, false, &watch);
+        if (rc)
+            return rc == -EAGAIN ? 1 : -1;
     } else {
         struct emu_src src = bhe_unit_src(&c->u);
         if (!reg_size(c, a, size, false) || !bhe_tensix_reg_load(c->u.tile, a, v, &watch, &src))
-            return false;
+            return -1;
     }
     if (c->probe == PROBE_RECORDING) {
         if (watch == EMU_LOC_NONE)
@@ -122,21 +148,26 @@ static bool load_slow(struct rv_core *c, uint32_t a, unsigned size, uint32_t *v)
         else
             probe_load(c, watch);
     }
-    return true;
+    return 0;
 }
 
-static bool store_slow(struct rv_core *c, uint32_t a, unsigned size, uint32_t v)
+/* As load_slow. */
+static int store_slow(struct rv_core *c, uint32_t a, unsigned size, uint32_t v)
 {
     if (misaligned(c, a, size, true))
-        return false;
+        return -1;
     uint32_t off = a - BH_LDM_BASE;
     if (off < c->ldm_size) {
         memcpy(c->ldm + off, &v, size);
         bhe_note_write(c->u.tile, EMU_LOC_LDM(c->u.index, off), size);
-        return true;
+        return 0;
     }
+    if (!reg_size(c, a, size, true))
+        return -1;
+    if (a - EMU_COP_REGS_BASE < EMU_COP_REGS_END - EMU_COP_REGS_BASE)
+        return cop_access(c, a, &v, true, NULL) ? -1 : 0;
     struct emu_src src = bhe_unit_src(&c->u);
-    return reg_size(c, a, size, true) && bhe_tensix_reg_store(c->u.tile, a, v, &src);
+    return bhe_tensix_reg_store(c->u.tile, a, v, &src) ? 0 : -1;
 }
 
 /* Atomic read-modify-write on L1 (Zaamo; the cores' atomics work on L1 only). */
@@ -274,8 +305,9 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
         } else {                                                                        \
             c->u.pc = pc;                                                               \
             c->u.run_done = budget - left;                                              \
-            if (!load_slow(c, a, sizeof(type), &v))                                     \
-                goto stopped;                                                           \
+            int r_ = load_slow(c, a, sizeof(type), &v);                                 \
+            if (r_)                                                                     \
+                goto *(r_ > 0 ? &&wait_cop : &&stopped);                                \
             v = conv((type)v);                                                          \
         }                                                                               \
         dest = v;                                                                       \
@@ -298,7 +330,7 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
         } else {                                                                        \
             c->u.pc = pc;                                                               \
             c->u.run_done = budget - left;                                              \
-            if (!store_slow(c, a, sizeof v, v))                                         \
+            if (store_slow(c, a, sizeof v, v))                                          \
                 goto stopped;                                                           \
             if (c->u.stall) {                                                           \
                 left -= c->u.stall;                                                     \
@@ -351,6 +383,25 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
 L_DECODE:
     bhe_rv_decode(rd32(l1 + pc), ins);
     DISPATCH();
+    /* A Tensix instruction: pushed to this core's thread; a full FIFO holds the core here
+     * until the coprocessor moves (PushTensixInstruction.md back-pressure). */
+L_TTI: {
+    c->u.pc = pc;
+    c->u.run_done = budget - left;
+    probe_disturb(c);
+    int rc = bhe_cop_push(t, c, IMM, 0, false);
+    if (rc == -EAGAIN)
+        goto wait_cop;
+    if (rc) {
+        struct emu_src src = bhe_unit_src(&c->u);
+        bhe_fault(t->emu, BHEMU_FAULT_ILLEGAL_INSN, &src, pc, "Tensix instruction 0x%08x %s",
+                  IMM, rc == -EFAULT ? "from NCRISC, which has no thread" : "not pushed: out of memory");
+        goto stopped;
+    }
+    if (c->u.stop)
+        goto stopped;
+    NEXT();
+}
 L_ILLEGAL:
     goto illegal;
 
@@ -572,6 +623,10 @@ fetch_fault: {
               pc & 3 ? "misaligned instruction fetch" : "instruction fetch outside L1");
     goto stopped;
 }
+wait_cop:
+    /* Run this instruction again once the coprocessor has moved. */
+    c->u.n_watch = 1;
+    c->u.watch[0] = EMU_LOC_COP;
 park:
     c->u.pc = pc;
     c->instret += (uint64_t)(budget - left - stalls);

@@ -196,6 +196,13 @@ static bool fence_ok(uint32_t w)
 
 void bhe_rv_decode(uint32_t w, struct rv_insn *out)
 {
+    /* .ttinsn: the Tensix instruction rotated left by two. Opcode 0 is no Tensix
+     * instruction (ttsim tensix_isa), so the zero word stays an illegal one. */
+    if ((w & 3) != 3 && (w >> 2 | w << 30) >> 24) {
+        out->op = RV_OP_TTI;
+        out->imm = (int32_t)(w >> 2 | w << 30);
+        return;
+    }
     uint32_t f3 = (w >> 12) & 7;
     uint32_t rd = (w >> 7) & 0x1F;
     out->rd = rd ? (uint8_t)rd : 32; /* writes to x0 land in the scratch register */

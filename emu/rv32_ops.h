@@ -1,7 +1,8 @@
 /* The instruction list of the Tensix tile's RISC-V cores: RV32I, M, Zicsr, Zba, Zbb,
  * Zaamo, PACK and BREV8 of Zbkb, and the F subset Tenstorrent's simulator runs (no
  * division or square root, one rounding mode) (ISA BabyRISCV/README.md; no C extension,
- * no LR/SC). One X-macro entry per
+ * no LR/SC), and TTI: a word whose low two bits are not 0b11 pushes a Tensix
+ * instruction (PushTensixInstruction.md). One X-macro entry per
  * operation generates the decoded-op enum and the interpreter's dispatch table. DECODE
  * (0) marks a slot not decoded yet. */
 #pragma once
@@ -24,7 +25,8 @@
     X(PACK) X(BREV8)                                                                    \
     X(FLW) X(FSW) X(FMADD) X(FMSUB) X(FNMSUB) X(FNMADD) X(FADD) X(FSUB) X(FMUL)          \
     X(FSGNJ) X(FSGNJN) X(FSGNJX) X(FMIN) X(FMAX) X(FEQ) X(FLT) X(FLE)                   \
-    X(FCVTWS) X(FCVTWUS) X(FCVTSW) X(FCVTSWU) X(FMVXW) X(FCLASS) X(FMVWX)
+    X(FCVTWS) X(FCVTWUS) X(FCVTSW) X(FCVTSWU) X(FMVXW) X(FCLASS) X(FMVWX)               \
+    X(TTI)
 
 #define RV_OP_ENUM(name) RV_OP_##name,
 enum rv_op { RV_OPS(RV_OP_ENUM) RV_OP_COUNT };

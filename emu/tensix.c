@@ -47,6 +47,7 @@ int bhe_tensix_create(struct bhemu *emu, struct tensix_tile *t)
 
 void bhe_tensix_destroy(struct tensix_tile *t)
 {
+    free(t->cop);
     for (unsigned p = 0; p < EMU_L1_PAGES; p++)
         free(t->dec[p]);
     if (t->mem)
@@ -87,6 +88,14 @@ static void write_soft_reset(struct tensix_tile *t, uint32_t v, const struct emu
             c->u.state = BHEMU_CORE_RUNNING;
             bhe_make_runnable(&c->u);
         }
+    }
+    /* With its three TRISCs held, the coprocessor returns to its power-on state, so a
+     * reboot recovers from a kernel that left it waiting (ttsim has no such reset: a
+     * hung coprocessor stays hung there). */
+    uint32_t triscs = BH_RESET_TRISC0 | BH_RESET_TRISC1 | BH_RESET_TRISC2;
+    if ((v & triscs) == triscs && t->cop) {
+        free(t->cop);
+        t->cop = NULL;
     }
 }
 

@@ -1,6 +1,6 @@
-/* BRISC worker firmware: brings NCRISC up, then serves launches. For each GO it reads the
- * launch message, resets the circular-buffer counters, starts NCRISC's kernel, runs its
- * own, waits for NCRISC and reports DONE: in the GO word the host polls (slow dispatch,
+/* BRISC worker firmware: brings NCRISC and the TRISCs up, then serves launches. For each
+ * GO it reads the launch message, resets the circular-buffer counters, starts the TRISCs'
+ * and NCRISC's kernels, runs its own, waits for the others and reports DONE: in the GO word the host polls (slow dispatch,
  * seed 003 "Mailboxes"), and in fast dispatch also to the dispatcher named by the GO word,
  * by counting one on its DONE stream, before moving on to the next launch-ring slot. */
 #include "fw.h"
@@ -18,10 +18,17 @@ static void reset_cb_counters(uint32_t mask)
     }
 }
 
+/* The TRISCs of a compute kernel all run its parts, so they go and finish together. */
+#define TRISCS_OF(enables) ((enables) >> BH_TRISC0 & 7u)
+
 static void serve(const volatile struct ttm_launch_msg *msg)
 {
     MAILBOX->postcode[BH_BRISC] = TTM_PC_SETUP;
     reset_cb_counters(msg->local_cb_mask);
+    uint32_t triscs = TRISCS_OF(msg->enables);
+    for (unsigned i = 0; i < 3; i++)
+        if (triscs & (1u << i))
+            MAILBOX->trisc_sync[i] = TTM_SYNC_GO;
     if (msg->enables & (1u << BH_NCRISC))
         MAILBOX->ncrisc_sync = TTM_SYNC_GO;
     if (msg->enables & (1u << BH_BRISC)) {
@@ -34,15 +41,26 @@ static void serve(const volatile struct ttm_launch_msg *msg)
         while (MAILBOX->ncrisc_sync != TTM_SYNC_DONE)
             fw_fence();
     }
+    if (triscs) {
+        MAILBOX->postcode[BH_BRISC] = TTM_PC_WAIT_TRISC;
+        for (unsigned i = 0; i < 3; i++)
+            while ((triscs & (1u << i)) && MAILBOX->trisc_sync[i] != TTM_SYNC_DONE)
+                fw_fence();
+    }
 }
 
 int main(void)
 {
     MAILBOX->postcode[BH_BRISC] = TTM_PC_BOOT;
-    /* NCRISC's reset PC was set by the host; release it and wait until it is ready. */
-    REG32(BH_SOFT_RESET_0) &= ~BH_RESET_NCRISC;
+    /* The other cores' reset PCs were set by the host; release them and wait until each
+     * is ready. */
+    REG32(BH_SOFT_RESET_0) &= ~(BH_RESET_NCRISC | BH_RESET_TRISC0 | BH_RESET_TRISC1 |
+                                BH_RESET_TRISC2);
     while (MAILBOX->ncrisc_sync != TTM_SYNC_DONE)
         fw_fence();
+    for (unsigned i = 0; i < 3; i++)
+        while (MAILBOX->trisc_sync[i] != TTM_SYNC_DONE)
+            fw_fence();
     MAILBOX->launch_rd_ptr = 0;
     MAILBOX->fw_version = TTM_FW_ABI_VERSION;
     MAILBOX->go = TTM_GO_WORD(TTM_RUN_MSG_DONE);

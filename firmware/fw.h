@@ -1,6 +1,7 @@
-/* Helpers shared by the BRISC and NCRISC worker firmware. */
+/* Helpers shared by the worker firmware of the five processors. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ttm/kernel/abi.h"
@@ -21,11 +22,14 @@ static inline void fw_prepare_kernel(const volatile struct ttm_launch_msg *msg, 
 {
     volatile struct ttm_kctx *k = TTM_KCTX;
     uint32_t base = msg->kernel_config_base;
-    unsigned noc = msg->noc[proc] & 1;
+    /* Only the data-movement processors have a NoC of their own. */
+    bool dm = proc < sizeof msg->noc;
+    unsigned noc = dm ? msg->noc[proc] & 1 : 0;
     k->config_base = base;
     k->rta = base + msg->rta_offset[proc];
     k->crta = base + msg->crta_offset[proc];
     k->sem_base = msg->sem_addr;
+    k->cb_formats = base + msg->cb_format_offset;
     k->proc = (uint8_t)proc;
     k->noc = (uint8_t)noc;
     k->cmd_wr = (uint8_t)TTM_CMD_BUF_WR(proc);
@@ -35,10 +39,12 @@ static inline void fw_prepare_kernel(const volatile struct ttm_launch_msg *msg, 
     k->logical_x = MAILBOX->logical_x;
     k->logical_y = MAILBOX->logical_y;
     /* Barriers compare the NIU's counters with these shadows, so start them equal. */
-    k->reads_issued = ttm_noc_counter(noc, BH_NIU_MST_RD_RESP_RECEIVED);
-    k->nonposted_issued = ttm_noc_counter(noc, BH_NIU_MST_NONPOSTED_WR_REQ_SENT);
-    k->acks_expected = ttm_noc_counter(noc, BH_NIU_MST_WR_ACK_RECEIVED);
-    k->atomics_expected = ttm_noc_counter(noc, BH_NIU_MST_ATOMIC_RESP_RECEIVED);
+    if (dm) {
+        k->reads_issued = ttm_noc_counter(noc, BH_NIU_MST_RD_RESP_RECEIVED);
+        k->nonposted_issued = ttm_noc_counter(noc, BH_NIU_MST_NONPOSTED_WR_REQ_SENT);
+        k->acks_expected = ttm_noc_counter(noc, BH_NIU_MST_WR_ACK_RECEIVED);
+        k->atomics_expected = ttm_noc_counter(noc, BH_NIU_MST_ATOMIC_RESP_RECEIVED);
+    }
     uint32_t mask = msg->local_cb_mask;
     const volatile struct ttm_cb_config *cfg =
         (const volatile struct ttm_cb_config *)(uintptr_t)(base + msg->local_cb_offset);

@@ -49,7 +49,7 @@ extern "C" {
 #endif
 
 #define TTM_VERSION_MAJOR 0
-#define TTM_VERSION_MINOR 3
+#define TTM_VERSION_MINOR 4
 #define TTM_VERSION_PATCH 0
 
 typedef struct ttm_device ttm_device;
@@ -169,11 +169,19 @@ int ttm_semaphore_create(ttm_program *prog, const struct ttm_core_range *ranges,
                          size_t n_ranges, uint32_t initial_value, uint32_t *id);
 
 /* Kernels. Dataflow kernels run on a core's BRISC (RISCV_0) or NCRISC (RISCV_1) and use
- * NoC 0 or 1; compute kernels run on the three TRISCs. Sources are C (or C++ when the
- * path ends in .cpp/.cc) including <ttm/kernel/dataflow.h> and defining kernel_main(). */
+ * NoC 0 or 1. Sources are C (or C++ when the path ends in .cpp/.cc) including
+ * <ttm/kernel/dataflow.h> and defining kernel_main().
+ *
+ * Compute kernels run on the three TRISCs and drive the Tensix coprocessor: one source
+ * including <ttm/kernel/compute.h>, built three times (TRISC_UNPACK, TRISC_MATH,
+ * TRISC_PACK defined in turn), its runtime args shared by the three. Their processor and
+ * noc must be 0. */
 enum ttm_processor { TTM_RISCV_0 = 0, TTM_RISCV_1 = 1 };
+/* How many passes the FPU's multiplier takes over the mantissas (compute-facts 5.4). */
+enum ttm_math_fidelity { TTM_LOFI = 0, TTM_HIFI2 = 2, TTM_HIFI3 = 3, TTM_HIFI4 = 4 };
 struct ttm_kernel_opts {
-    uint32_t argsz;                /* sizeof(struct ttm_kernel_opts) */
+    uint32_t argsz;                /* sizeof(struct ttm_kernel_opts), or the size before
+                                    * math_fidelity (0.3 callers: HiFi4, 16-bit Dst) */
     uint32_t flags;                /* must be 0 */
     uint32_t processor;            /* dataflow: enum ttm_processor */
     uint32_t noc;                  /* dataflow: 0 or 1 */
@@ -181,6 +189,8 @@ struct ttm_kernel_opts {
     uint32_t n_compile_args;
     uint32_t reserved;             /* must be 0 */
     const char *defines;           /* "NAME=VALUE" pairs separated by spaces, or NULL */
+    uint32_t math_fidelity;        /* compute: enum ttm_math_fidelity (dataflow: 0) */
+    uint32_t fp32_dest_acc;        /* compute: 1 keeps Dst in fp32 (dataflow: 0) */
 };
 int ttm_kernel_create_dataflow(ttm_program *prog, const char *path,
                                const struct ttm_core_range *ranges, size_t n_ranges,
@@ -259,7 +269,8 @@ TTM_LAYOUT(offsetof(struct ttm_kernel_opts, compile_args) == 16);
 TTM_LAYOUT(offsetof(struct ttm_kernel_opts, n_compile_args) == 16 + TTM_PTR);
 TTM_LAYOUT(offsetof(struct ttm_kernel_opts, reserved) == 20 + TTM_PTR);
 TTM_LAYOUT(offsetof(struct ttm_kernel_opts, defines) == 24 + TTM_PTR);
-TTM_LAYOUT(sizeof(struct ttm_kernel_opts) == 24 + 2 * TTM_PTR);
+TTM_LAYOUT(offsetof(struct ttm_kernel_opts, math_fidelity) == 24 + 2 * TTM_PTR);
+TTM_LAYOUT(sizeof(struct ttm_kernel_opts) == 32 + 2 * TTM_PTR);
 #undef TTM_PTR
 #undef TTM_LAYOUT
 

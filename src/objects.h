@@ -72,12 +72,18 @@ static inline bool core_set_overlaps(const struct core_set *a, const struct core
     return false;
 }
 
+/* A dataflow kernel runs on one processor; a compute kernel's three parts (one source
+ * built three times) on TRISC0-2, sharing its runtime args. */
+#define KERNEL_MAX_PARTS 3
+#define KERNEL_NO_NOC 0xFFu     /* compute kernels make no NoC requests */
+
 struct ttm_kernel {
     struct ttm_program *prog;
-    uint32_t proc;              /* enum bh_core */
-    uint32_t noc;
+    uint32_t proc;              /* enum bh_core of the first part */
+    uint32_t n_parts;           /* processors proc .. proc + n_parts - 1 */
+    uint32_t noc;               /* 0, 1 or KERNEL_NO_NOC */
     struct core_set cores;
-    struct xip_image image;
+    struct xip_image image[KERNEL_MAX_PARTS];
     char name[64];              /* file name or "<string>", for messages */
     uint32_t n_common;
     uint32_t common[TTM_MAX_ARGS];
@@ -85,6 +91,12 @@ struct ttm_kernel {
     uint16_t *n_args;           /* per core (index y * grid_x + x) */
     uint32_t *args;             /* per core, TTM_MAX_ARGS each, allocated on first use */
 };
+
+/* The image kernel k runs on processor proc. */
+static inline const struct xip_image *kernel_image(const struct ttm_kernel *k, uint32_t proc)
+{
+    return &k->image[proc - k->proc];
+}
 
 struct ttm_cb {
     struct ttm_program *prog;

@@ -113,6 +113,22 @@ static inline int bh_untranslated_alias(uint32_t i, struct bh_xy_alias *a)
 #define BH_STREAM_STRIDE 0x1000u
 #define BH_STREAMS 64
 
+/* ---- The Tensix coprocessor as its cores see it (ISA TensixTile/BabyRISCV/
+ * PushTensixInstruction.md, SyncUnit.md, ManualTTSync.md, BackendConfiguration.md;
+ * compute-facts 2) ---- */
+#define BH_TENSIX_GPR_BASE 0xFFE00000u   /* 64 GPRs per thread, 0x100 apart (BRISC: all) */
+#define BH_TENSIX_GPRS 64u
+#define BH_INSTRN_BUF_BASE 0xFFE40000u   /* a store pushes one instruction to the thread */
+#define BH_PC_BUF_BASE 0xFFE80000u
+#define BH_TT_DONE_CHECK (BH_PC_BUF_BASE + 4u)  /* load: waits until the thread is idle */
+#define BH_TT_SEM(i) (BH_PC_BUF_BASE + 0x20u + 4u * (i)) /* load: value; store 0 post, 1 get */
+#define BH_TT_SEMS 8u
+#define BH_TENSIX_CFG_BASE 0xFFEF0000u   /* backend configuration, bank 0, word i at +4i */
+#define BH_TT_THREADS 3u                 /* unpack, math, pack: pushed by TRISC0-2 */
+/* A RISC-V word whose low two bits are not 0b11 is a Tensix instruction rotated left by
+ * two; valid instructions are below 0xC0000000 (PushTensixInstruction.md). */
+#define BH_TT_ROTL2(insn) ((((insn) << 2) | ((insn) >> 30)) & 0xFFFFFFFFu)
+
 /* The five RISC-V cores of a Tensix tile, in the order the hardware numbers them (PC
  * snapshots, local-RAM aliases, ISA SoftReset.md). */
 enum bh_core { BH_BRISC, BH_NCRISC, BH_TRISC0, BH_TRISC1, BH_TRISC2, BH_CORES_PER_TILE };

@@ -58,6 +58,7 @@ BUFFER_TYPES = {"dram": 0, "l1": 1}
 DISPATCH_MODES = {"fast": 1, "slow": 2}
 FORMATS = {"raw": 0, "float32": 1, "bfloat16": 2, "uint32": 3, "uint16": 4, "uint8": 5}
 PROCESSORS = {"riscv0": 0, "riscv1": 1, "brisc": 0, "ncrisc": 1}
+MATH_FIDELITIES = {"lofi": 0, "hifi2": 2, "hifi3": 3, "hifi4": 4}
 
 
 def version():
@@ -526,11 +527,17 @@ class Program:
         raises TTMError carrying the compiler's message."""
         return self._kernel(False, source, path, cores, processor, noc, compile_args, defines)
 
-    def compute_kernel(self, source=None, path=None, *, cores, compile_args=(), defines=None):
-        """A compute kernel for the TRISCs (arguments as for dataflow_kernel)."""
-        return self._kernel(True, source, path, cores, 0, 0, compile_args, defines)
+    def compute_kernel(self, source=None, path=None, *, cores, compile_args=(), defines=None,
+                       math_fidelity="hifi4", fp32_dest_acc=False):
+        """A compute kernel for the three TRISCs, including <ttm/kernel/compute.h>
+        (arguments as for dataflow_kernel). ``math_fidelity`` is "lofi", "hifi2",
+        "hifi3" or "hifi4" (or 0, 2, 3, 4); ``fp32_dest_acc`` keeps Dst in fp32."""
+        return self._kernel(True, source, path, cores, 0, 0, compile_args, defines,
+                            _choice(math_fidelity, MATH_FIDELITIES, "math fidelity"),
+                            bool(fp32_dest_acc))
 
-    def _kernel(self, compute, source, path, cores, processor, noc, compile_args, defines):
+    def _kernel(self, compute, source, path, cores, processor, noc, compile_args, defines,
+                math_fidelity=0, fp32_dest_acc=False):
         if (source is None) == (path is None):
             raise TypeError("give exactly one of source and path")
         args, n_args = _u32_array(compile_args, "compile arg")
@@ -541,6 +548,8 @@ class Program:
             compile_args=args,
             n_compile_args=n_args,
             defines=_defines(defines),
+            math_fidelity=math_fidelity,
+            fp32_dest_acc=int(fp32_dest_acc),
         )
         ranges, n = _core_ranges(cores)
         create = {

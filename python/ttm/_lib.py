@@ -143,6 +143,8 @@ class KernelOpts(ctypes.Structure):
         ("n_compile_args", c_uint32),
         ("reserved", c_uint32),
         ("defines", c_char_p),
+        ("math_fidelity", c_uint32),
+        ("fp32_dest_acc", c_uint32),
     ]
 
 
@@ -153,7 +155,7 @@ _EXPECTED_SIZES = {
     DeviceOpts: 32 + _PTR,
     DeviceInfo: 64,
     CoreRange: 16,
-    KernelOpts: 24 + 2 * _PTR,
+    KernelOpts: 32 + 2 * _PTR,
 }
 for _struct, _size in _EXPECTED_SIZES.items():
     if ctypes.sizeof(_struct) != _size:

@@ -14,7 +14,8 @@
 
 void api_kernel_free(struct ttm_kernel *k)
 {
-    xip_free(&k->image);
+    for (uint32_t m = 0; m < KERNEL_MAX_PARTS; m++)
+        xip_free(&k->image[m]);
     free(k->n_args);
     free(k->args);
     free(k);
@@ -37,8 +38,8 @@ static bool ends_with(const char *s, const char *suffix)
  * and of one on the core's other data-movement processor using the same NoC (each
  * processor's requests are counted per NIU: two kernels on one NIU would wait on each
  * other's counts). Called with the device locked. */
-static int check_placement(ttm_program *p, const char *name, uint32_t proc, uint32_t riscv,
-                           uint32_t noc, const struct ttm_core_range *ranges, size_t n_ranges,
+static int check_placement(ttm_program *p, const char *name, uint32_t proc, uint32_t noc,
+                           const struct ttm_core_range *ranges, size_t n_ranges,
                            struct core_set *cores)
 {
     int rc;
@@ -50,8 +51,11 @@ static int check_placement(ttm_program *p, const char *name, uint32_t proc, uint
             continue;
         if (o->proc == proc)
             return err_set(-EEXIST, "kernel %s: another kernel of this program already runs on "
-                                    "RISCV_%u of some of these cores", name, riscv);
-        if (o->noc == noc)
+                                    "%s of some of these cores", name,
+                           proc == BH_BRISC    ? "RISCV_0"
+                           : proc == BH_NCRISC ? "RISCV_1"
+                                               : "the TRISCs");
+        if (o->noc == noc && noc != KERNEL_NO_NOC)
             return err_set(-EINVAL, "kernels %s and %s share a core and both use NoC %u; give "
                                     "them different NoCs", o->name, name, noc);
     }
@@ -60,52 +64,61 @@ static int check_placement(ttm_program *p, const char *name, uint32_t proc, uint
     return 0;
 }
 
-/* Compile and load the kernel: no device needed, so other calls on the device go on
- * meanwhile. */
+/* What a kernel is built as: its first processor, how many parts, and for a compute
+ * kernel its math options. */
+struct kernel_kind {
+    uint32_t proc, n_parts, noc;
+    uint32_t math_fidelity, fp32_dest_acc;
+};
+
+/* Compile and load the kernel's parts: no device needed, so other calls on the device go
+ * on meanwhile. */
 static int build_kernel(const char *source, size_t len, const char *name, int is_cpp,
-                        uint32_t proc, const struct ttm_kernel_opts *opts,
+                        const struct kernel_kind *kind, const struct ttm_kernel_opts *opts,
                         struct ttm_kernel **out)
 {
-    struct kbuild_req req = {
-        .source = source,
-        .source_len = len,
-        .is_cpp = is_cpp,
-        .display_name = name,
-        .processor = proc,
-        .compile_args = opts->compile_args,
-        .n_compile_args = opts->n_compile_args,
-        .defines = opts->defines,
-    };
-    uint8_t *elf = NULL;
-    size_t elf_size = 0;
-    int rc = kbuild_compile(&req, &elf, &elf_size);
-    if (rc)
-        return rc;
     struct ttm_kernel *k = calloc(1, sizeof *k);
-    struct elf_image img;
-    if (!k) {
-        free(elf);
+    if (!k)
         return err_set(-ENOMEM, "out of memory");
-    }
-    if ((rc = elf_parse(elf, elf_size, &img)) || (rc = xip_pack(&img, &k->image))) {
-        free(elf);
-        free(k);
-        return err_wrap(rc, "kernel %s", name);
-    }
-    free(elf);
-    k->proc = proc;
-    k->noc = opts->noc;
+    k->proc = kind->proc;
+    k->n_parts = kind->n_parts;
+    k->noc = kind->noc;
     snprintf(k->name, sizeof k->name, "%s", name);
+    for (uint32_t m = 0; m < kind->n_parts; m++) {
+        struct kbuild_req req = {
+            .source = source,
+            .source_len = len,
+            .is_cpp = is_cpp,
+            .display_name = name,
+            .processor = kind->proc + m,
+            .compile_args = opts->compile_args,
+            .n_compile_args = opts->n_compile_args,
+            .defines = opts->defines,
+            .math_fidelity = kind->math_fidelity,
+            .fp32_dest_acc = kind->fp32_dest_acc,
+        };
+        uint8_t *elf = NULL;
+        size_t elf_size = 0;
+        struct elf_image img;
+        int rc = kbuild_compile(&req, &elf, &elf_size);
+        if (!rc && ((rc = elf_parse(elf, elf_size, &img)) || (rc = xip_pack(&img, &k->image[m]))))
+            err_wrap(rc, "kernel %s", name);
+        free(elf);
+        if (rc) {
+            api_kernel_free(k);
+            return rc;
+        }
+    }
     *out = k;
     return 0;
 }
 
 /* Give the built kernel to the program, if its cores are still free (another thread may
  * have added a kernel meanwhile). Called with the device locked. */
-static int attach_kernel(ttm_program *p, struct ttm_kernel *k, uint32_t riscv,
-                         const struct ttm_core_range *ranges, size_t n_ranges)
+static int attach_kernel(ttm_program *p, struct ttm_kernel *k, const struct ttm_core_range *ranges,
+                         size_t n_ranges)
 {
-    int rc = check_placement(p, k->name, k->proc, riscv, k->noc, ranges, n_ranges, &k->cores);
+    int rc = check_placement(p, k->name, k->proc, k->noc, ranges, n_ranges, &k->cores);
     if (rc)
         return rc;
     if (!(k->n_args = calloc(p->dev->chip.n_workers, sizeof *k->n_args)))
@@ -122,30 +135,57 @@ static int attach_kernel(ttm_program *p, struct ttm_kernel *k, uint32_t riscv,
     return 0;
 }
 
-static int create_kernel(ttm_program *p, const char *source, size_t len, const char *name,
-                         int is_cpp, const struct ttm_core_range *ranges, size_t n_ranges,
-                         const struct ttm_kernel_opts *opts, ttm_kernel **out)
+/* The options are this size or, from callers of 0.3, end before math_fidelity. */
+#define OPTS_V03_SIZE offsetof(struct ttm_kernel_opts, math_fidelity)
+
+static int kernel_kind(const struct ttm_kernel_opts *opts, bool compute, const char *name,
+                       struct kernel_kind *kind)
 {
-    if (!opts || opts->argsz != sizeof *opts || opts->flags || opts->reserved)
+    if (!opts || (opts->argsz != sizeof *opts && opts->argsz != OPTS_V03_SIZE) || opts->flags ||
+        opts->reserved)
         return err_set(-EINVAL, "kernel options: argsz must be %zu, flags and reserved 0",
                        sizeof *opts);
-    if (opts->processor > TTM_RISCV_1 || opts->noc > 1)
-        return err_set(-EINVAL, "kernel %s: processor %u / NoC %u out of range", name,
-                       opts->processor, opts->noc);
     if (opts->n_compile_args && !opts->compile_args)
         return err_set(-EINVAL, "kernel %s: compile_args is NULL", name);
-    uint32_t proc = opts->processor == TTM_RISCV_0 ? BH_BRISC : BH_NCRISC;
+    bool v03 = opts->argsz == OPTS_V03_SIZE;
+    uint32_t fid = v03 ? (compute ? TTM_HIFI4 : 0) : opts->math_fidelity;
+    uint32_t fp32 = v03 ? 0 : opts->fp32_dest_acc;
+    if (!compute) {
+        if (opts->processor > TTM_RISCV_1 || opts->noc > 1 || fid || fp32)
+            return err_set(-EINVAL, "kernel %s: processor %u / NoC %u out of range, or math "
+                                    "options on a dataflow kernel", name, opts->processor,
+                           opts->noc);
+        *kind = (struct kernel_kind){opts->processor == TTM_RISCV_0 ? BH_BRISC : BH_NCRISC, 1,
+                                     opts->noc, 0, 0};
+        return 0;
+    }
+    if (opts->processor || opts->noc)
+        return err_set(-EINVAL, "kernel %s: a compute kernel runs on the TRISCs; its processor "
+                                "and noc must be 0", name);
+    if (fid == 1 || fid > TTM_HIFI4 || fp32 > 1)
+        return err_set(-EINVAL, "kernel %s: math fidelity %u (0, 2, 3 or 4) or fp32_dest_acc "
+                                "%u (0 or 1) out of range", name, fid, fp32);
+    *kind = (struct kernel_kind){BH_TRISC0, 3, KERNEL_NO_NOC, fid, fp32};
+    return 0;
+}
+
+static int create_kernel(ttm_program *p, const char *source, size_t len, const char *name,
+                         int is_cpp, bool compute, const struct ttm_core_range *ranges,
+                         size_t n_ranges, const struct ttm_kernel_opts *opts, ttm_kernel **out)
+{
+    struct kernel_kind kind;
     struct core_set cores;
     struct ttm_device *d;
-    int rc = api_enter(p, HANDLE_PROGRAM, &d);
-    if (rc || (rc = api_leave(d, check_placement(p, name, proc, opts->processor, opts->noc,
-                                                 ranges, n_ranges, &cores))))
+    int rc = kernel_kind(opts, compute, name, &kind);
+    if (rc || (rc = api_enter(p, HANDLE_PROGRAM, &d)) ||
+        (rc = api_leave(d, check_placement(p, name, kind.proc, kind.noc, ranges, n_ranges,
+                                           &cores))))
         return rc;
     struct ttm_kernel *k;
-    if ((rc = build_kernel(source, len, name, is_cpp, proc, opts, &k)))
+    if ((rc = build_kernel(source, len, name, is_cpp, &kind, opts, &k)))
         return rc;
     if (!(rc = api_enter(p, HANDLE_PROGRAM, &d)))
-        rc = api_leave(d, attach_kernel(p, k, opts->processor, ranges, n_ranges));
+        rc = api_leave(d, attach_kernel(p, k, ranges, n_ranges));
     if (rc) {
         api_kernel_free(k);
         return rc;
@@ -155,8 +195,9 @@ static int create_kernel(ttm_program *p, const char *source, size_t len, const c
     return 0;
 }
 
-static int create_from_file(ttm_program *p, const char *path, const struct ttm_core_range *ranges,
-                            size_t n_ranges, const struct ttm_kernel_opts *opts, ttm_kernel **out)
+static int create_from_file(ttm_program *p, const char *path, bool compute,
+                            const struct ttm_core_range *ranges, size_t n_ranges,
+                            const struct ttm_kernel_opts *opts, ttm_kernel **out)
 {
     if (!path)
         return err_set(-EINVAL, "kernel path is NULL");
@@ -166,25 +207,26 @@ static int create_from_file(ttm_program *p, const char *path, const struct ttm_c
     if (rc)
         return rc;
     int is_cpp = ends_with(path, ".cpp") || ends_with(path, ".cc") || ends_with(path, ".cxx");
-    rc = create_kernel(p, src, len, path, is_cpp, ranges, n_ranges, opts, out);
+    rc = create_kernel(p, src, len, path, is_cpp, compute, ranges, n_ranges, opts, out);
     free(src);
     return rc;
 }
 
-static int create_from_string(ttm_program *p, const char *source,
+static int create_from_string(ttm_program *p, const char *source, bool compute,
                               const struct ttm_core_range *ranges, size_t n_ranges,
                               const struct ttm_kernel_opts *opts, ttm_kernel **out)
 {
     if (!source)
         return err_set(-EINVAL, "kernel source is NULL");
-    return create_kernel(p, source, strlen(source), "<string>", 0, ranges, n_ranges, opts, out);
+    return create_kernel(p, source, strlen(source), "<string>", 0, compute, ranges, n_ranges,
+                         opts, out);
 }
 
 VIS int ttm_kernel_create_dataflow(ttm_program *p, const char *path,
                                    const struct ttm_core_range *ranges, size_t n_ranges,
                                    const struct ttm_kernel_opts *opts, ttm_kernel **out)
 {
-    return create_from_file(p, path, ranges, n_ranges, opts, out);
+    return create_from_file(p, path, false, ranges, n_ranges, opts, out);
 }
 
 VIS int ttm_kernel_create_dataflow_from_string(ttm_program *p, const char *source,
@@ -192,27 +234,14 @@ VIS int ttm_kernel_create_dataflow_from_string(ttm_program *p, const char *sourc
                                                size_t n_ranges, const struct ttm_kernel_opts *opts,
                                                ttm_kernel **out)
 {
-    return create_from_string(p, source, ranges, n_ranges, opts, out);
-}
-
-/* Compute kernels run on the TRISCs and drive the Tensix coprocessor, which neither our
- * firmware nor the emulator models yet. */
-static int no_compute(ttm_program *p)
-{
-    struct ttm_device *d;
-    int rc = api_enter(p, HANDLE_PROGRAM, &d);
-    return rc ? rc
-              : api_leave(d, err_set(-ENOTSUP, "compute kernels need the Tensix coprocessor, "
-                                               "which is not supported yet; use dataflow "
-                                               "kernels"));
+    return create_from_string(p, source, false, ranges, n_ranges, opts, out);
 }
 
 VIS int ttm_kernel_create_compute(ttm_program *p, const char *path,
                                   const struct ttm_core_range *ranges, size_t n_ranges,
                                   const struct ttm_kernel_opts *opts, ttm_kernel **out)
 {
-    (void)path, (void)ranges, (void)n_ranges, (void)opts, (void)out;
-    return no_compute(p);
+    return create_from_file(p, path, true, ranges, n_ranges, opts, out);
 }
 
 VIS int ttm_kernel_create_compute_from_string(ttm_program *p, const char *source,
@@ -220,8 +249,7 @@ VIS int ttm_kernel_create_compute_from_string(ttm_program *p, const char *source
                                               size_t n_ranges, const struct ttm_kernel_opts *opts,
                                               ttm_kernel **out)
 {
-    (void)source, (void)ranges, (void)n_ranges, (void)opts, (void)out;
-    return no_compute(p);
+    return create_from_string(p, source, true, ranges, n_ranges, opts, out);
 }
 
 /* Enter a call on kernel k of program p. */

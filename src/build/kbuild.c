@@ -573,6 +573,10 @@ static int build_flags(struct args *a, const struct kbuild_req *req, const char 
     for (size_t i = 0; i < n_lang; i++)
         args_add(a, "%s", lang[i]);
     args_add(a, "-DTTM_PROC=%u", req->processor);
+    if (req->processor >= BH_TRISC0) {
+        args_add(a, "-DTTM_MATH_FIDELITY=%u", req->math_fidelity);
+        args_add(a, "-DTTM_FP32_DEST_ACC=%u", req->fp32_dest_acc);
+    }
     args_add(a, "-DTTM_CT_ARGS_N=%u", req->n_compile_args);
     for (uint32_t i = 0; i < req->n_compile_args; i++)
         args_add(a, "-DTTM_CT_ARG_%u=%uu", i, req->compile_args[i]);

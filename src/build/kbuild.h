@@ -41,6 +41,10 @@ struct kbuild_req {
      * -DNAME[=VALUE]. NAME is a C identifier not starting with TTM_; VALUE may hold
      * letters, digits and _ . + - , : / only. */
     const char *defines;
+    /* TRISC builds of a compute kernel: visible as TTM_MATH_FIDELITY (enum
+     * ttm_math_fidelity) and TTM_FP32_DEST_ACC (0 or 1). */
+    uint32_t math_fidelity;
+    uint32_t fp32_dest_acc;
 };
 
 /* Compile (or find in the cache) and return the ELF image in *elf, malloc'ed, which the

@@ -210,16 +210,17 @@ static int emit_group(struct fast_stream *t, const struct ttm_device *dev,
     unsigned n_rel = 0;
     for (uint32_t j = 0; j < BH_CORES_PER_TILE && !rc; j++) {
         const struct ttm_kernel *k = g->k[j];
-        if (!k || !k->image.n_abs_relocs)
+        const struct xip_image *im = k ? kernel_image(k, j) : NULL;
+        if (!im || !im->n_abs_relocs)
             continue;
         /* The kernel's words as offsets in the shared part written below. */
-        if (!(words[j] = malloc(k->image.n_abs_relocs * sizeof *words[j]))) {
+        if (!(words[j] = malloc(im->n_abs_relocs * sizeof *words[j]))) {
             rc = err_set(-ENOMEM, "out of memory");
             break;
         }
-        for (uint32_t r = 0; r < k->image.n_abs_relocs; r++)
-            words[j][r] = g->text_off[j] - shared + k->image.abs_relocs[r];
-        rel[n_rel++] = (struct relocs){words[j], k->image.n_abs_relocs};
+        for (uint32_t r = 0; r < im->n_abs_relocs; r++)
+            words[j][r] = g->text_off[j] - shared + im->abs_relocs[r];
+        rel[n_rel++] = (struct relocs){words[j], im->n_abs_relocs};
     }
     if (!rc)
         rc = emit_write(t, rs.r, rs.n, off + shared, PATCH_CFG, img + shared, g->size - shared,

@@ -22,7 +22,8 @@ static bool core_key(const struct ttm_program *p, uint32_t i, struct group *g)
     for (uint32_t n = 0; n < p->n_kernels; n++) {
         struct ttm_kernel *k = p->kernels[n];
         if (core_set_has(&k->cores, i)) {
-            g->k[k->proc] = k;
+            for (uint32_t m = 0; m < k->n_parts; m++)
+                g->k[k->proc + m] = k;
             any = true;
         }
     }
@@ -37,17 +38,23 @@ static bool core_key(const struct ttm_program *p, uint32_t i, struct group *g)
     return any;
 }
 
+/* Processor j runs another part of the kernel of processor j - 1: they share its args. */
+static bool shares_args(const struct group *g, uint32_t j)
+{
+    return j && g->k[j] && g->k[j] == g->k[j - 1];
+}
+
 static int layout(struct group *g)
 {
     uint32_t off = 0;
     for (uint32_t j = 0; j < BH_CORES_PER_TILE; j++) {
-        g->rta_off[j] = (uint16_t)off;
-        off += g->k[j] ? 4 * g->k[j]->max_args : 0;
+        g->rta_off[j] = shares_args(g, j) ? g->rta_off[j - 1] : (uint16_t)off;
+        off += g->k[j] && !shares_args(g, j) ? 4 * g->k[j]->max_args : 0;
     }
     off = align16(off);
     for (uint32_t j = 0; j < BH_CORES_PER_TILE; j++) {
-        g->crta_off[j] = (uint16_t)off;
-        off += g->k[j] ? 4 * g->k[j]->n_common : 0;
+        g->crta_off[j] = shares_args(g, j) ? g->crta_off[j - 1] : (uint16_t)off;
+        off += g->k[j] && !shares_args(g, j) ? 4 * g->k[j]->n_common : 0;
     }
     off = align16(off);
     g->cb_off = (uint16_t)off;
@@ -57,10 +64,13 @@ static int layout(struct group *g)
             off = g->cb_off + 16 * (i + 1);
         }
     }
+    /* The CBs' data formats, for compute kernels' unpackers and packers. */
+    g->cb_format_off = (uint16_t)off;
+    off += g->cb_mask ? TTM_MAX_CBS : 0;
     for (uint32_t j = 0; j < BH_CORES_PER_TILE; j++) {
         off = align16(off);
         g->text_off[j] = off;
-        off += g->k[j] ? g->k[j]->image.size : 0;
+        off += g->k[j] ? kernel_image(g->k[j], j)->size : 0;
     }
     g->size = align16(off);
     if (TTM_SEM_BLOCK + g->size > TTM_L1_KERNEL_CONFIG_SIZE)
@@ -132,6 +142,18 @@ int plan_check(const struct ttm_device *dev, const struct ttm_program *prog, boo
     return rc;
 }
 
+/* A CB's format as the Tensix unpacker and packer name it. */
+static uint8_t tensix_format(uint32_t format)
+{
+    switch (format) {
+    case TTM_FORMAT_FLOAT32: return TTM_TT_FORMAT_FLOAT32;
+    case TTM_FORMAT_BFLOAT16: return TTM_TT_FORMAT_BFLOAT16;
+    case TTM_FORMAT_UINT32: return TTM_TT_FORMAT_INT32;
+    case TTM_FORMAT_UINT16: return TTM_TT_FORMAT_UINT16;
+    }
+    return TTM_TT_FORMAT_NONE;
+}
+
 void group_image(const struct group *g, uint32_t base, uint8_t *img)
 {
     memset(img, 0, g->size);
@@ -139,16 +161,19 @@ void group_image(const struct group *g, uint32_t base, uint8_t *img)
         const struct ttm_kernel *k = g->k[j];
         if (!k)
             continue;
+        const struct xip_image *im = kernel_image(k, j);
         memcpy(img + g->crta_off[j], k->common, 4 * k->n_common);
-        memcpy(img + g->text_off[j], k->image.data, k->image.size);
-        xip_relocate(&k->image, img + g->text_off[j], base + g->text_off[j]);
+        memcpy(img + g->text_off[j], im->data, im->size);
+        xip_relocate(im, img + g->text_off[j], base + g->text_off[j]);
     }
     struct ttm_cb_config *cbc = (struct ttm_cb_config *)(img + g->cb_off);
     for (uint32_t i = 0; i < TTM_MAX_CBS; i++) {
         const struct ttm_cb *cb = g->cb[i];
-        if (cb)
+        if (cb) {
             cbc[i] = (struct ttm_cb_config){(uint32_t)cb->addr, cb->total_size,
                                             cb->total_size / cb->page_size, cb->page_size};
+            img[g->cb_format_off + i] = tensix_format(cb->format);
+        }
     }
 }
 
@@ -156,7 +181,7 @@ void group_args(const struct group *g, uint32_t i, uint8_t *img)
 {
     memset(img, 0, g->crta_off[0]);
     for (uint32_t j = 0; j < BH_CORES_PER_TILE; j++)
-        if (g->k[j] && g->k[j]->args)
+        if (g->k[j] && g->k[j]->args && !shares_args(g, j))
             memcpy(img + g->rta_off[j], &g->k[j]->args[(size_t)i * TTM_MAX_ARGS],
                    4 * g->k[j]->n_args[i]);
 }
@@ -178,13 +203,14 @@ void group_launch_msg(const struct ttm_program *p, const struct group *g, uint32
         msg->rta_offset[j] = g->rta_off[j];
         msg->crta_offset[j] = g->crta_off[j];
         if (g->k[j]) {
-            msg->kernel_text_offset[j] = g->text_off[j] + g->k[j]->image.entry_offset;
+            msg->kernel_text_offset[j] = g->text_off[j] + kernel_image(g->k[j], j)->entry_offset;
             msg->enables |= (uint8_t)(1u << j);
             if (j < sizeof msg->noc) /* the data-movement processors, BRISC and NCRISC */
                 msg->noc[j] = (uint8_t)g->k[j]->noc;
         }
     }
     msg->local_cb_offset = g->cb_off;
+    msg->cb_format_offset = g->cb_format_off;
     msg->local_cb_mask = g->cb_mask;
     msg->mode = mode;
     msg->host_id = p->id;

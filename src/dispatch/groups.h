@@ -16,7 +16,7 @@ struct group {
     uint32_t sem[TTM_MAX_SEMS];              /* initial semaphore values */
     bool has_sems;                           /* the program has semaphores */
     struct core_set cores;
-    uint16_t rta_off[BH_CORES_PER_TILE], crta_off[BH_CORES_PER_TILE], cb_off;
+    uint16_t rta_off[BH_CORES_PER_TILE], crta_off[BH_CORES_PER_TILE], cb_off, cb_format_off;
     uint32_t text_off[BH_CORES_PER_TILE], size, cb_mask;
 };
 

@@ -301,8 +301,20 @@ static void bad_arguments_are_refused_with_a_reason_in_mode(void)
     CHECK(n > 0 && (size_t)n < sizeof big);
     CHECK_EQ(make_kernel(p, big, (struct ttm_core_range){3, 3, 3, 3}, 0, 0, &k2), -E2BIG);
     CHECK(strstr(ttm_last_error(), "exceeds the") != NULL);
-    CHECK_EQ(ttm_kernel_create_compute_from_string(p, "x", &(struct ttm_core_range){0, 0, 0, 0}, 1,
-                                                   NULL, &k2), -ENOTSUP);
+    /* Compute kernels: options checked as a dataflow kernel's, no processor or NoC of
+     * their own, and only the fidelities the FPU has. */
+    const struct ttm_core_range one = {0, 0, 0, 0};
+    CHECK_EQ(ttm_kernel_create_compute_from_string(p, "x", &one, 1, NULL, &k2), -EINVAL);
+    struct ttm_kernel_opts co = {.argsz = sizeof co, .noc = 1};
+    CHECK_EQ(ttm_kernel_create_compute_from_string(p, "x", &one, 1, &co, &k2), -EINVAL);
+    CHECK(strstr(ttm_last_error(), "processor and noc must be 0") != NULL);
+    co.noc = 0;
+    co.math_fidelity = 1;
+    CHECK_EQ(ttm_kernel_create_compute_from_string(p, "x", &one, 1, &co, &k2), -EINVAL);
+    CHECK(strstr(ttm_last_error(), "math fidelity 1") != NULL);
+    co.math_fidelity = TTM_HIFI4;
+    co.fp32_dest_acc = 2;
+    CHECK_EQ(ttm_kernel_create_compute_from_string(p, "x", &one, 1, &co, &k2), -EINVAL);
     ttm_program_destroy(p);
     ttm_buffer_destroy(b);
     ttm_device_close(dev);

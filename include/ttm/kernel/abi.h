@@ -16,7 +16,7 @@
 
 #include "../blackhole.h"
 
-#define TTM_FW_ABI_VERSION 3u
+#define TTM_FW_ABI_VERSION 4u
 
 /* ---- Worker L1 map ---- */
 #define TTM_L1_BOOT 0x00000u            /* BRISC's reset PC: one JAL to the firmware */
@@ -25,7 +25,11 @@
 #define TTM_L1_BANK_TABLE 0x00800u      /* struct ttm_bank_table */
 #define TTM_L1_FW_BRISC 0x01000u        /* BRISC firmware image (text, rodata, data) */
 #define TTM_L1_FW_NCRISC 0x04000u       /* NCRISC firmware image */
-#define TTM_L1_FW_SIZE 0x03000u         /* room for each image */
+#define TTM_L1_FW_SIZE 0x03000u         /* room for each of those two images */
+#define TTM_L1_FW_TRISC0 0x07000u       /* TRISC0-2 firmware images: they only hand over */
+#define TTM_L1_FW_TRISC1 0x08000u       /* to kernels, so 4 KiB each. Set as reset PCs: */
+#define TTM_L1_FW_TRISC2 0x09000u       /* the default 0x6000 lies in NCRISC's image */
+#define TTM_L1_FW_TRISC_SIZE 0x01000u
 #define TTM_L1_KERNEL_CONFIG 0x10000u   /* kernel-config images of launches in flight */
 #define TTM_L1_KERNEL_CONFIG_SIZE 0x30000u
 #define TTM_L1_UNRESERVED 0x40000u      /* first byte for buffers and circular buffers */
@@ -71,7 +75,7 @@ struct ttm_launch_msg {
     uint16_t rta_offset[BH_CORES_PER_TILE];       /* unique runtime args, from the image base */
     uint16_t crta_offset[BH_CORES_PER_TILE];      /* common runtime args */
     uint16_t local_cb_offset;             /* struct ttm_cb_config[] */
-    uint16_t pad0;
+    uint16_t cb_format_offset;            /* uint8_t[TTM_MAX_CBS]: TTM_TT_FORMAT_* */
     uint32_t sem_addr;                    /* L1 address of semaphore 0 (TTM_SEM_BLOCK) */
     uint32_t kernel_text_offset[BH_CORES_PER_TILE];
     uint32_t local_cb_mask;               /* bit i: CB i configured */
@@ -93,7 +97,9 @@ struct ttm_mailbox {
     uint32_t t_go;                        /* wall clock (low word) when the last GO was seen */
     uint32_t t_prev_done;                 /* wall clock when the launch before it finished */
     uint32_t t_done;                      /* wall clock when the last launch finished */
-    uint32_t pad[2];
+    uint8_t trisc_sync[3];                /* BRISC -> TRISCi GO, TRISCi -> BRISC DONE */
+    uint8_t pad0;
+    uint32_t pad;
     struct ttm_launch_msg launch[TTM_LAUNCH_RING];
 };
 
@@ -104,6 +110,7 @@ enum ttm_postcode {
     TTM_PC_SETUP = 0x300,      /* reading the launch message, setting up CBs */
     TTM_PC_KERNEL = 0x400,     /* inside the kernel */
     TTM_PC_WAIT_NCRISC = 0x500,/* BRISC waiting for NCRISC's DONE */
+    TTM_PC_WAIT_TRISC = 0x600, /* BRISC waiting for the TRISCs' DONE */
 };
 
 /* Where interleaved buffers live: bank i's NoC coordinates (translated, (y << 6) | x). */
@@ -132,6 +139,14 @@ struct ttm_cb_state {
     uint16_t pushed, popped;  /* this core's running counts */
 };
 
+/* The data format of each CB's pages as the Tensix unpacker and packer name them
+ * (compute-facts 4.2), for compute kernels; NONE for formats they do not take. */
+#define TTM_TT_FORMAT_FLOAT32 0u
+#define TTM_TT_FORMAT_BFLOAT16 5u
+#define TTM_TT_FORMAT_INT32 8u
+#define TTM_TT_FORMAT_UINT16 9u
+#define TTM_TT_FORMAT_NONE 0xFFu
+
 #define TTM_CB_STREAM(i) (8u + (i))
 #define TTM_CB_PUSHED_REG BH_STREAM_REMOTE_DEST_BUF_SIZE
 #define TTM_CB_POPPED_REG BH_STREAM_REMOTE_DEST_BUF_START
@@ -153,7 +168,8 @@ struct ttm_kctx {
     uint32_t nonposted_issued;
     uint32_t acks_expected;
     uint32_t atomics_expected;
-    uint32_t pad[6];
+    uint32_t cb_formats;          /* L1 address of the launch's uint8_t[TTM_MAX_CBS] */
+    uint32_t pad[5];
     struct ttm_cb_state cb[TTM_MAX_CBS];
 };
 #define TTM_KCTX ((volatile struct ttm_kctx *)TTM_KCTX_ADDR)
@@ -344,15 +360,20 @@ TTM_ABI_ASSERT(TTM_L1_MAILBOX + sizeof(struct ttm_mailbox) <= TTM_L1_BANK_TABLE)
 TTM_ABI_ASSERT(sizeof(struct ttm_bank_table) == 8 + 2 * (TTM_MAX_DRAM_BANKS + TTM_MAX_L1_BANKS));
 TTM_ABI_ASSERT(TTM_L1_BANK_TABLE + sizeof(struct ttm_bank_table) <= TTM_L1_FW_BRISC);
 TTM_ABI_ASSERT(TTM_L1_FW_BRISC + TTM_L1_FW_SIZE <= TTM_L1_FW_NCRISC);
-TTM_ABI_ASSERT(TTM_L1_FW_NCRISC + TTM_L1_FW_SIZE <= TTM_L1_KERNEL_CONFIG);
+TTM_ABI_ASSERT(TTM_L1_FW_NCRISC + TTM_L1_FW_SIZE <= TTM_L1_FW_TRISC0);
+TTM_ABI_ASSERT(TTM_L1_FW_TRISC0 + TTM_L1_FW_TRISC_SIZE <= TTM_L1_FW_TRISC1);
+TTM_ABI_ASSERT(TTM_L1_FW_TRISC1 + TTM_L1_FW_TRISC_SIZE <= TTM_L1_FW_TRISC2);
+TTM_ABI_ASSERT(TTM_L1_FW_TRISC2 + TTM_L1_FW_TRISC_SIZE <= TTM_L1_KERNEL_CONFIG);
+TTM_ABI_ASSERT(offsetof(struct ttm_mailbox, trisc_sync) == 56);
 TTM_ABI_ASSERT(TTM_L1_KERNEL_CONFIG + TTM_L1_KERNEL_CONFIG_SIZE == TTM_L1_UNRESERVED);
 TTM_ABI_ASSERT(sizeof(struct ttm_cb_config) == 16);
 TTM_ABI_ASSERT(sizeof(struct ttm_cb_state) == 32);
 TTM_ABI_ASSERT(offsetof(struct ttm_kctx, reads_issued) == 24);
 TTM_ABI_ASSERT(offsetof(struct ttm_kctx, cb) == 64);
 TTM_ABI_ASSERT(sizeof(struct ttm_kctx) == 64 + 32 * TTM_MAX_CBS);
-/* The kernel context plus firmware data and stack must fit BRISC/NCRISC's 8 KiB. */
-TTM_ABI_ASSERT(sizeof(struct ttm_kctx) <= 0x800);
+/* Firmware data starts after the kernel context (firmware/link.ld). */
+#define TTM_KCTX_DATA_END (TTM_KCTX_ADDR + 0x480u)
+TTM_ABI_ASSERT(TTM_KCTX_ADDR + sizeof(struct ttm_kctx) <= TTM_KCTX_DATA_END);
 TTM_ABI_ASSERT(offsetof(struct ttm_mailbox, t_go) == 44);
 TTM_ABI_ASSERT(sizeof(struct ttm_cq_ctrl) == 112);
 TTM_ABI_ASSERT(offsetof(struct ttm_cq_ctrl, pf_records) == 48);

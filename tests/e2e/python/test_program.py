@@ -101,10 +101,21 @@ class ProgramTest(TTMTestCase):
             with self.raisesTTM(errno.ENOENT, "no/such/kernel.c"):
                 prog.dataflow_kernel(path="no/such/kernel.c", cores=(0, 0))
 
-    def test_compute_kernels_are_not_supported_yet(self):
+    def test_add1_sfpu_over_every_bfloat16(self):
+        ex = load_example("add1_sfpu")
+        data = array.array("H", range(65536))  # 64 tiles on 4 cores
+        out = ex.add1_sfpu(self.dev, data, ((1, 1), (2, 2)))
+        self.assertEqual(out, array.array("H", (ex.reference(x) for x in data)))
+
+    def test_compute_kernel_options_are_checked(self):
         with self.dev.program() as prog:
-            with self.raisesTTM(errno.ENOTSUP, "compute kernels"):
-                prog.compute_kernel("void kernel_main(void) {}", cores=(0, 0))
+            for bad in (1, "medium"):
+                with self.assertRaises(ValueError):
+                    prog.compute_kernel("void kernel_main(void) {}", cores=(0, 0),
+                                        math_fidelity=bad)
+            with self.raisesTTM(errno.EINVAL, "is for compute kernels"):
+                prog.dataflow_kernel("#include <ttm/kernel/compute.h>\n"
+                                     "void kernel_main(void) {}", cores=(0, 0))
 
     def test_bad_core_sets(self):
         gx, gy = self.dev.grid
