@@ -1,0 +1,212 @@
+/* Compute kernels on the emulator and on Tenstorrent's simulator, compared byte for byte
+ * (harness: diff.h), and checked against host references that follow the documented
+ * numerics (compute-facts 5): the seeds' add1_sfpu over every bfloat16 on one core and
+ * on the whole grid, and the SFPU's scalar operations with full fp32 scalars on random
+ * tiles rich in special values.
+ *
+ *   TTSIM_LIB=/path/to/libttsim.so build/tests/ttsim_compute [name-filter]
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../examples/add1_sfpu_kernels.h"
+#include "diff.h"
+#include "objects.h"
+#include "test.h"
+#include "ttm.h"
+
+/* The add1_sfpu program over the rectangle `all`, per_core tiles on each core, with the
+ * compute kernel's defines (NULL: add 1.0). */
+struct sfpu_run {
+    struct ttm_core_range all;
+    uint32_t per_core;
+    const char *defines;
+};
+
+static int sfpu_program(ttm_device *dev, const struct sfpu_run *s, const uint16_t *in,
+                        uint16_t *out, size_t n)
+{
+    ttm_buffer *bin = NULL, *bout = NULL;
+    ttm_program *p = NULL;
+    ttm_kernel *rk, *ck, *wk;
+    struct ttm_core_range all = s->all;
+    int rc = ttm_buffer_create_interleaved(dev, 2 * n, ADD1_TILE_BYTES, TTM_BUFFER_DRAM, &bin);
+    if (!rc)
+        rc = ttm_buffer_create_interleaved(dev, 2 * n, ADD1_TILE_BYTES, TTM_BUFFER_DRAM, &bout);
+    if (!rc)
+        rc = ttm_buffer_write(bin, 0, in, 2 * n);
+    if (!rc)
+        rc = ttm_program_create(dev, &p);
+    for (uint32_t cb = 0; !rc && cb <= 16; cb += 16)
+        rc = ttm_cb_create(p, &all, 1, cb, 2 * ADD1_TILE_BYTES, ADD1_TILE_BYTES,
+                           TTM_FORMAT_BFLOAT16, NULL);
+    struct ttm_kernel_opts ro = {.argsz = sizeof ro, .processor = TTM_RISCV_1, .noc = 1};
+    struct ttm_kernel_opts wo = {.argsz = sizeof wo, .processor = TTM_RISCV_0, .noc = 0};
+    struct ttm_kernel_opts co = {.argsz = sizeof co, .math_fidelity = TTM_HIFI4,
+                                 .defines = s->defines};
+    if (!rc)
+        rc = ttm_kernel_create_dataflow_from_string(p, add1_sfpu_reader_src, &all, 1, &ro, &rk);
+    if (!rc)
+        rc = ttm_kernel_create_compute_from_string(p, add1_sfpu_compute_src, &all, 1, &co, &ck);
+    if (!rc)
+        rc = ttm_kernel_create_dataflow_from_string(p, add1_sfpu_writer_src, &all, 1, &wo, &wk);
+    uint32_t tile = ADD1_TILE_BYTES, i = 0;
+    if (!rc)
+        rc = ttm_set_common_runtime_args(p, rk, &tile, 1);
+    if (!rc)
+        rc = ttm_set_common_runtime_args(p, wk, &tile, 1);
+    for (uint32_t y = all.y0; !rc && y <= all.y1; y++) {
+        for (uint32_t x = all.x0; !rc && x <= all.x1; x++, i++) {
+            uint32_t ra[3] = {(uint32_t)ttm_buffer_address(bin), i * s->per_core, s->per_core};
+            uint32_t wa[3] = {(uint32_t)ttm_buffer_address(bout), i * s->per_core, s->per_core};
+            rc = ttm_set_runtime_args(p, rk, x, y, ra, 3);
+            if (!rc)
+                rc = ttm_set_runtime_args(p, ck, x, y, &s->per_core, 1);
+            if (!rc)
+                rc = ttm_set_runtime_args(p, wk, x, y, wa, 3);
+        }
+    }
+    if (!rc)
+        rc = ttm_program_launch(dev, p, 0);
+    if (!rc)
+        rc = ttm_buffer_read(bout, 0, out, 2 * n);
+    if (p)
+        ttm_program_destroy(p);
+    if (bin)
+        ttm_buffer_destroy(bin);
+    if (bout)
+        ttm_buffer_destroy(bout);
+    return rc;
+}
+
+/* What a reference answers where the documented numerics leave the result to the
+ * device (the comparison with ttsim still holds it). */
+#define REF_ANY 0xFFFFFFFFu
+
+/* Run, record the output, and count the elements where `ref` disagrees. */
+static int sfpu_check(ttm_device *dev, struct rec *r, const struct sfpu_run *s,
+                      const uint16_t *in, size_t n, uint32_t (*ref)(uint16_t, uint32_t),
+                      uint32_t scalar, const char *what)
+{
+    uint16_t *out = malloc(2 * n);
+    if (!out)
+        return -ENOMEM;
+    int rc = sfpu_program(dev, s, in, out, n);
+    size_t bad = 0, first = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        if (ref(in[i], scalar) != REF_ANY && ref(in[i], scalar) != out[i] && !bad++)
+            first = i;
+    if (!rc)
+        rec_section(r, what, out, 2 * n);
+    if (!rc && bad)
+        printf("  expectation failed: %s: %zu of %zu wrong, first 0x%04x -> 0x%04x, not 0x%04x\n",
+               what, bad, n, in[first], out[first], (unsigned)ref(in[first], scalar));
+    free(out);
+    return rc ? rc : bad ? -EPROTO : 0;
+}
+
+static uint32_t add1_ref(uint16_t x, uint32_t scalar)
+{
+    (void)scalar;
+    return add1_sfpu_reference(x);
+}
+
+/* All 65,536 bfloat16 patterns, 64 tiles, on one core. */
+static int add1_sfpu_every_bf16(ttm_device *dev, struct rec *r)
+{
+    size_t n = 65536;
+    uint16_t *in = malloc(2 * n);
+    if (!in)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        in[i] = (uint16_t)i;
+    struct sfpu_run s = {{0, 0, 0, 0}, 64, NULL};
+    int rc = sfpu_check(dev, r, &s, in, n, add1_ref, 0, "add1_sfpu, every bfloat16");
+    free(in);
+    return rc;
+}
+DIFF_TEST(add1_sfpu_every_bf16)
+
+/* Every worker, two tiles each, the patterns again from a different start per tile. */
+static int add1_sfpu_whole_grid(ttm_device *dev, struct rec *r)
+{
+    struct ttm_chip *c = &dev->chip;
+    struct sfpu_run s = {{0, 0, c->grid_x - 1, c->grid_y - 1}, 2, NULL};
+    size_t n = (size_t)c->n_workers * 2 * 1024;
+    uint16_t *in = malloc(2 * n);
+    if (!in)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        in[i] = (uint16_t)(i * 40503u + i / 1024);
+    int rc = sfpu_check(dev, r, &s, in, n, add1_ref, 0, "add1_sfpu, whole grid");
+    free(in);
+    return rc;
+}
+DIFF_TEST(add1_sfpu_whole_grid)
+
+/* x op s as the SFPU computes it, where the host's IEEE single precision gets the same:
+ * inputs with a zero exponent are zero, NaN results come out +infinity, the sum or
+ * product rounds to nearest even and is truncated to bfloat16. Results below the normal
+ * range, which the hardware flushes at its own boundary, are left to the comparison with
+ * ttsim. */
+static float bits_f(uint32_t b)
+{
+    float f;
+    memcpy(&f, &b, 4);
+    return f;
+}
+
+static uint32_t scalar_ref(uint16_t x, uint32_t s, int op)
+{
+    uint32_t xb = x & 0x7F80 ? (uint32_t)x << 16 : 0, rb;
+    if (!(s & 0x7F800000u))
+        s &= 0x80000000u;
+    float a = bits_f(xb), b = bits_f(s);
+    float f = op == 2 ? a * b : op == 1 ? a - b : a + b;
+    memcpy(&rb, &f, 4);
+    if (isnan(f))
+        return 0x7F80;
+    uint32_t e = rb >> 23 & 0xFF;
+    if (e == 0 && f != 0)
+        return REF_ANY;
+    uint16_t v = (uint16_t)(rb >> 16);
+    return (v & 0x7FFF) < 0x80 ? 0 : v;
+}
+
+static uint32_t sub_ref(uint16_t x, uint32_t s) { return scalar_ref(x, s, 1); }
+static uint32_t mul_ref(uint16_t x, uint32_t s) { return scalar_ref(x, s, 2); }
+
+/* Random tiles, a fifth of them special values: zeros of both signs, denormals,
+ * infinities, NaNs, the largest and smallest normals. */
+static void special_tiles(uint16_t *p, size_t n, uint32_t seed)
+{
+    static const uint16_t special[] = {0x0000, 0x8000, 0x0001, 0x807F, 0x7F80, 0xFF80, 0x7FC0,
+                                       0xFFC1, 0x7F7F, 0xFF7F, 0x0080, 0x8080, 0x3F80, 0xBF80};
+    uint32_t s = seed;
+    for (size_t i = 0; i < n; i++) {
+        s = s * 1664525u + 1013904223u;
+        p[i] = (s >> 24) % 5 ? (uint16_t)(s >> 8)
+                             : special[(s >> 8) % (sizeof special / sizeof special[0])];
+    }
+}
+
+/* The SFPU's full-precision scalar paths (SFPLOADI + SFPADD / SFPMUL) on 8 cores. */
+static int sfpu_scalar_ops(ttm_device *dev, struct rec *r)
+{
+    size_t n = 8 * 4 * 1024;
+    uint16_t *in = malloc(2 * n);
+    if (!in)
+        return -ENOMEM;
+    special_tiles(in, n, 7);
+    struct sfpu_run sub = {{0, 0, 3, 1}, 4, "OP=sub_unary_tile SCALAR=0x40490FDBu"};
+    struct sfpu_run mul = {{0, 0, 3, 1}, 4, "OP=mul_unary_tile SCALAR=0x3FC00001u"};
+    int rc = sfpu_check(dev, r, &sub, in, n, sub_ref, 0x40490FDBu, "x - pi");
+    if (!rc)
+        rc = sfpu_check(dev, r, &mul, in, n, mul_ref, 0x3FC00001u, "x * 1.5000001");
+    free(in);
+    return rc;
+}
+DIFF_TEST(sfpu_scalar_ops)
