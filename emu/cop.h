@@ -97,6 +97,7 @@ typedef enum cop_exec (*cop_op)(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_unpacr(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_unpacr_nop(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_mova2d(struct tt_cop *cop, unsigned th, uint32_t insn);
+enum cop_exec bhe_cop_elw(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_zeroacc(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_setrwc(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_cleardvalid(struct tt_cop *cop, unsigned th, uint32_t insn);
@@ -132,10 +133,18 @@ static inline uint32_t cop_dst16_read(const struct tt_cop *cop, uint32_t row, ui
     return cop->dst_written[row] ? cop->dst[row][col] : 0;
 }
 
-static inline void cop_dst16_write(struct tt_cop *cop, uint32_t row, uint32_t col, uint32_t cell)
+/* Write a cell; `mark` makes its row readable (most writers mark at every cell, the FPU
+ * only at the last column of a row). */
+static inline void cop_dst16_store(struct tt_cop *cop, uint32_t row, uint32_t col, uint32_t cell,
+                                   bool mark)
 {
     cop->dst[row][col] = (uint16_t)cell;
-    cop->dst_written[row] = 1;
+    cop->dst_written[row] |= mark;
+}
+
+static inline void cop_dst16_write(struct tt_cop *cop, uint32_t row, uint32_t col, uint32_t cell)
+{
+    cop_dst16_store(cop, row, col, cell, true);
 }
 
 /* 32-bit value of logical row r: decoded to plain fp32 bits. */
@@ -147,12 +156,18 @@ static inline uint32_t cop_dst32_read(const struct tt_cop *cop, uint32_t r, uint
     return cop_bf16_dec(cop->dst[p][col]) << 16 | cop->dst[p + 8][col];
 }
 
-static inline void cop_dst32_write(struct tt_cop *cop, uint32_t r, uint32_t col, uint32_t v)
+static inline void cop_dst32_store(struct tt_cop *cop, uint32_t r, uint32_t col, uint32_t v,
+                                   bool mark)
 {
     uint32_t p = cop_dst32_row(r);
     cop->dst[p][col] = cop_bf16_enc(v >> 16);
     cop->dst[p + 8][col] = (uint16_t)v;
-    cop->dst_written[p] = 1;
+    cop->dst_written[p] |= mark;
+}
+
+static inline void cop_dst32_write(struct tt_cop *cop, uint32_t r, uint32_t col, uint32_t v)
+{
+    cop_dst32_store(cop, r, col, v, true);
 }
 
 /* Thread configuration fields (compute-facts 4; ttsim tensix_regs). */

@@ -193,3 +193,165 @@ enum cop_exec bhe_cop_zeroacc(struct tt_cop *cop, unsigned th, uint32_t insn)
     const char *why = cop_addr_mod(cop, th, cop_field(insn, 14, 3), true);
     return why ? cop_refuse(cop, th, insn, "%s", why) : EXEC_DONE;
 }
+
+/* ---- ELWADD, ELWSUB, ELWMUL (compute-facts 5.4; ttsim's datapath) ----
+ * Src datums enter as 19 bits (sign, 8-bit exponent, 10-bit mantissa); there is no NaN,
+ * exponent 255 is just large; sums are aligned with round-half-up, products take one
+ * fidelity phase's slices of the mantissas; the result is accumulated with Dst,
+ * normalised and, without fp32 accumulation, rounded to bf16's 8 bits. */
+
+struct fpu_term {
+    uint32_t sign;
+    int32_t exp;
+    int64_t man;    /* 24-bit mantissa scale, as the products and sums leave it */
+};
+
+/* Accumulate term t with the Dst value d (fp32 bits) and encode (acc32: keep fp32). */
+static uint32_t fpu_normalize(struct fpu_term t, uint32_t d, bool acc32)
+{
+    uint32_t sd = d >> 31, ed = d >> 23 & 0xFF;
+    int64_t md = ed ? (d & 0x7FFFFF) | 0x800000 : 0, m = t.man;
+    int32_t x = t.exp > (int32_t)ed ? t.exp : (int32_t)ed;
+    if (x <= 0)
+        return 0;
+    if (t.exp < x) {
+        int32_t s = x - t.exp;
+        m = s < 31 ? (m + ((int64_t)1 << (s - 1)) - t.sign) >> s : 0;
+    }
+    if ((int32_t)ed < x) {
+        int32_t s = x - (int32_t)ed;
+        md = s < 31 ? (md + ((int64_t)1 << (s - 1))) >> s : 0;
+    }
+    if (!acc32) {
+        m = (m + 4096 - t.sign) & ~(int64_t)0x1FFF;
+        md = (md + 4096) & ~(int64_t)0x1FFF;
+    }
+    uint32_t sign = sd;
+    int64_t sum = t.sign == sign ? md + m : md - m;
+    if (sum < 0) {
+        sum = -sum;
+        sign ^= 1;
+    }
+    if (!sum)
+        return 0;
+    int32_t sh = __builtin_clzll((uint64_t)sum) - 32 - 8;
+    x -= sh;
+    if (!acc32)
+        sh -= 16;
+    if (sh < 0)
+        sum = (sum + ((int64_t)1 << (-sh - 1))) >> -sh;
+    else
+        sum <<= sh;
+    if (!acc32)
+        sum <<= 16;
+    if (sum & (1 << 24))
+        x += 1;
+    if (x <= 0)
+        return 0;
+    if (x >= 255)
+        return sign << 31 | 0x7F800000u;
+    return sign << 31 | (uint32_t)x << 23 | (uint32_t)(sum & 0x7FFFFF);
+}
+
+/* A Src cell as the FPU's 19-bit datum. */
+static uint32_t fpu_datum(uint32_t cell)
+{
+    return (cell & 0xFFFF0000u) >> 13;
+}
+
+static uint32_t fpu_man(uint32_t v)
+{
+    return v ? (v & 0x3FF) | 0x400 : 0;
+}
+
+static struct fpu_term elw_add(uint32_t a, uint32_t b, bool zero_a, bool zero_b)
+{
+    if (zero_a)
+        a = 0;
+    if (zero_b)
+        b = 0;
+    if ((a & 0x3FFFF) < (b & 0x3FFFF)) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+    }
+    uint32_t sa = a >> 18, sb = b >> 18, ea = a >> 10 & 0xFF, eb = b >> 10 & 0xFF;
+    int64_t ma = fpu_man(a), mb = fpu_man(b);
+    if (eb < ea) {
+        uint32_t d = ea - eb;
+        mb = d < 12 ? (mb + (1 << (d - 1))) >> d : 0;
+    }
+    int64_t m = sa == sb ? ma + mb : ma - mb;
+    return (struct fpu_term){sa, (int32_t)ea, m << 13};
+}
+
+static struct fpu_term elw_mul(uint32_t a, uint32_t b, bool zero_a, bool zero_b, uint32_t phase)
+{
+    int32_t adj = -127 - (phase & 1 ? 5 : 0) - (phase & 2 ? 7 : 0);
+    int32_t e = (int32_t)(a >> 10 & 0xFF) + (int32_t)(b >> 10 & 0xFF) + adj;
+    uint32_t ma = fpu_man(a), mb = fpu_man(b);
+    ma = phase & 1 ? (ma >> 1) & 31 : ma >> 6;
+    mb = phase & 2 ? (mb & 15) << 3 : mb >> 4;
+    if (zero_a || zero_b || e <= 0)
+        return (struct fpu_term){0, adj > 0 ? adj : 0, 0};
+    return (struct fpu_term){(a ^ b) >> 18 & 1, e, (int64_t)(ma * mb) << 13};
+}
+
+/* Src formats with an 8-bit exponent the element-wise unit takes (ttsim). */
+static bool elw_format(uint32_t f, bool srcb)
+{
+    return f == 0 || f == 4 || f == 5 || f == 6 || f == 7 || f == 15 || (srcb && (f == 8 || f == 9));
+}
+
+enum cop_exec bhe_cop_elw(struct tt_cop *cop, unsigned th, uint32_t insn)
+{
+    uint32_t op = insn >> 24, dst = cop_field(insn, 0, 10), bcast = cop_field(insn, 19, 2);
+    bool accum = insn >> 21 & 1;
+    if (dst % 8)
+        return cop_refuse(cop, th, insn, "element-wise op on a Dst row not 8-aligned");
+    if (op == 0x27 && accum)
+        return cop_refuse(cop, th, insn, "ELWMUL with dest_accum_en");
+    struct cop_src *sa = &cop->src[0], *sb = &cop->src[1];
+    if (!sa->valid[sa->fpu_bank] || !sb->valid[sb->fpu_bank])
+        return EXEC_WAIT;
+    struct cop_thread *t = &cop->th[th];
+    const uint32_t *cfg = cop->cfg;
+    if (cfg[1] >> 31 || (cfg[0] & 0x10))
+        return cop_refuse(cop, th, insn, "int8 math or a SrcA format override: not modelled");
+    uint32_t fa = t->tcfg[2] & 1 ? cfg[1] >> 17 & 0xF : sa->format[sa->fpu_bank];
+    uint32_t fb = t->tcfg[3] & 1 ? cfg[1] >> 21 & 0xF : sb->format[sb->fpu_bank];
+    if (!elw_format(fa, false) || !elw_format(fb, true) || fa == 4 || fb == 4)
+        return cop_refuse(cop, th, insn, "element-wise op on formats %u, %u: not modelled", fa, fb);
+    bool acc32 = cfg[1] >> 29 & 1, flush = !(cfg[2] & 1);
+    uint32_t ar = t->rwc.a, br = t->rwc.b, dr = t->rwc.d + dst + cop_math_offset(cop, th);
+    if (ar % 8 || br % 8 || dr % 8 || dr >= COP_DST_ROWS)
+        return cop_refuse(cop, th, insn, "element-wise op rows not 8-aligned or past Dst");
+    uint32_t phase = t->rwc.fidelity & 3;
+    if (op != 0x27 && phase)
+        return cop_refuse(cop, th, insn, "ELWADD/ELWSUB in fidelity phase %u", phase);
+    for (uint32_t r = 0; r < 8; r++) {
+        for (uint32_t c = 0; c < 16; c++) {
+            uint32_t a = fpu_datum(sa->cell[sa->fpu_bank][ar + r][c]);
+            uint32_t b = fpu_datum(sb->cell[sb->fpu_bank][br + (bcast & 2 ? 0 : r)][bcast & 1 ? 0 : c]);
+            if (op == 0x30)
+                b ^= 1u << 18;
+            bool za = (a & 0x3FFFF) < 0x400, zb = flush && (b & 0x3FFFF) < 0x400;
+            uint32_t d = 0;
+            if (op == 0x27 || accum)
+                d = acc32 ? cop_dst32_read(cop, dr + r, c)
+                          : cop_bf16_dec(cop_dst16_read(cop, dr + r, c)) << 16;
+            struct fpu_term term = op == 0x27 ? elw_mul(a, b, za, zb, phase) : elw_add(a, b, za, zb);
+            uint32_t res = fpu_normalize(term, d, acc32);
+            /* The row becomes readable with its last column (ttsim), so the other
+             * columns still read what it held before. */
+            if (acc32)
+                cop_dst32_store(cop, dr + r, c, res, c == 15);
+            else
+                cop_dst16_store(cop, dr + r, c, cop_bf16_enc(res >> 16), c == 15);
+        }
+    }
+    const char *why = cop_addr_mod(cop, th, cop_field(insn, 14, 3), true);
+    if (!why)
+        why = release_src(cop, th, cop_field(insn, 22, 2), false);
+    return why ? cop_refuse(cop, th, insn, "%s", why) : EXEC_DONE;
+}

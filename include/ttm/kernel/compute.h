@@ -116,8 +116,19 @@
 #define TT_ADC_UNP_A 1u
 #define TT_ADC_UNP_B 2u
 #define TT_ADC_PACK 4u
-/* The ADDR_MOD the SFPU's tile walk steps Dst by (two rows per vector). */
+/* ADDR_MODs the math thread sets up: the element-wise unit's next fidelity phase (5)
+ * and its next 8 rows (6), and the SFPU's tile walk, two Dst rows per vector (7). */
+#define TT_ADDR_MOD_PHASE 5u
+#define TT_ADDR_MOD_ROWS 6u
 #define TT_ADDR_MOD_SFPU 7u
+/* Fidelity phases of a multiply (compute-facts 4.5): LoFi one, HiFi2-4 two to four. */
+#define TTM_FIDELITY_PHASES (TTM_MATH_FIDELITY ? TTM_MATH_FIDELITY : 1)
+/* SFPU loads and stores: bf16 from 16-bit Dst, fp32 from 32-bit. */
+#define TTM_SFPU_MOD (TTM_FP32_DEST_ACC ? 3u : 2u)
+#define TT_OP_ELWMUL 0x27u
+#define TT_OP_ELWADD 0x28u
+#define TT_OP_ELWSUB 0x30u
+#define TTM_UNROLL _Pragma("clang loop unroll(full)")
 
 #define TTM_TILE_DATUMS 1024u
 /* Dst rows per tile: 64 for bf16; fp32 values take two 16-bit rows (compute-facts 3.3). */
@@ -181,8 +192,12 @@ TTM_INLINE void compute_init(uint32_t in0, uint32_t in1, uint32_t out)
     tt_cfg_write(1, 5u << 17 | 5u << 21 | 5u << 25 | (uint32_t)TTM_FP32_DEST_ACC * (3u << 29));
     tt_cfg_write(2, 0);
     TTI(TT_SETC16(1, 0));                           /* Dst half 0 */
-    TTI(TT_SETC16(28 + TT_ADDR_MOD_SFPU, 2));       /* ADDR_MOD_7: Dst += 2 */
+    TTI(TT_SETC16(12 + TT_ADDR_MOD_PHASE, 0));
+    TTI(TT_SETC16(28 + TT_ADDR_MOD_PHASE, 1u << 13));  /* fidelity += 1 */
+    TTI(TT_SETC16(12 + TT_ADDR_MOD_ROWS, 0x0808));     /* SrcA += 8, SrcB += 8 */
+    TTI(TT_SETC16(28 + TT_ADDR_MOD_ROWS, 1u << 15));   /* fidelity back to 0 */
     TTI(TT_SETC16(12 + TT_ADDR_MOD_SFPU, 0));
+    TTI(TT_SETC16(28 + TT_ADDR_MOD_SFPU, 2));          /* Dst += 2 */
     TTI(TT_SETRWC(0, 0xF));                         /* counters and fidelity to 0 */
     TTI(TT_SFPENCC_ALL);
     TTI(TT_ZEROACC(3, 0));                          /* all of Dst reads as zero */
@@ -339,16 +354,78 @@ TTM_INLINE void copy_tile_init(uint32_t cb)
 
 #define copy_tile_to_dst_init_short(cb) copy_tile_init(cb)
 
-/* Tile `tile` of CB cb's front pages into Dst tile dst. */
+#ifdef TRISC_MATH
+/* One element-wise operation over a whole tile into Dst tile dst: 8 rows at a time,
+ * each row block once per fidelity phase for a multiply, the Src banks handed back to
+ * the unpackers after the last (compute-facts 4.4). */
+TTM_INLINE void ttm_eltwise(uint32_t op, uint32_t dst)
+{
+    uint32_t d = TTM_DST_TILE_ROWS * dst;
+    TTM_UNROLL for (uint32_t r = 0; r < 64; r += 8) {
+        if (op == TT_OP_ELWMUL)
+            TTM_UNROLL for (uint32_t p = 1; p < TTM_FIDELITY_PHASES; p++)
+                tt_push(TT_ELW(op, d + r, TT_ADDR_MOD_PHASE, 0u));
+        tt_push(TT_ELW(op, d + r, TT_ADDR_MOD_ROWS, r == 56 ? 3u : 0u));
+    }
+}
+#endif
+
+/* Tile `tile` of CB cb's front pages into Dst tile dst. With fp32 Dst the copy is an
+ * ELWADD of zero, since MOVA2D writes 16-bit rows (compute-facts 4.4). */
 TTM_INLINE void copy_tile(uint32_t cb, uint32_t tile, uint32_t dst)
 {
-    UNPACK(ttm_unpack_tile(0, cb, tile);)
+#ifdef TRISC_UNPACK
+    ttm_unpack_tile(0, cb, tile);
+    if (TTM_FP32_DEST_ACC)
+        TTI(TT_UNPACR_NOP_ZERO_SRCB);
+#endif
 #ifdef TRISC_MATH
-    for (uint32_t r = 0; r < 64; r += 8)
-        tt_push(TT_MOVA2D(r, TTM_DST_TILE_ROWS * dst + r));
-    TTI(TT_SETRWC(1, 0)); /* SrcA back to the unpacker */
+    if (TTM_FP32_DEST_ACC) {
+        ttm_eltwise(TT_OP_ELWADD, dst);
+    } else {
+        TTM_UNROLL for (uint32_t r = 0; r < 64; r += 8)
+            tt_push(TT_MOVA2D(r, TTM_DST_TILE_ROWS * dst + r));
+        TTI(TT_SETRWC(1, 0)); /* SrcA back to the unpacker */
+    }
 #endif
     (void)cb, (void)tile, (void)dst;
+}
+
+/* ---- Element-wise binary operations: Dst tile dst = tile t0 of cb0 op tile t1 of cb1
+ * (ELWMUL accumulates onto Dst, which tile_regs_release left zero) ---- */
+
+/* Both unpackers to the CBs' formats. */
+TTM_INLINE void ttm_binary_init(uint32_t cb0, uint32_t cb1)
+{
+    UNPACK(tensix_sync(); ttm_unpack_config(0, cb0); ttm_unpack_config(1, cb1);)
+    (void)cb0, (void)cb1;
+}
+
+TTM_INLINE void add_tiles_init(uint32_t cb0, uint32_t cb1) { ttm_binary_init(cb0, cb1); }
+TTM_INLINE void sub_tiles_init(uint32_t cb0, uint32_t cb1) { ttm_binary_init(cb0, cb1); }
+TTM_INLINE void mul_tiles_init(uint32_t cb0, uint32_t cb1) { ttm_binary_init(cb0, cb1); }
+
+TTM_INLINE void ttm_binary(uint32_t op, uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1,
+                           uint32_t dst)
+{
+    UNPACK(ttm_unpack_tile(0, cb0, t0); ttm_unpack_tile(1, cb1, t1);)
+    MATH(ttm_eltwise(op, dst);)
+    (void)op, (void)cb0, (void)cb1, (void)t0, (void)t1, (void)dst;
+}
+
+TTM_INLINE void add_tiles(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst)
+{
+    ttm_binary(TT_OP_ELWADD, cb0, cb1, t0, t1, dst);
+}
+
+TTM_INLINE void sub_tiles(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst)
+{
+    ttm_binary(TT_OP_ELWSUB, cb0, cb1, t0, t1, dst);
+}
+
+TTM_INLINE void mul_tiles(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst)
+{
+    ttm_binary(TT_OP_ELWMUL, cb0, cb1, t0, t1, dst);
 }
 
 /* ---- Pack ---- */
@@ -392,7 +469,7 @@ TTM_INLINE void ttm_sfpu_scalar(uint32_t op, uint32_t dst, uint32_t param)
         tt_push(TT_SFPLOADI(1, 10, param & 0xFFFF));
     }
     for (uint32_t v = 0; v < 32; v++) {
-        tt_push(TT_SFPLOAD(0, 2, 0, base));
+        tt_push(TT_SFPLOAD(0, TTM_SFPU_MOD, 0, base));
         if (short_imm && op == TTM_SFPU_ADD)
             tt_push(TT_SFPADDI(0, hi));
         else if (short_imm)
@@ -401,7 +478,7 @@ TTM_INLINE void ttm_sfpu_scalar(uint32_t op, uint32_t dst, uint32_t param)
             tt_push(TT_SFPMUL(0, 1, 9, 0, 0));
         else /* L0 = 1.0 * L0 +/- L1 */
             tt_push(TT_SFPADD(10, 0, 1, 0, op == TTM_SFPU_SUB ? 2u : 0u));
-        tt_push(TT_SFPSTORE(0, 2, TT_ADDR_MOD_SFPU, base));
+        tt_push(TT_SFPSTORE(0, TTM_SFPU_MOD, TT_ADDR_MOD_SFPU, base));
     }
     TTI(TT_SETRWC(0, 4)); /* Dst counter back to 0 */
 }
