@@ -8,11 +8,13 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../examples/add1_sfpu_kernels.h"
+#include "../e2e/compute_faults.h"
 #include "diff.h"
 #include "objects.h"
 #include "test.h"
@@ -25,6 +27,7 @@ struct sfpu_run {
     uint32_t per_core;
     const char *defines;
     uint32_t fp32;           /* fp32 Dst */
+    const char *compute;     /* NULL: add1_sfpu's compute kernel */
 };
 
 static int sfpu_program(ttm_device *dev, const struct sfpu_run *s, const uint16_t *in,
@@ -51,7 +54,8 @@ static int sfpu_program(ttm_device *dev, const struct sfpu_run *s, const uint16_
     if (!rc)
         rc = ttm_kernel_create_dataflow_from_string(p, add1_sfpu_reader_src, &all, 1, &ro, &rk);
     if (!rc)
-        rc = ttm_kernel_create_compute_from_string(p, add1_sfpu_compute_src, &all, 1, &co, &ck);
+        rc = ttm_kernel_create_compute_from_string(p, s->compute ? s->compute : add1_sfpu_compute_src,
+                                                   &all, 1, &co, &ck);
     if (!rc)
         rc = ttm_kernel_create_dataflow_from_string(p, add1_sfpu_writer_src, &all, 1, &wo, &wk);
     uint32_t tile = ADD1_TILE_BYTES, i = 0;
@@ -124,7 +128,7 @@ static int add1_sfpu_every_bf16(ttm_device *dev, struct rec *r)
         return -ENOMEM;
     for (size_t i = 0; i < n; i++)
         in[i] = (uint16_t)i;
-    struct sfpu_run s = {{0, 0, 0, 0}, 64, NULL, 0};
+    struct sfpu_run s = {{0, 0, 0, 0}, 64, NULL, 0, NULL};
     int rc = sfpu_check(dev, r, &s, in, n, add1_ref, 0, "add1_sfpu, every bfloat16");
     free(in);
     return rc;
@@ -135,7 +139,7 @@ DIFF_TEST(add1_sfpu_every_bf16)
 static int add1_sfpu_whole_grid(ttm_device *dev, struct rec *r)
 {
     struct ttm_chip *c = &dev->chip;
-    struct sfpu_run s = {{0, 0, c->grid_x - 1, c->grid_y - 1}, 2, NULL, 0};
+    struct sfpu_run s = {{0, 0, c->grid_x - 1, c->grid_y - 1}, 2, NULL, 0, NULL};
     size_t n = (size_t)c->n_workers * 2 * 1024;
     uint16_t *in = malloc(2 * n);
     if (!in)
@@ -208,14 +212,14 @@ static int sfpu_scalar_ops(ttm_device *dev, struct rec *r)
     if (!in)
         return -ENOMEM;
     special_tiles(in, n, 7);
-    struct sfpu_run sub = {{0, 0, 3, 1}, 4, "OP=sub_unary_tile SCALAR=0x40490FDBu", 0};
-    struct sfpu_run mul = {{0, 0, 3, 1}, 4, "OP=mul_unary_tile SCALAR=0x3FC00001u", 0};
+    struct sfpu_run sub = {{0, 0, 3, 1}, 4, "OP=sub_unary_tile SCALAR=0x40490FDBu", 0, NULL};
+    struct sfpu_run mul = {{0, 0, 3, 1}, 4, "OP=mul_unary_tile SCALAR=0x3FC00001u", 0, NULL};
     int rc = sfpu_check(dev, r, &sub, in, n, sub_ref, 0x40490FDBu, "x - pi");
     if (!rc)
         rc = sfpu_check(dev, r, &mul, in, n, mul_ref, 0x3FC00001u, "x * 1.5000001");
     /* With fp32 Dst: the copy is an FPU add and the packer rounds, so only ttsim holds
      * the exact answer. */
-    struct sfpu_run fp32 = {{0, 0, 3, 1}, 4, NULL, 1};
+    struct sfpu_run fp32 = {{0, 0, 3, 1}, 4, NULL, 1, NULL};
     if (!rc)
         rc = sfpu_check(dev, r, &fp32, in, n, any_ref, 0, "x + 1, fp32 Dst");
     free(in);
@@ -398,3 +402,38 @@ static int eltwise_binary(ttm_device *dev, struct rec *r)
     return rc;
 }
 DIFF_TEST(eltwise_binary)
+
+/* ---- What the emulator refuses as a fault, ttsim refuses too (it stops the process) */
+
+static size_t refusal;
+
+static int run_refusal(ttm_device *dev, struct rec *r)
+{
+    (void)r;
+    uint16_t in[1024] = {0}, out[1024];
+    struct sfpu_run s = {{1, 1, 1, 1}, 1, NULL, 0, compute_faults[refusal].src};
+    return sfpu_program(dev, &s, in, out, 1024);
+}
+
+TEST(compute_refusals_stop_ttsim_too)
+{
+    const char *why = skip_reason();
+    if (why)
+        SKIP("%s", why);
+    ensure_cache_dir();
+    dispatch_mode = TTM_DISPATCH_SLOW;
+    for (refusal = 0; refusal < sizeof compute_faults / sizeof compute_faults[0]; refusal++) {
+        struct rec rec = {0};
+        int status;
+        char *out;
+        int rc = ttsim_child(run_refusal, &rec, &status, &out);
+        bool stopped = rc && WIFEXITED(status) && WEXITSTATUS(status) == 1 && out &&
+                       strstr(out, "ERROR:");
+        if (!stopped)
+            printf("  case %zu (%s): ttsim %s\n", refusal, compute_faults[refusal].what,
+                   rc ? "failed otherwise" : "ran it");
+        CHECK(stopped);
+        free(out);
+        free(rec.p);
+    }
+}

@@ -1,0 +1,155 @@
+/* Compute kernels on the emulator in both dispatch modes: more than one Dst tile per
+ * hand-over, and what goes wrong (an instruction Tenstorrent's simulator refuses, a
+ * semaphore misused from either side, a coprocessor left waiting for ever) reported
+ * with the core and its PC, the device usable afterwards. The numerics against ttsim
+ * are in tests/ttsim/compute.c. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../examples/add1_sfpu_kernels.h"
+#include "compute_faults.h"
+#include "modes.h"
+#include "test.h"
+#include "ttm.h"
+
+static ttm_device *open_dev(void)
+{
+    struct ttm_device_opts o = {.argsz = sizeof o, .backend = "emu", .dispatch = mode};
+    ttm_device *dev = NULL;
+    return ttm_device_create_opts(&o, &dev) ? NULL : dev;
+}
+
+/* add1_sfpu with the given compute source on core (x, y), `tiles` tiles: *rc gets the
+ * launch's result and, when it ran, every element is checked. */
+static void run_add1_rc(ttm_device *dev, uint32_t x, uint32_t y, const char *compute,
+                        uint32_t tiles, uint32_t timeout_ms, int *rc)
+{
+    *rc = -EBADMSG; /* a check below failed first */
+    size_t n = (size_t)tiles * 1024;
+    uint16_t *in = malloc(2 * n), *out = malloc(2 * n);
+    CHECK(in && out);
+    for (size_t i = 0; i < n; i++)
+        in[i] = (uint16_t)(i * 7919u);
+    struct ttm_core_range c = {x, y, x, y};
+    ttm_buffer *bi, *bo;
+    ttm_program *p;
+    ttm_kernel *rk, *ck, *wk;
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, 2 * n, ADD1_TILE_BYTES, TTM_BUFFER_DRAM, &bi), 0);
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, 2 * n, ADD1_TILE_BYTES, TTM_BUFFER_DRAM, &bo), 0);
+    CHECK_EQ(ttm_buffer_write(bi, 0, in, 2 * n), 0);
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    CHECK_EQ(ttm_cb_create(p, &c, 1, 0, 4 * ADD1_TILE_BYTES, ADD1_TILE_BYTES, TTM_FORMAT_BFLOAT16,
+                           NULL), 0);
+    CHECK_EQ(ttm_cb_create(p, &c, 1, 16, 4 * ADD1_TILE_BYTES, ADD1_TILE_BYTES,
+                           TTM_FORMAT_BFLOAT16, NULL), 0);
+    struct ttm_kernel_opts ro = {.argsz = sizeof ro, .processor = TTM_RISCV_1, .noc = 1};
+    struct ttm_kernel_opts wo = {.argsz = sizeof wo, .processor = TTM_RISCV_0, .noc = 0};
+    struct ttm_kernel_opts co = {.argsz = sizeof co};
+    CHECK_EQ(ttm_kernel_create_dataflow_from_string(p, add1_sfpu_reader_src, &c, 1, &ro, &rk), 0);
+    CHECK_EQ(ttm_kernel_create_compute_from_string(p, compute, &c, 1, &co, &ck), 0);
+    CHECK_EQ(ttm_kernel_create_dataflow_from_string(p, add1_sfpu_writer_src, &c, 1, &wo, &wk), 0);
+    uint32_t tile = ADD1_TILE_BYTES;
+    uint32_t ra[3] = {(uint32_t)ttm_buffer_address(bi), 0, tiles};
+    uint32_t wa[3] = {(uint32_t)ttm_buffer_address(bo), 0, tiles};
+    CHECK_EQ(ttm_set_common_runtime_args(p, rk, &tile, 1), 0);
+    CHECK_EQ(ttm_set_common_runtime_args(p, wk, &tile, 1), 0);
+    CHECK_EQ(ttm_set_runtime_args(p, rk, x, y, ra, 3), 0);
+    CHECK_EQ(ttm_set_runtime_args(p, ck, x, y, &tiles, 1), 0);
+    CHECK_EQ(ttm_set_runtime_args(p, wk, x, y, wa, 3), 0);
+    int launched = ttm_program_launch(dev, p, timeout_ms);
+    if (!launched) {
+        CHECK_EQ(ttm_buffer_read(bo, 0, out, 2 * n), 0);
+        size_t bad = 0;
+        for (size_t i = 0; i < n; i++)
+            bad += out[i] != add1_sfpu_reference(in[i]);
+        CHECK_EQ(bad, 0);
+    }
+    ttm_program_destroy(p);
+    ttm_buffer_destroy(bi);
+    ttm_buffer_destroy(bo);
+    free(in);
+    free(out);
+    *rc = launched;
+}
+
+static int run_add1(ttm_device *dev, uint32_t x, uint32_t y, const char *compute, uint32_t tiles,
+                    uint32_t timeout_ms)
+{
+    int rc;
+    run_add1_rc(dev, x, y, compute, tiles, timeout_ms, &rc);
+    return rc;
+}
+
+/* Two tiles per Dst half: copies into Dst tiles 0 and 1, adds to both, packs both. */
+static const char two_per_half_src[] =
+    "#include <ttm/kernel/compute.h>\n"
+    "void kernel_main(void) {\n"
+    "    uint32_t n = get_arg_val(0);\n"
+    "    init_sfpu(0, 16);\n"
+    "    for (uint32_t i = 0; i < n; i += 2) {\n"
+    "        tile_regs_acquire();\n"
+    "        cb_wait_front(0, 2);\n"
+    "        copy_tile(0, 0, 0);\n"
+    "        copy_tile(0, 1, 1);\n"
+    "        add_unary_tile(0, 0x3F800000u);\n"
+    "        add_unary_tile(1, 0x3F800000u);\n"
+    "        tile_regs_commit();\n"
+    "        tile_regs_wait();\n"
+    "        cb_reserve_back(16, 2);\n"
+    "        pack_tile(0, 16);\n"
+    "        pack_tile(1, 16);\n"
+    "        cb_pop_front(0, 2);\n"
+    "        tile_regs_release();\n"
+    "        cb_push_back(16, 2);\n"
+    "    }\n"
+    "}\n";
+
+static void two_tiles_per_dst_half_in_mode(void)
+{
+    ttm_device *dev = open_dev();
+    CHECK(dev);
+    CHECK_EQ(run_add1(dev, 2, 3, two_per_half_src, 6, 0), 0);
+    ttm_device_close(dev);
+}
+MODES(two_tiles_per_dst_half)
+
+/* The fault is reported against the TRISC, the launch fails at once, and the core runs
+ * add1_sfpu afterwards. */
+static void expect_fault(ttm_device *dev, const char *src, const char *core, const char *what)
+{
+    CHECK_EQ(run_add1(dev, 1, 1, src, 1, 60000), -EFAULT);
+    const char *e = ttm_last_error();
+    if (!strstr(e, core) || !strstr(e, what))
+        printf("  error was: %s\n", e);
+    CHECK(strstr(e, core) != NULL);
+    CHECK(strstr(e, what) != NULL);
+    CHECK_EQ(run_add1(dev, 1, 1, add1_sfpu_compute_src, 2, 0), 0);
+}
+
+static void refused_instructions_fault_in_mode(void)
+{
+    ttm_device *dev = open_dev();
+    CHECK(dev);
+    for (size_t i = 0; i < sizeof compute_faults / sizeof compute_faults[0]; i++)
+        expect_fault(dev, compute_faults[i].src, compute_faults[i].core, compute_faults[i].what);
+    /* An instruction the model does not run (ttsim does). */
+    expect_fault(dev, COMPUTE_BROKEN("TTI(0x26000000u)", ""), "TRISC1", "not modelled");
+    ttm_device_close(dev);
+}
+MODES(refused_instructions_fault)
+
+static void hung_coprocessor_is_reported_and_the_core_recovers_in_mode(void)
+{
+    ttm_device *dev = open_dev();
+    CHECK(dev);
+    /* Waits for semaphore 3 to be posted, which nothing does: the firmware's wait for the
+     * thread to finish never returns. */
+    const char *src = COMPUTE_BROKEN("TTI(TT_SEMINIT(1, 0, 3)); TTI(TT_SEMWAIT(TT_BLOCK_FPU, 3, 1))", "");
+    CHECK_EQ(run_add1(dev, 1, 1, src, 1, 300), -ETIMEDOUT);
+    const char *e = ttm_last_error();
+    CHECK(strstr(e, "TRISC1 pc 0x") != NULL);
+    CHECK_EQ(run_add1(dev, 1, 1, add1_sfpu_compute_src, 2, 0), 0);
+    ttm_device_close(dev);
+}
+MODES(hung_coprocessor_is_reported_and_the_core_recovers)
