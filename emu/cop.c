@@ -84,9 +84,8 @@ static const char *cfg_write(struct tt_cop *cop, uint32_t i, uint32_t v)
     uint32_t mask;
     if (i == 29 || i == 30 || i == 31)
         return NULL; /* accepted and ignored */
-    if (i == 185) { /* I-cache invalidate: the model decodes from L1 as it changes */
-        return v && v <= 31 ? NULL : "I-cache invalidate mask must be 1..31";
-    }
+    if (i == BH_CFG_IC_INVALIDATE) /* the model decodes from L1 as it changes */
+        return v && v <= BH_CFG_IC_INVALIDATE_ALL ? NULL : "I-cache invalidate mask must be 1..31";
     if (i == 186)
         return "the SFPU random generator is not modelled";
     if (i >= COP_CFG_WORDS || !cfg_writable(i, &mask))

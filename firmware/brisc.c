@@ -25,6 +25,9 @@ static void serve(const volatile struct ttm_launch_msg *msg)
 {
     MAILBOX->postcode[BH_BRISC] = TTM_PC_SETUP;
     reset_cb_counters(msg->local_cb_mask);
+    /* Kernel text is new at every launch: drop what the five cores' instruction caches
+     * hold of the last, as TT-Metal does (device-facts 2.1, 3.2; one bit per core). */
+    REG32(BH_TENSIX_CFG_BASE + 4 * BH_CFG_IC_INVALIDATE) = BH_CFG_IC_INVALIDATE_ALL;
     uint32_t triscs = TRISCS_OF(msg->enables);
     for (unsigned i = 0; i < 3; i++)
         if (triscs & (1u << i))

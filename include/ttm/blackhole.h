@@ -124,6 +124,8 @@ static inline int bh_untranslated_alias(uint32_t i, struct bh_xy_alias *a)
 #define BH_TT_SEM(i) (BH_PC_BUF_BASE + 0x20u + 4u * (i)) /* load: value; store 0 post, 1 get */
 #define BH_TT_SEMS 8u
 #define BH_TENSIX_CFG_BASE 0xFFEF0000u   /* backend configuration, bank 0, word i at +4i */
+#define BH_CFG_IC_INVALIDATE 185u        /* RISCV_IC_INVALIDATE: a write drops the I-caches */
+#define BH_CFG_IC_INVALIDATE_ALL 0x1Fu   /* of BRISC, TRISC0-2, NCRISC (bits 0-4) */
 #define BH_TT_THREADS 3u                 /* unpack, math, pack: pushed by TRISC0-2 */
 /* A RISC-V word whose low two bits are not 0b11 is a Tensix instruction rotated left by
  * two; valid instructions are below 0xC0000000 (PushTensixInstruction.md). */

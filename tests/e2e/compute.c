@@ -153,3 +153,56 @@ static void hung_coprocessor_is_reported_and_the_core_recovers_in_mode(void)
     ttm_device_close(dev);
 }
 MODES(hung_coprocessor_is_reported_and_the_core_recovers)
+
+/* The CB's data format reaches the unpacker: a float32 input CB is unpacked to bfloat16
+ * (denormals to zero, the low half cut), then add1 as usual into a bfloat16 CB. */
+static void float32_input_cb_in_mode(void)
+{
+    ttm_device *dev = open_dev();
+    CHECK(dev);
+    const uint32_t tiles = 3, in_tile = 4096, out_tile = ADD1_TILE_BYTES;
+    size_t n = tiles * 1024;
+    uint32_t *in = malloc(4 * n);
+    uint16_t *out = malloc(2 * n);
+    CHECK(in && out);
+    for (size_t i = 0; i < n; i++)
+        in[i] = (uint32_t)(i * 2654435761u);
+    struct ttm_core_range c = {0, 2, 0, 2};
+    ttm_buffer *bi, *bo;
+    ttm_program *p;
+    ttm_kernel *rk, *ck, *wk;
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, 4 * n, in_tile, TTM_BUFFER_DRAM, &bi), 0);
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, 2 * n, out_tile, TTM_BUFFER_DRAM, &bo), 0);
+    CHECK_EQ(ttm_buffer_write(bi, 0, in, 4 * n), 0);
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    CHECK_EQ(ttm_cb_create(p, &c, 1, 0, 2 * in_tile, in_tile, TTM_FORMAT_FLOAT32, NULL), 0);
+    CHECK_EQ(ttm_cb_create(p, &c, 1, 16, 2 * out_tile, out_tile, TTM_FORMAT_BFLOAT16, NULL), 0);
+    struct ttm_kernel_opts ro = {.argsz = sizeof ro, .processor = TTM_RISCV_1, .noc = 1};
+    struct ttm_kernel_opts wo = {.argsz = sizeof wo, .processor = TTM_RISCV_0, .noc = 0};
+    struct ttm_kernel_opts co = {.argsz = sizeof co};
+    CHECK_EQ(ttm_kernel_create_dataflow_from_string(p, add1_sfpu_reader_src, &c, 1, &ro, &rk), 0);
+    CHECK_EQ(ttm_kernel_create_compute_from_string(p, add1_sfpu_compute_src, &c, 1, &co, &ck), 0);
+    CHECK_EQ(ttm_kernel_create_dataflow_from_string(p, add1_sfpu_writer_src, &c, 1, &wo, &wk), 0);
+    uint32_t ra[3] = {(uint32_t)ttm_buffer_address(bi), 0, tiles};
+    uint32_t wa[3] = {(uint32_t)ttm_buffer_address(bo), 0, tiles};
+    CHECK_EQ(ttm_set_common_runtime_args(p, rk, &in_tile, 1), 0);
+    CHECK_EQ(ttm_set_common_runtime_args(p, wk, &out_tile, 1), 0);
+    CHECK_EQ(ttm_set_runtime_args(p, rk, 0, 2, ra, 3), 0);
+    CHECK_EQ(ttm_set_runtime_args(p, ck, 0, 2, &tiles, 1), 0);
+    CHECK_EQ(ttm_set_runtime_args(p, wk, 0, 2, wa, 3), 0);
+    CHECK_EQ(ttm_program_launch(dev, p, 0), 0);
+    CHECK_EQ(ttm_buffer_read(bo, 0, out, 2 * n), 0);
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v = (in[i] & 0x7FFFFFFFu) < 0x800000u ? in[i] & 0x80000000u : in[i];
+        bad += out[i] != add1_sfpu_reference((uint16_t)(v >> 16));
+    }
+    CHECK_EQ(bad, 0);
+    ttm_program_destroy(p);
+    ttm_buffer_destroy(bi);
+    ttm_buffer_destroy(bo);
+    free(in);
+    free(out);
+    ttm_device_close(dev);
+}
+MODES(float32_input_cb)
