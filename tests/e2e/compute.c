@@ -4,6 +4,7 @@
  * with the core and its PC, the device usable afterwards. The numerics against ttsim
  * are in tests/ttsim/compute.c. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,40 +21,57 @@ static ttm_device *open_dev(void)
     return ttm_device_create_opts(&o, &dev) ? NULL : dev;
 }
 
-/* add1_sfpu with the given compute source on core (x, y), `tiles` tiles: *rc gets the
- * launch's result and, when it ran, every element is checked. */
+/* An input datum of add1_sfpu, and what its output must be: bfloat16 inputs as they are;
+ * float32 inputs as the unpacker makes them bfloat16 (denormals to zero, the low half cut). */
+static uint32_t input(size_t i, bool f32)
+{
+    return f32 ? (uint32_t)(i * 2654435761u) : (uint16_t)(i * 7919u);
+}
+
+static uint16_t expected(uint32_t v, bool f32)
+{
+    if (f32)
+        v = ((v & 0x7FFFFFFFu) < 0x800000u ? v & 0x80000000u : v) >> 16;
+    return add1_sfpu_reference((uint16_t)v);
+}
+
+/* add1_sfpu with the given compute source on core (x, y), `tiles` tiles from an input CB
+ * of bfloat16 or (f32) float32: *rc gets the launch's result and, when it ran, every
+ * element is checked. */
 static void run_add1_rc(ttm_device *dev, uint32_t x, uint32_t y, const char *compute,
-                        uint32_t tiles, uint32_t timeout_ms, int *rc)
+                        uint32_t tiles, bool f32, uint32_t timeout_ms, int *rc)
 {
     *rc = -EBADMSG; /* a check below failed first */
     size_t n = (size_t)tiles * 1024;
-    uint16_t *in = malloc(2 * n), *out = malloc(2 * n);
+    uint32_t in_size = f32 ? 4 : 2, in_tile = 1024 * in_size, out_tile = ADD1_TILE_BYTES;
+    uint8_t *in = malloc(in_size * n);
+    uint16_t *out = malloc(2 * n);
     CHECK(in && out);
-    for (size_t i = 0; i < n; i++)
-        in[i] = (uint16_t)(i * 7919u);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v = input(i, f32);
+        memcpy(in + i * in_size, &v, in_size);
+    }
     struct ttm_core_range c = {x, y, x, y};
     ttm_buffer *bi, *bo;
     ttm_program *p;
     ttm_kernel *rk, *ck, *wk;
-    CHECK_EQ(ttm_buffer_create_interleaved(dev, 2 * n, ADD1_TILE_BYTES, TTM_BUFFER_DRAM, &bi), 0);
-    CHECK_EQ(ttm_buffer_create_interleaved(dev, 2 * n, ADD1_TILE_BYTES, TTM_BUFFER_DRAM, &bo), 0);
-    CHECK_EQ(ttm_buffer_write(bi, 0, in, 2 * n), 0);
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, in_size * n, in_tile, TTM_BUFFER_DRAM, &bi), 0);
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, 2 * n, out_tile, TTM_BUFFER_DRAM, &bo), 0);
+    CHECK_EQ(ttm_buffer_write(bi, 0, in, in_size * n), 0);
     CHECK_EQ(ttm_program_create(dev, &p), 0);
-    CHECK_EQ(ttm_cb_create(p, &c, 1, 0, 4 * ADD1_TILE_BYTES, ADD1_TILE_BYTES, TTM_FORMAT_BFLOAT16,
-                           NULL), 0);
-    CHECK_EQ(ttm_cb_create(p, &c, 1, 16, 4 * ADD1_TILE_BYTES, ADD1_TILE_BYTES,
-                           TTM_FORMAT_BFLOAT16, NULL), 0);
+    CHECK_EQ(ttm_cb_create(p, &c, 1, 0, 4 * in_tile, in_tile,
+                           f32 ? TTM_FORMAT_FLOAT32 : TTM_FORMAT_BFLOAT16, NULL), 0);
+    CHECK_EQ(ttm_cb_create(p, &c, 1, 16, 4 * out_tile, out_tile, TTM_FORMAT_BFLOAT16, NULL), 0);
     struct ttm_kernel_opts ro = {.argsz = sizeof ro, .processor = TTM_RISCV_1, .noc = 1};
     struct ttm_kernel_opts wo = {.argsz = sizeof wo, .processor = TTM_RISCV_0, .noc = 0};
     struct ttm_kernel_opts co = {.argsz = sizeof co};
     CHECK_EQ(ttm_kernel_create_dataflow_from_string(p, add1_sfpu_reader_src, &c, 1, &ro, &rk), 0);
     CHECK_EQ(ttm_kernel_create_compute_from_string(p, compute, &c, 1, &co, &ck), 0);
     CHECK_EQ(ttm_kernel_create_dataflow_from_string(p, add1_sfpu_writer_src, &c, 1, &wo, &wk), 0);
-    uint32_t tile = ADD1_TILE_BYTES;
     uint32_t ra[3] = {(uint32_t)ttm_buffer_address(bi), 0, tiles};
     uint32_t wa[3] = {(uint32_t)ttm_buffer_address(bo), 0, tiles};
-    CHECK_EQ(ttm_set_common_runtime_args(p, rk, &tile, 1), 0);
-    CHECK_EQ(ttm_set_common_runtime_args(p, wk, &tile, 1), 0);
+    CHECK_EQ(ttm_set_common_runtime_args(p, rk, &in_tile, 1), 0);
+    CHECK_EQ(ttm_set_common_runtime_args(p, wk, &out_tile, 1), 0);
     CHECK_EQ(ttm_set_runtime_args(p, rk, x, y, ra, 3), 0);
     CHECK_EQ(ttm_set_runtime_args(p, ck, x, y, &tiles, 1), 0);
     CHECK_EQ(ttm_set_runtime_args(p, wk, x, y, wa, 3), 0);
@@ -62,7 +80,7 @@ static void run_add1_rc(ttm_device *dev, uint32_t x, uint32_t y, const char *com
         CHECK_EQ(ttm_buffer_read(bo, 0, out, 2 * n), 0);
         size_t bad = 0;
         for (size_t i = 0; i < n; i++)
-            bad += out[i] != add1_sfpu_reference(in[i]);
+            bad += out[i] != expected(input(i, f32), f32);
         CHECK_EQ(bad, 0);
     }
     ttm_program_destroy(p);
@@ -77,7 +95,7 @@ static int run_add1(ttm_device *dev, uint32_t x, uint32_t y, const char *compute
                     uint32_t timeout_ms)
 {
     int rc;
-    run_add1_rc(dev, x, y, compute, tiles, timeout_ms, &rc);
+    run_add1_rc(dev, x, y, compute, tiles, false, timeout_ms, &rc);
     return rc;
 }
 
@@ -154,55 +172,15 @@ static void hung_coprocessor_is_reported_and_the_core_recovers_in_mode(void)
 }
 MODES(hung_coprocessor_is_reported_and_the_core_recovers)
 
-/* The CB's data format reaches the unpacker: a float32 input CB is unpacked to bfloat16
- * (denormals to zero, the low half cut), then add1 as usual into a bfloat16 CB. */
+/* The CB's data format reaches the unpacker: a float32 input CB is unpacked to bfloat16,
+ * then add1 as usual into a bfloat16 CB. */
 static void float32_input_cb_in_mode(void)
 {
     ttm_device *dev = open_dev();
     CHECK(dev);
-    const uint32_t tiles = 3, in_tile = 4096, out_tile = ADD1_TILE_BYTES;
-    size_t n = tiles * 1024;
-    uint32_t *in = malloc(4 * n);
-    uint16_t *out = malloc(2 * n);
-    CHECK(in && out);
-    for (size_t i = 0; i < n; i++)
-        in[i] = (uint32_t)(i * 2654435761u);
-    struct ttm_core_range c = {0, 2, 0, 2};
-    ttm_buffer *bi, *bo;
-    ttm_program *p;
-    ttm_kernel *rk, *ck, *wk;
-    CHECK_EQ(ttm_buffer_create_interleaved(dev, 4 * n, in_tile, TTM_BUFFER_DRAM, &bi), 0);
-    CHECK_EQ(ttm_buffer_create_interleaved(dev, 2 * n, out_tile, TTM_BUFFER_DRAM, &bo), 0);
-    CHECK_EQ(ttm_buffer_write(bi, 0, in, 4 * n), 0);
-    CHECK_EQ(ttm_program_create(dev, &p), 0);
-    CHECK_EQ(ttm_cb_create(p, &c, 1, 0, 2 * in_tile, in_tile, TTM_FORMAT_FLOAT32, NULL), 0);
-    CHECK_EQ(ttm_cb_create(p, &c, 1, 16, 2 * out_tile, out_tile, TTM_FORMAT_BFLOAT16, NULL), 0);
-    struct ttm_kernel_opts ro = {.argsz = sizeof ro, .processor = TTM_RISCV_1, .noc = 1};
-    struct ttm_kernel_opts wo = {.argsz = sizeof wo, .processor = TTM_RISCV_0, .noc = 0};
-    struct ttm_kernel_opts co = {.argsz = sizeof co};
-    CHECK_EQ(ttm_kernel_create_dataflow_from_string(p, add1_sfpu_reader_src, &c, 1, &ro, &rk), 0);
-    CHECK_EQ(ttm_kernel_create_compute_from_string(p, add1_sfpu_compute_src, &c, 1, &co, &ck), 0);
-    CHECK_EQ(ttm_kernel_create_dataflow_from_string(p, add1_sfpu_writer_src, &c, 1, &wo, &wk), 0);
-    uint32_t ra[3] = {(uint32_t)ttm_buffer_address(bi), 0, tiles};
-    uint32_t wa[3] = {(uint32_t)ttm_buffer_address(bo), 0, tiles};
-    CHECK_EQ(ttm_set_common_runtime_args(p, rk, &in_tile, 1), 0);
-    CHECK_EQ(ttm_set_common_runtime_args(p, wk, &out_tile, 1), 0);
-    CHECK_EQ(ttm_set_runtime_args(p, rk, 0, 2, ra, 3), 0);
-    CHECK_EQ(ttm_set_runtime_args(p, ck, 0, 2, &tiles, 1), 0);
-    CHECK_EQ(ttm_set_runtime_args(p, wk, 0, 2, wa, 3), 0);
-    CHECK_EQ(ttm_program_launch(dev, p, 0), 0);
-    CHECK_EQ(ttm_buffer_read(bo, 0, out, 2 * n), 0);
-    size_t bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t v = (in[i] & 0x7FFFFFFFu) < 0x800000u ? in[i] & 0x80000000u : in[i];
-        bad += out[i] != add1_sfpu_reference((uint16_t)(v >> 16));
-    }
-    CHECK_EQ(bad, 0);
-    ttm_program_destroy(p);
-    ttm_buffer_destroy(bi);
-    ttm_buffer_destroy(bo);
-    free(in);
-    free(out);
+    int rc;
+    run_add1_rc(dev, 0, 2, add1_sfpu_compute_src, 3, true, 0, &rc);
+    CHECK_EQ(rc, 0);
     ttm_device_close(dev);
 }
 MODES(float32_input_cb)
