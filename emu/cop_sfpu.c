@@ -3,7 +3,6 @@
  * compute-facts 3.4, 5.2, 5.3). Only lanes the condition codes enable are written. */
 #include "cop.h"
 
-#define ONE 0x3F800000u
 #define SIGN 0x80000000u
 
 static uint32_t active_lanes(const struct tt_cop *cop)
@@ -190,20 +189,19 @@ enum cop_exec bhe_cop_sfp_arith(struct tt_cop *cop, unsigned th, uint32_t insn)
     if (op == 0x86 && c != 9)
         return cop_refuse(cop, th, insn, "SFPMUL needs LReg9 as its addend");
     uint32_t imm = cop_field(insn, 8, 16) << 16, lanes = active_lanes(cop);
+    uint32_t *d = cop->lreg[dest];
+    const uint32_t *ra = cop->lreg[a], *rb = cop->lreg[b], *rc = cop->lreg[c];
+    uint32_t na = mod & 1 ? SIGN : 0, nc = mod & 2 ? SIGN : 0;
     for (unsigned l = 0; l < COP_LANES; l++) {
         if (!(lanes >> l & 1))
             continue;
-        uint32_t *d = &cop->lreg[dest][l], x, y, z;
         switch (op) {
-        case 0x74: x = imm, y = *d, z = 0; break;                             /* SFPMULI */
-        case 0x75: x = imm, y = ONE, z = *d; break;                           /* SFPADDI */
-        case 0x85: x = mod & 1 ? ONE | SIGN : ONE, y = cop->lreg[b][l],      /* SFPADD */
-                   z = cop->lreg[c][l] ^ (mod & 2 ? SIGN : 0); break;
-        case 0x86: x = cop->lreg[a][l] ^ (mod & 1 ? SIGN : 0), y = cop->lreg[b][l], z = 0; break;
-        default: x = cop->lreg[a][l] ^ (mod & 1 ? SIGN : 0), y = cop->lreg[b][l],  /* SFPMAD */
-                 z = cop->lreg[c][l] ^ (mod & 2 ? SIGN : 0); break;
+        case 0x74: d[l] = bhe_fp32_mul(imm, d[l]); break;                  /* SFPMULI */
+        case 0x75: d[l] = bhe_fp32_add(imm, d[l]); break;                  /* SFPADDI */
+        case 0x85: d[l] = bhe_fp32_add(rb[l] ^ na, rc[l] ^ nc); break;     /* SFPADD */
+        case 0x86: d[l] = bhe_fp32_mul(ra[l] ^ na, rb[l]); break;          /* SFPMUL */
+        default: d[l] = bhe_fp32_fma(ra[l] ^ na, rb[l], rc[l] ^ nc); break; /* SFPMAD */
         }
-        *d = bhe_fp32_fma(x, y, z);
     }
     return EXEC_DONE;
 }

@@ -334,6 +334,8 @@ uint64_t bhe_noc_cost(size_t bytes);
 
 /* fp32.c: single precision as the cores compute it (values as IEEE bit patterns). */
 uint32_t bhe_fp32_fma(uint32_t x, uint32_t y, uint32_t z); /* x * y + z */
+uint32_t bhe_fp32_add(uint32_t y, uint32_t z);             /* 1.0 * y + z, faster */
+uint32_t bhe_fp32_mul(uint32_t x, uint32_t y);             /* x * y + 0, faster */
 enum fp32_cmp { FP32_EQ, FP32_LT, FP32_LE };
 uint32_t bhe_fp32_compare(uint32_t a, uint32_t b, enum fp32_cmp op); /* 1 or 0 */
 uint32_t bhe_fp32_min_max(uint32_t a, uint32_t b, bool max);
