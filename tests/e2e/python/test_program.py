@@ -107,6 +107,18 @@ class ProgramTest(TTMTestCase):
         out = ex.add1_sfpu(self.dev, data, ((1, 1), (2, 2)))
         self.assertEqual(out, array.array("H", (ex.reference(x) for x in data)))
 
+    def test_add1_sfpu_takes_and_returns_numpy_arrays(self):
+        try:
+            import numpy
+        except ImportError:
+            self.skipTest("numpy is not installed")
+        ex = load_example("add1_sfpu")
+        data = numpy.arange(4 * 1024, dtype=numpy.uint16).reshape(4, 32, 32) * 16
+        out = ex.add1_sfpu(self.dev, data, ((0, 0), (1, 0)))
+        self.assertIsInstance(out, numpy.ndarray)
+        self.assertEqual((out.dtype, out.shape), (numpy.uint16, data.shape))
+        self.assertEqual(out.ravel().tolist(), [ex.reference(int(x)) for x in data.ravel()])
+
     def test_compute_kernel_options_are_checked(self):
         with self.dev.program() as prog:
             for bad in (1, "medium"):
