@@ -35,6 +35,7 @@
 #include "abi.h"
 #include "args.h"
 #include "cb_ring.h"
+#include "kernel.h"
 #include "tensix.h"
 
 #if TTM_PROC == 2

@@ -24,15 +24,9 @@
 #include "args.h"
 #include "cb.h"
 #include "interleaved.h"
+#include "kernel.h"
 #include "noc.h"
 
-/* The kernel's entry, placed first in its image; declared here so that a C++ kernel's
- * `void kernel_main()` gets C linkage without saying so. */
-#ifdef __cplusplus
-extern "C" void kernel_main();
-#else
-void kernel_main(void);
-#endif
 
 /* TT-Metal marks L1 pointers with this; here every pointer is an L1 pointer. */
 #define tt_l1_ptr
@@ -217,54 +211,6 @@ inline void noc_async_write_tile(uint32_t page, const InterleavedAddrGen<DRAM> &
 {
     noc_async_write(src_l1, g.get_noc_addr(page), g.page_size);
 }
-#endif
-
-/* ---- What the compiler may call on its own ----
- * Kernels link without a C library, yet clang turns large aggregate copies and clears into
- * memcpy / memset calls even in freestanding code. Weak, so a kernel may bring its own
- * (or define TTM_NO_LIBC_SHIMS); the driver builds with -fno-builtin, so these loops stay
- * loops. For bulk data, use the NoC. */
-#ifndef TTM_NO_LIBC_SHIMS
-#ifdef __cplusplus
-extern "C" {
-#endif
-typedef uint32_t __attribute__((may_alias)) ttm_word;
-
-__attribute__((weak)) void *memcpy(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = (unsigned char *)dst;
-    const unsigned char *s = (const unsigned char *)src;
-    if (!(((uintptr_t)d | (uintptr_t)s | n) & 3)) {
-        for (; n; n -= 4, d += 4, s += 4)
-            *(ttm_word *)d = *(const ttm_word *)s;
-        return dst;
-    }
-    while (n--)
-        *d++ = *s++;
-    return dst;
-}
-
-__attribute__((weak)) void *memmove(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = (unsigned char *)dst;
-    const unsigned char *s = (const unsigned char *)src;
-    if (d <= s || d >= s + n)
-        return memcpy(dst, src, n);
-    while (n--)
-        d[n] = s[n];
-    return dst;
-}
-
-__attribute__((weak)) void *memset(void *dst, int c, size_t n)
-{
-    unsigned char *d = (unsigned char *)dst;
-    while (n--)
-        *d++ = (unsigned char)c;
-    return dst;
-}
-#ifdef __cplusplus
-}
-#endif
 #endif
 
 #endif

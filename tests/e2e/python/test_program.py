@@ -119,6 +119,17 @@ class ProgramTest(TTMTestCase):
         self.assertEqual((out.dtype, out.shape), (numpy.uint16, data.shape))
         self.assertEqual(out.ravel().tolist(), [ex.reference(int(x)) for x in data.ravel()])
 
+    def test_compute_kernel_in_cpp(self):
+        # kernel_main gets C linkage from the header, as in a dataflow kernel.
+        src = ("#include <ttm/kernel/compute.h>\n"
+               "void kernel_main() { init_sfpu(0, 16); MATH(mul_unary_tile(0, 0x40000000u)); }\n")
+        with tempfile.TemporaryDirectory() as root, self.dev.program() as prog:
+            path = os.path.join(root, "twice.cpp")
+            with open(path, "w") as f:
+                f.write(src)
+            prog.compute_kernel(path=path, cores=(0, 0), math_fidelity="lofi",
+                                fp32_dest_acc=True)
+
     def test_compute_kernel_options_are_checked(self):
         with self.dev.program() as prog:
             for bad in (1, "medium"):
