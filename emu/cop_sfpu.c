@@ -95,6 +95,17 @@ enum cop_exec bhe_cop_sfpload(struct tt_cop *cop, unsigned th, uint32_t insn)
     if (row < 0)
         return EXEC_FAULT;
     uint32_t lanes = active_lanes(cop);
+    if (mod == 2 && lanes == 0xFFFFFFFFu && lreg < 8) {
+        /* bf16, every lane: the common case, row by row */
+        uint32_t r0 = (uint32_t)row & ~3u, odd = (uint32_t)row >> 1 & 1, *d = cop->lreg[lreg];
+        for (unsigned k = 0; k < 4; k++) {
+            const uint16_t *cells = cop->dst[r0 + k];
+            bool w = cop->dst_written[r0 + k];
+            for (unsigned j = 0; j < 8; j++)
+                d[8 * k + j] = w ? cop_bf16_dec(cells[2 * j + odd]) << 16 : 0;
+        }
+        return finish(cop, th, insn);
+    }
     for (unsigned l = 0; l < COP_LANES && lreg < 8; l++) {
         if (!(lanes >> l & 1))
             continue;
@@ -120,6 +131,18 @@ enum cop_exec bhe_cop_sfpstore(struct tt_cop *cop, unsigned th, uint32_t insn)
     if (row < 0)
         return EXEC_FAULT;
     uint32_t lanes = active_lanes(cop);
+    if (mod == 2 && lanes == 0xFFFFFFFFu) {
+        /* bf16, every lane: the common case, row by row */
+        uint32_t r0 = (uint32_t)row & ~3u, odd = (uint32_t)row >> 1 & 1;
+        const uint32_t *v = cop->lreg[lreg];
+        for (unsigned k = 0; k < 4; k++) {
+            uint16_t *cells = cop->dst[r0 + k];
+            for (unsigned j = 0; j < 8; j++)
+                cells[2 * j + odd] = cop_bf16_enc(daz(v[8 * k + j]) >> 16);
+            cop->dst_written[r0 + k] = 1;
+        }
+        return finish(cop, th, insn);
+    }
     for (unsigned l = 0; l < COP_LANES; l++) {
         if (!(lanes >> l & 1))
             continue;

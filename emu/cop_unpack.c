@@ -18,11 +18,9 @@ static unsigned datum_bytes(uint32_t fmt)
     return fmt == 0 ? 4 : fmt == 5 ? 2 : 0;
 }
 
-/* A datum of L1 format `in` as a Src cell (fp32 layout), converted to format `out`. */
-static uint32_t to_src(uint32_t v, uint32_t in, uint32_t out)
+/* An fp32 datum as a Src cell (fp32 layout) of format `out` (bf16 is exact: `<< 16`). */
+static uint32_t to_src(uint32_t v, uint32_t out)
 {
-    if (in == 5)
-        return v << 16;                /* bf16: exact */
     if (out == 5) {                    /* fp32 -> bf16: denormals to zero, then cut */
         if ((v & 0x7FFFFFFFu) < 0x800000u)
             v &= 0x80000000u;
@@ -104,11 +102,20 @@ enum cop_exec bhe_cop_unpacr(struct tt_cop *cop, unsigned th, uint32_t insn)
         return cop_refuse(cop, th, insn, "UNPACR past the end of SrcB");
     const uint8_t *p = cop->tile->l1 + base;
     uint32_t (*cells)[16] = src->cell[src->unpack_bank];
-    for (uint32_t i = 0; i < count; i++, p += bytes) {
-        uint32_t v = 0;
-        memcpy(&v, p, bytes);
-        uint32_t k = d + i;
-        cells[(k / 16) & (COP_SRC_ROWS - 1)][k % 16] = to_src(v, in, out);
+    if (in == 5) { /* bf16: exact, the common case */
+        for (uint32_t i = 0; i < count; i++, p += 2) {
+            uint16_t h;
+            memcpy(&h, p, 2);
+            uint32_t k = d + i;
+            cells[(k / 16) & (COP_SRC_ROWS - 1)][k % 16] = (uint32_t)h << 16;
+        }
+    } else {
+        for (uint32_t i = 0; i < count; i++, p += bytes) {
+            uint32_t v = 0;
+            memcpy(&v, p, bytes);
+            uint32_t k = d + i;
+            cells[(k / 16) & (COP_SRC_ROWS - 1)][k % 16] = to_src(v, out);
+        }
     }
     /* The counters step by addr_mode: ch0 z, ch0 y, ch1 z, ch1 y. */
     a->v[0][2] = (a->v[0][2] + cop_field(insn, 15, 2)) & 0xFF;
