@@ -424,8 +424,8 @@ static void run(struct tt_cop *cop)
             }
         }
     } while (progress);
-    if (any)
-        bhe_note_write(cop->tile, EMU_LOC_COP, 4);
+    if (any && (cop->tile->parked & cop->tile->parked_on_cop))
+        bhe_wake(cop->tile, EMU_LOC_COP, 4);
 }
 
 int bhe_cop_push(struct tensix_tile *t, struct rv_core *c, uint32_t insn, unsigned thread,

@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "bhemu.h"
+#include "fp32.h"
 #include "ttm/blackhole.h"
 
 #define EMU_MAX_TENSIX (BH_TENSIX_COLS * BH_TENSIX_ROWS)
@@ -147,6 +148,7 @@ struct tensix_tile {
     uint8_t px, py;        /* NOC0 physical coordinates */
     uint16_t index;
     uint8_t parked;        /* bit u.index: that unit is parked */
+    uint8_t parked_on_cop; /* of those, the ones whose watch list has EMU_LOC_COP */
     uint8_t *mem;          /* one lazily-backed mapping: L1, then the five local RAMs */
     uint8_t *l1;
     struct rv_insn *dec[EMU_L1_PAGES];  /* decoded instructions per L1 page, lazily */
@@ -332,10 +334,8 @@ int bhe_noc_mcast_write(struct bhemu *emu, uint32_t x0, uint32_t y0, uint32_t x1
                         const struct noc_mcast_mask *mask, unsigned *n_dests);
 uint64_t bhe_noc_cost(size_t bytes);
 
-/* fp32.c: single precision as the cores compute it (values as IEEE bit patterns). */
-uint32_t bhe_fp32_fma(uint32_t x, uint32_t y, uint32_t z); /* x * y + z */
-uint32_t bhe_fp32_add(uint32_t y, uint32_t z);             /* 1.0 * y + z, faster */
-uint32_t bhe_fp32_mul(uint32_t x, uint32_t y);             /* x * y + 0, faster */
+/* fp32.c: single precision as the cores compute it (values as IEEE bit patterns); the
+ * multiply-add with its fast sums and products in fp32.h. */
 enum fp32_cmp { FP32_EQ, FP32_LT, FP32_LE };
 uint32_t bhe_fp32_compare(uint32_t a, uint32_t b, enum fp32_cmp op); /* 1 or 0 */
 uint32_t bhe_fp32_min_max(uint32_t a, uint32_t b, bool max);

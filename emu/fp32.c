@@ -14,14 +14,12 @@
  * extension defines it, conversions rounding to nearest even (the cores' only mode). */
 #include <stdbool.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "emu.h"
 
 #define SIGN 0x80000000u
 #define QNAN 0x7FC00000u
 #define INF 0x7F800000u
-#define ONE_BITS 0x3F800000u
 
 static uint32_t exp_of(uint32_t v) { return v >> 23 & 0xFF; }
 
@@ -100,53 +98,6 @@ uint32_t bhe_fp32_fma(uint32_t x, uint32_t y, uint32_t z)
     if (!(out >> 23))
         out = 0;
     return rsign | out;
-}
-
-/* ---- Sums and products that need no model ----
- * With normal operands and a normal result the model is IEEE's correctly rounded sum or
- * product: a product of two 24-bit significands is exact before it is cut to 26 bits
- * plus a sticky bit, enough to round to nearest even once; an addend shifted out whole is
- * below a quarter of the result's last place, where IEEE rounds back as well. The host's
- * float arithmetic (round to nearest even, no flushing) then gives the same bits, many
- * times faster; everything else takes the model. tests/emu/fp32.c holds the two equal. */
-
-static bool is_normal(uint32_t v)
-{
-    return exp_of(v) - 1u < 254u;
-}
-
-static float as_float(uint32_t v)
-{
-    float f;
-    memcpy(&f, &v, 4);
-    return f;
-}
-
-static uint32_t as_bits(float f)
-{
-    uint32_t v;
-    memcpy(&v, &f, 4);
-    return v;
-}
-
-uint32_t bhe_fp32_add(uint32_t y, uint32_t z)
-{
-    if (is_normal(y) && is_normal(z)) {
-        uint32_t r = as_bits(as_float(y) + as_float(z));
-        if (is_normal(r))
-            return r;
-    }
-    return bhe_fp32_fma(ONE_BITS, y, z);
-}
-
-uint32_t bhe_fp32_mul(uint32_t x, uint32_t y)
-{
-    if (is_normal(x) && is_normal(y)) {
-        uint32_t r = as_bits(as_float(x) * as_float(y));
-        if (is_normal(r))
-            return r;
-    }
-    return bhe_fp32_fma(x, y, 0);
 }
 
 /* ---- Compare, min/max, classify: IEEE 754 as RISC-V F defines them ---- */

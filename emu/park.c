@@ -26,6 +26,12 @@ void bhe_park(struct emu_unit *u)
 {
     u->state = BHEMU_CORE_PARKED;
     u->tile->parked |= (uint8_t)(1u << u->index);
+    /* Which parked units the coprocessor's progress can wake (cop.c asks before it
+     * writes EMU_LOC_COP, which it does at every step). */
+    u->tile->parked_on_cop &= (uint8_t)~(1u << u->index);
+    for (unsigned i = 0; i < u->n_watch; i++)
+        if (u->watch[i] == EMU_LOC_COP)
+            u->tile->parked_on_cop |= (uint8_t)(1u << u->index);
 }
 
 static bool watches(const struct emu_unit *u, uint32_t loc, uint32_t len)
