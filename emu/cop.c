@@ -87,7 +87,7 @@ static const char *cfg_write(struct tt_cop *cop, uint32_t i, uint32_t v)
     if (i == BH_CFG_IC_INVALIDATE) /* the model decodes from L1 as it changes */
         return v && v <= BH_CFG_IC_INVALIDATE_ALL ? NULL : "I-cache invalidate mask must be 1..31";
     if (i == 186)
-        return "the SFPU random generator is not modelled";
+        return NULL; /* PRNG seed: no instruction the model runs draws from it */
     if (i >= COP_CFG_WORDS || !cfg_writable(i, &mask))
         return "config word not writable in ttsim";
     uint32_t old = cop->cfg[i];
@@ -95,7 +95,7 @@ static const char *cfg_write(struct tt_cop *cop, uint32_t i, uint32_t v)
     /* Fields ttsim refuses to see set: overrides, stochastic rounding, padding, packer
      * accumulation and downsampling of unpacker 1. */
     if ((cop->cfg[0] & (1u << 9 | 1u << 14)) || (cop->cfg[1] & 0x7FFFu) ||
-        (cop->cfg[119] & 0xFFB7FFFFu)) {
+        (cop->cfg[119] & 0xFF9FFFFFu)) {
         cop->cfg[i] = old;
         return "override, stochastic-rounding or downsampling bits set";
     }
@@ -166,12 +166,14 @@ int bhe_cop_store(struct tensix_tile *t, struct rv_core *c, uint32_t a, uint32_t
         if (!own_thread(c, &th))
             return -EFAULT;
         cop->th[th].gpr[(a - BH_TENSIX_GPR_BASE) / 4] = v;
+        bhe_note_write(t, EMU_LOC_COP, 4);
         return 0;
     }
     if (a >= BH_TENSIX_CFG_BASE && a < BH_TENSIX_CFG_BASE + 0x1000) {
         if (c->u.index == BH_NCRISC)
             return -EFAULT;
         *why = cfg_write(cop, (a - BH_TENSIX_CFG_BASE) / 4, v);
+        bhe_note_write(t, EMU_LOC_COP, 4); /* a core may poll the word */
         return *why ? -EFAULT : 0;
     }
     if ((a == BH_INSTRN_BUF_BASE || ((a == BH_INSTRN_BUF_BASE + 0x10000 ||
@@ -194,6 +196,7 @@ int bhe_cop_store(struct tensix_tile *t, struct rv_core *c, uint32_t a, uint32_t
         }
         cop->sem_value[i] = (uint8_t)(cop->sem_value[i] + (v == 0 ? 1 : -1));
         run(cop);
+        bhe_note_write(t, EMU_LOC_COP, 4); /* a core may poll the semaphore */
         return 0;
     }
     return -EFAULT;
@@ -442,6 +445,7 @@ int bhe_cop_push(struct tensix_tile *t, struct rv_core *c, uint32_t insn, unsign
     struct cop_thread *q = &cop->th[th];
     if (!store && q->len >= COP_FIFO_STALL)
         return -EAGAIN;
+    q->pusher = &c->u;
     if (insn == 0x02000000u)
         return 0; /* NOP: dropped as it is pushed */
     if (q->len == COP_FIFO_MAX - 1)

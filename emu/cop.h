@@ -16,8 +16,9 @@
 
 #include "emu.h"
 
-#define COP_FIFO_STALL 32u    /* a .ttinsn push waits while this many are queued (HW) */
-#define COP_FIFO_MAX 512u     /* store pushes never wait; ttsim refuses a 513th */
+#define COP_FIFO_STALL 53u    /* a .ttinsn push waits while this many are queued (ttsim:
+                               * over 52; the hardware's FIFO holds 32) */
+#define COP_FIFO_MAX 512u     /* store pushes never wait; ttsim refuses the 512th */
 #define COP_CFG_WORDS 224u    /* configuration bank 0 (compute-facts 2.8) */
 #define COP_THREAD_CFG 64u    /* thread configuration registers SETC16 reaches */
 #define COP_DST_ROWS 1024u
@@ -45,6 +46,8 @@ struct cop_thread {
     uint32_t fifo[COP_FIFO_MAX];
     uint32_t head, len;
     bool dead;                        /* faulted: runs nothing until its core is reset */
+    struct emu_unit *pusher;          /* the core that pushed last (TRISC, or BRISC for
+                                       * thread 0) */
     uint32_t gpr[BH_TENSIX_GPRS];
     uint16_t tcfg[COP_THREAD_CFG];    /* SETC16 registers */
     struct cop_rwc rwc;
@@ -76,10 +79,11 @@ struct tt_cop {
     uint64_t retired;                     /* instructions finished (statistics) */
 };
 
-/* The core that pushes to thread th (its faults are charged there). */
+/* The core whose instructions thread th runs (its faults are charged there): the one
+ * that pushed last, its TRISC by default. */
 static inline struct emu_unit *cop_core(struct tt_cop *cop, unsigned th)
 {
-    return &cop->tile->core[BH_TRISC0 + th].u;
+    return cop->th[th].pusher ? cop->th[th].pusher : &cop->tile->core[BH_TRISC0 + th].u;
 }
 
 /* Record a fault against thread th's core; returns EXEC_FAULT. */

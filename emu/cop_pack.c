@@ -28,7 +28,7 @@ enum cop_exec bhe_cop_pacr(struct tt_cop *cop, unsigned th, uint32_t insn)
 {
     const uint32_t *cfg = cop->cfg;
     uint32_t sel = cop_field(insn, 8, 4);
-    if (insn & 0x76008E) /* flush, context control, contexts, row padding, zero writes */
+    if (insn & 0x7C700E) /* flush, context control, zero write, contexts, row padding */
         return cop_refuse(cop, th, insn, "PACR flush, contexts, padding or zero write");
     if (insn & 0x80)
         return cop_refuse(cop, th, insn, "PACR with ovrd_thread_id");
@@ -49,8 +49,9 @@ enum cop_exec bhe_cop_pacr(struct tt_cop *cop, unsigned th, uint32_t insn)
     uint32_t mode = (uint32_t)dst32 << 8 | in << 4 | out;
     if (mode != 0x55 && mode != 0x155)
         return cop_refuse(cop, th, insn, "PACR mode 0x%x not modelled", mode);
-    if (cfg[18] & 0xE)
-        return cop_refuse(cop, th, insn, "PACR rounding or integer read flags");
+    if (cfg[18] & 0x8)
+        return cop_refuse(cop, th, insn, "PACR 10-bit mantissa rounding");
+    bool read_int8 = cfg[18] >> 2 & 1; /* refused where a datum is read */
     uint32_t ys = cfg[12] >> 16, zs = cfg[13] & 0xFFFF, ws = cfg[13] >> 16;
     if ((cfg[12] & 1) || (ys & 1) || (zs & 1) || (ws & 1))
         return cop_refuse(cop, th, insn, "PACR strides not 2-byte aligned");
@@ -82,6 +83,8 @@ enum cop_exec bhe_cop_pacr(struct tt_cop *cop, unsigned th, uint32_t insn)
         if (m2 > 1 || (mask != 0 && mask != 1 && mask != 0xFFFF) || (cfg[24] >> 16 & 1))
             return cop_refuse(cop, th, insn, "PACR edge mask other than 0, 1 or all");
         uint32_t col = i % 16;
+        if ((mask >> col & 1) && read_int8)
+            return cop_refuse(cop, th, insn, "PACR integer read of a float mode");
         uint16_t v = mask >> col & 1 ? (uint16_t)to_bf16(cop, dst32, row0 + i / 16, col) : 0;
         memcpy(p + 2 * i, &v, 2);
         if (col == 15)

@@ -62,8 +62,10 @@ enum cop_exec bhe_cop_unpacr(struct tt_cop *cop, unsigned th, uint32_t insn)
     unsigned bytes = datum_bytes(in);
     if (!bytes || (in == 0 && out != 5 && out != 4))
         return cop_refuse(cop, th, insn, "UNPACR of format %u to %u not modelled", in, out);
-    if (fr & 0xFF300)
+    /* Halo, tileize, upsample, interleave; unpacker 0's column shift. */
+    if ((fr & 0xB300) || (!u && (fr & 0xF0000)))
         return cop_refuse(cop, th, insn, "UNPACR halo, tile, upsample or shift not modelled");
+    bool to_dst = !u && (cfg[73] >> 4 & 1);
     uint32_t xdim = u ? d0 >> 16 : cfg[86] & 0xFFFF, ydim = d1 & 0xFF;
     uint32_t zdim = d1 >> 16 & 0xFF ? d1 >> 16 & 0xFF : 1;
     struct cop_adc *a = &t->adc[u];
@@ -80,7 +82,7 @@ enum cop_exec bhe_cop_unpacr(struct tt_cop *cop, unsigned th, uint32_t insn)
     uint32_t d = (a->v[1][1] * ys + a->v[1][2] * zs) / out_b;
     if (!u) {
         uint32_t ctx_addr = cfg[84] & 0xFFFF;
-        d = cfg[50] >> 8 & 1 ? d + ctx_addr : ctx_addr;
+        d = to_dst || (cfg[50] >> 8 & 1) ? d + ctx_addr : ctx_addr;
         if (d < 64)
             return cop_refuse(cop, th, insn, "UNPACR to SrcA below its first 64 datums");
         d -= 64;
@@ -90,13 +92,19 @@ enum cop_exec bhe_cop_unpacr(struct tt_cop *cop, unsigned th, uint32_t insn)
     if (a->v[0][0] > a->v[1][0])
         return cop_refuse(cop, th, insn, "UNPACR x start past x end");
     uint32_t count = a->v[1][0] - a->v[0][0] + 1;
+    if (to_dst)
+        return cop_refuse(cop, th, insn, t->tcfg[5] >> 2 & 1
+                                             ? "UNPACR to Dst with SRCA_SET_SetOvrdWithAddr"
+                                             : "UNPACR to Dst not modelled");
     if (!(t->tcfg[5] >> 2 & 1))
         return cop_refuse(cop, th, insn, "UNPACR to Src needs SRCA_SET_SetOvrdWithAddr");
     if (!u && count > 16 && (d / 16) % burst_rows(cfg, 8 * bytes))
         return cop_refuse(cop, th, insn, "UNPACR to SrcA row not burst-aligned");
     /* Each datum of the L1 run goes to the next Src cell. */
-    uint32_t base = ((cfg[unp[u].base] + (u ? 0 : cfg[92] & 0xFFFF) + 1) << 4) + first * bytes;
-    if (base > BH_L1_SIZE || count * bytes > BH_L1_SIZE - base)
+    /* ttsim computes a 32-bit bit address, which wraps. */
+    uint32_t bit = ((cfg[unp[u].base] + (u ? 0 : cfg[92] & 0xFFFF) + 1) << 7) + first * 8 * bytes;
+    uint32_t base = bit >> 3;
+    if (base > BH_L1_SIZE || (uint64_t)count * bytes > BH_L1_SIZE - base)
         return cop_refuse(cop, th, insn, "UNPACR reads past L1");
     if (u && (d + count + 15) / 16 > COP_SRC_ROWS)
         return cop_refuse(cop, th, insn, "UNPACR past the end of SrcB");

@@ -143,8 +143,8 @@ static int kernel_kind(const struct ttm_kernel_opts *opts, bool compute, const c
 {
     if (!opts || (opts->argsz != sizeof *opts && opts->argsz != OPTS_V03_SIZE) || opts->flags ||
         opts->reserved)
-        return err_set(-EINVAL, "kernel options: argsz must be %zu, flags and reserved 0",
-                       sizeof *opts);
+        return err_set(-EINVAL, "kernel options: argsz must be %zu (or %zu, from 0.3), flags "
+                                "and reserved 0", sizeof *opts, OPTS_V03_SIZE);
     if (opts->n_compile_args && !opts->compile_args)
         return err_set(-EINVAL, "kernel %s: compile_args is NULL", name);
     bool v03 = opts->argsz == OPTS_V03_SIZE;

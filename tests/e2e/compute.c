@@ -39,7 +39,7 @@ static uint16_t expected(uint32_t v, bool f32)
  * of bfloat16 or (f32) float32: *rc gets the launch's result and, when it ran, every
  * element is checked. */
 static void run_add1_rc(ttm_device *dev, uint32_t x, uint32_t y, const char *compute,
-                        uint32_t tiles, bool f32, uint32_t timeout_ms, int *rc)
+                        uint32_t tiles, uint32_t cb_tiles, bool f32, uint32_t timeout_ms, int *rc)
 {
     *rc = -EBADMSG; /* a check below failed first */
     size_t n = (size_t)tiles * 1024;
@@ -59,9 +59,10 @@ static void run_add1_rc(ttm_device *dev, uint32_t x, uint32_t y, const char *com
     CHECK_EQ(ttm_buffer_create_interleaved(dev, 2 * n, out_tile, TTM_BUFFER_DRAM, &bo), 0);
     CHECK_EQ(ttm_buffer_write(bi, 0, in, in_size * n), 0);
     CHECK_EQ(ttm_program_create(dev, &p), 0);
-    CHECK_EQ(ttm_cb_create(p, &c, 1, 0, 4 * in_tile, in_tile,
+    CHECK_EQ(ttm_cb_create(p, &c, 1, 0, cb_tiles * in_tile, in_tile,
                            f32 ? TTM_FORMAT_FLOAT32 : TTM_FORMAT_BFLOAT16, NULL), 0);
-    CHECK_EQ(ttm_cb_create(p, &c, 1, 16, 4 * out_tile, out_tile, TTM_FORMAT_BFLOAT16, NULL), 0);
+    CHECK_EQ(ttm_cb_create(p, &c, 1, 16, cb_tiles * out_tile, out_tile, TTM_FORMAT_BFLOAT16,
+                           NULL), 0);
     struct ttm_kernel_opts ro = {.argsz = sizeof ro, .processor = TTM_RISCV_1, .noc = 1};
     struct ttm_kernel_opts wo = {.argsz = sizeof wo, .processor = TTM_RISCV_0, .noc = 0};
     struct ttm_kernel_opts co = {.argsz = sizeof co};
@@ -95,7 +96,7 @@ static int run_add1(ttm_device *dev, uint32_t x, uint32_t y, const char *compute
                     uint32_t timeout_ms)
 {
     int rc;
-    run_add1_rc(dev, x, y, compute, tiles, false, timeout_ms, &rc);
+    run_add1_rc(dev, x, y, compute, tiles, 4, false, timeout_ms, &rc);
     return rc;
 }
 
@@ -123,14 +124,74 @@ static const char two_per_half_src[] =
     "    }\n"
     "}\n";
 
+/* With CBs of 3 tiles, every other pair of tiles wraps around the ring. */
 static void two_tiles_per_dst_half_in_mode(void)
 {
     ttm_device *dev = open_dev();
     CHECK(dev);
     CHECK_EQ(run_add1(dev, 2, 3, two_per_half_src, 6, 0), 0);
+    int rc;
+    run_add1_rc(dev, 2, 3, two_per_half_src, 8, 3, false, 0, &rc);
+    CHECK_EQ(rc, 0);
     ttm_device_close(dev);
 }
 MODES(two_tiles_per_dst_half)
+
+/* TT-Metal's older acquire_dst / release_dst. */
+static const char acquire_release_src[] =
+    "#include <ttm/kernel/compute.h>\n"
+    "void kernel_main(void) {\n"
+    "    uint32_t n = get_arg_val(0);\n"
+    "    init_sfpu(0, 16);\n"
+    "    for (uint32_t i = 0; i < n; i++) {\n"
+    "        acquire_dst();\n"
+    "        cb_wait_front(0, 1);\n"
+    "        cb_reserve_back(16, 1);\n"
+    "        copy_tile(0, 0, 0);\n"
+    "        add_unary_tile(0, 0x3F800000u);\n"
+    "        pack_tile(0, 16);\n"
+    "        cb_pop_front(0, 1);\n"
+    "        cb_push_back(16, 1);\n"
+    "        release_dst();\n"
+    "    }\n"
+    "}\n";
+
+/* The TRISCs hand a token round on semaphores from the RISC-V side (0xFFE80020), pushing
+ * no instruction meanwhile: each waiter parks on its polling loop and must wake at the
+ * other's store. Then add1. */
+static const char sem_poll_src[] =
+    "#include <ttm/kernel/compute.h>\n"
+    "void kernel_main(void) {\n"
+    "    uint32_t n = get_arg_val(0);\n"
+    "    UNPACK(while (!tt_sem_read(2)); tt_sem_get(2); tt_sem_post(3);)\n"
+    "    PACK(for (volatile uint32_t i = 0; i < 3000; i++); tt_sem_post(2);\n"
+    "         while (!tt_sem_read(3)); tt_sem_get(3); tt_sem_post(4);)\n"
+    "    MATH(while (!tt_sem_read(4)); tt_sem_get(4);)\n"
+    "    init_sfpu(0, 16);\n"
+    "    for (uint32_t i = 0; i < n; i++) {\n"
+    "        tile_regs_acquire();\n"
+    "        cb_wait_front(0, 1);\n"
+    "        copy_tile(0, 0, 0);\n"
+    "        add_unary_tile(0, 0x3F800000u);\n"
+    "        tile_regs_commit();\n"
+    "        tile_regs_wait();\n"
+    "        cb_reserve_back(16, 1);\n"
+    "        pack_tile(0, 16);\n"
+    "        cb_pop_front(0, 1);\n"
+    "        tile_regs_release();\n"
+    "        cb_push_back(16, 1);\n"
+    "    }\n"
+    "}\n";
+
+static void older_names_and_semaphore_polling_in_mode(void)
+{
+    ttm_device *dev = open_dev();
+    CHECK(dev);
+    CHECK_EQ(run_add1(dev, 3, 0, acquire_release_src, 3, 0), 0);
+    CHECK_EQ(run_add1(dev, 3, 0, sem_poll_src, 2, 3000), 0);
+    ttm_device_close(dev);
+}
+MODES(older_names_and_semaphore_polling)
 
 /* The fault is reported against the TRISC, the launch fails at once, and the core runs
  * add1_sfpu afterwards. */
@@ -179,7 +240,7 @@ static void float32_input_cb_in_mode(void)
     ttm_device *dev = open_dev();
     CHECK(dev);
     int rc;
-    run_add1_rc(dev, 0, 2, add1_sfpu_compute_src, 3, true, 0, &rc);
+    run_add1_rc(dev, 0, 2, add1_sfpu_compute_src, 3, 4, true, 0, &rc);
     CHECK_EQ(rc, 0);
     ttm_device_close(dev);
 }

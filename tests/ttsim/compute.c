@@ -219,6 +219,9 @@ static int sfpu_scalar_ops(ttm_device *dev, struct rec *r)
         rc = sfpu_check(dev, r, &mul, in, n, mul_ref, 0x3FC00001u, "x * 1.5000001");
     /* With fp32 Dst: the copy is an FPU add and the packer rounds, so only ttsim holds
      * the exact answer. */
+    struct sfpu_run twice = {{0, 0, 3, 1}, 4, "OP=mul_unary_tile SCALAR=0x40000000u", 0, NULL};
+    if (!rc) /* a scalar with a zero low half: SFPMULI */
+        rc = sfpu_check(dev, r, &twice, in, n, mul_ref, 0x40000000u, "x * 2");
     struct sfpu_run fp32 = {{0, 0, 3, 1}, 4, NULL, 1, NULL};
     if (!rc)
         rc = sfpu_check(dev, r, &fp32, in, n, any_ref, 0, "x + 1, fp32 Dst");

@@ -132,9 +132,19 @@
 #define TTM_UNROLL _Pragma("clang loop unroll(full)")
 
 #define TTM_TILE_DATUMS 1024u
-/* Dst rows per tile: 64 for bf16; fp32 values take two 16-bit rows (compute-facts 3.3). */
+/* Dst rows per tile: 64 for bf16; fp32 values take two 16-bit rows (compute-facts 3.3),
+ * so a half holds 8 tiles, or 4 with fp32 Dst. */
 #define TTM_DST_TILE_ROWS 64u
 #define TTM_DST_HALF_ROWS 512u
+#define TTM_DST_TILES (TTM_FP32_DEST_ACC ? 4u : 8u)
+
+/* A Dst tile index past the half: a link error when it is a constant ("undefined
+ * reference to ttm_dst_tile_out_of_range"), else the tile is taken modulo the half. */
+void ttm_dst_tile_out_of_range(void);
+#define TTM_DST_TILE(dst)                                                               \
+    ((__builtin_constant_p(dst) && (dst) >= TTM_DST_TILES ? ttm_dst_tile_out_of_range() \
+                                                          : (void)0),                   \
+     (dst) % TTM_DST_TILES)
 
 /* ---- State of this kernel's thread ---- */
 struct ttm_compute_state {
@@ -323,9 +333,10 @@ TTM_INLINE void tile_regs_release(void)
 #endif
 }
 
-/* TT-Metal's older names. */
-#define acquire_dst() tile_regs_acquire()
-#define release_dst() (tile_regs_commit(), tile_regs_wait(), tile_regs_release())
+/* TT-Metal's older names: acquire makes pack wait for math too, release hands over and
+ * gives back in one. */
+#define acquire_dst() (tile_regs_acquire(), tile_regs_wait())
+#define release_dst() (tile_regs_commit(), tile_regs_release())
 
 /* ---- Unpack ---- */
 
@@ -334,7 +345,7 @@ TTM_INLINE void tile_regs_release(void)
 TTM_INLINE void ttm_unpack_tile(uint32_t u, uint32_t cb, uint32_t tile)
 {
     const struct ttm_cb_state *s = ttm_cb(cb);
-    uint32_t addr = s->rd_ptr + tile * s->page_size;
+    uint32_t addr = ttm_cb_advance(s, s->rd_ptr, tile);
     tensix_sync(); /* the last unpack has read the base address */
     tt_cfg_write(u ? 124 : 76, (addr >> 4) - 1);
     if (u)
@@ -361,7 +372,7 @@ TTM_INLINE void copy_tile_init(uint32_t cb)
  * the unpackers after the last (compute-facts 4.4). */
 TTM_INLINE void ttm_eltwise(uint32_t op, uint32_t dst)
 {
-    uint32_t d = TTM_DST_TILE_ROWS * dst;
+    uint32_t d = TTM_DST_TILE_ROWS * TTM_DST_TILE(dst);
     TTM_UNROLL for (uint32_t r = 0; r < 64; r += 8) {
         if (op == TT_OP_ELWMUL)
             TTM_UNROLL for (uint32_t p = 1; p < TTM_FIDELITY_PHASES; p++)
@@ -385,7 +396,7 @@ TTM_INLINE void copy_tile(uint32_t cb, uint32_t tile, uint32_t dst)
         ttm_eltwise(TT_OP_ELWADD, dst);
     } else {
         TTM_UNROLL for (uint32_t r = 0; r < 64; r += 8)
-            tt_push(TT_MOVA2D(r, TTM_DST_TILE_ROWS * dst + r));
+            tt_push(TT_MOVA2D(r, TTM_DST_TILE_ROWS * TTM_DST_TILE(dst) + r));
         TTI(TT_SETRWC(1, 0)); /* SrcA back to the unpacker */
     }
 #endif
@@ -436,12 +447,10 @@ TTM_INLINE void pack_tile(uint32_t dst, uint32_t cb)
 {
 #ifdef TRISC_PACK
     const struct ttm_cb_state *s = ttm_cb(cb);
-    uint32_t addr = s->wr_ptr + ttm_cs.packed++ * s->page_size;
-    if (addr >= s->fifo_limit)
-        addr -= s->fifo_size;
+    uint32_t addr = ttm_cb_advance(s, s->wr_ptr, ttm_cs.packed++);
     tensix_sync(); /* the last tile's packs have read the addresses */
     tt_cfg_write(69, (addr >> 4) - 1);
-    tt_cfg_write(180, ttm_cs.dst_half * TTM_DST_HALF_ROWS + TTM_DST_TILE_ROWS * dst);
+    tt_cfg_write(180, ttm_cs.dst_half * TTM_DST_HALF_ROWS + TTM_DST_TILE_ROWS * TTM_DST_TILE(dst));
     for (uint32_t i = 0; i < 15; i++)
         TTI(TT_PACR(0, 0));
     TTI(TT_PACR(1, 1));
@@ -463,7 +472,7 @@ TTM_INLINE void binop_with_scalar_tile_init(void)
 /* Dst tile dst op= the fp32 value whose bits are `param`. */
 TTM_INLINE void ttm_sfpu_scalar(uint32_t op, uint32_t dst, uint32_t param)
 {
-    uint32_t base = TTM_DST_TILE_ROWS * dst, hi = param >> 16;
+    uint32_t base = TTM_DST_TILE_ROWS * TTM_DST_TILE(dst), hi = param >> 16;
     bool short_imm = !(param & 0xFFFF) && op != TTM_SFPU_SUB;
     if (!short_imm) { /* the full scalar in LReg1 */
         tt_push(TT_SFPLOADI(1, 8, hi));
