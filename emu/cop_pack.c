@@ -75,20 +75,19 @@ enum cop_exec bhe_cop_pacr(struct tt_cop *cop, unsigned th, uint32_t insn)
     if (cop->pack_addr > BH_L1_SIZE || 2 * count > BH_L1_SIZE - cop->pack_addr)
         return cop_refuse(cop, th, insn, "PACR writes past L1");
     uint8_t *p = cop->tile->l1 + cop->pack_addr;
-    for (uint32_t i = 0; i < count; i++) {
+    for (uint32_t row = 0; row < count / 16; row++) {
         /* Edge mask of this row of the plane: 0 writes zeros, ttsim takes 0, 1 or all. */
-        uint32_t y = cop->pack_plane % per_plane;
+        uint32_t y = cop->pack_plane++ % per_plane;
         uint32_t m2 = cfg[(cfg[24] >> 17 & 1) ? 21 : 20] >> (2 * (y & 15)) & 3;
         uint32_t mask = m2 == 1 ? cfg[25] & 0xFFFF : cfg[24] & 0xFFFF;
         if (m2 > 1 || (mask != 0 && mask != 1 && mask != 0xFFFF) || (cfg[24] >> 16 & 1))
             return cop_refuse(cop, th, insn, "PACR edge mask other than 0, 1 or all");
-        uint32_t col = i % 16;
-        if ((mask >> col & 1) && read_int8)
+        if (mask && read_int8)
             return cop_refuse(cop, th, insn, "PACR integer read of a float mode");
-        uint16_t v = mask >> col & 1 ? (uint16_t)to_bf16(cop, dst32, row0 + i / 16, col) : 0;
-        memcpy(p + 2 * i, &v, 2);
-        if (col == 15)
-            cop->pack_plane++;
+        for (uint32_t col = 0; col < 16; col++, p += 2) {
+            uint16_t v = mask >> col & 1 ? (uint16_t)to_bf16(cop, dst32, row0 + row, col) : 0;
+            memcpy(p, &v, 2);
+        }
     }
     bhe_rv_invalidate(cop->tile, cop->pack_addr, 2 * count);
     bhe_note_write(cop->tile, EMU_LOC_L1(cop->pack_addr), 2 * count);

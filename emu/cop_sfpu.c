@@ -215,17 +215,19 @@ enum cop_exec bhe_cop_sfp_arith(struct tt_cop *cop, unsigned th, uint32_t insn)
     uint32_t *d = cop->lreg[dest];
     const uint32_t *ra = cop->lreg[a], *rb = cop->lreg[b], *rc = cop->lreg[c];
     uint32_t na = mod & 1 ? SIGN : 0, nc = mod & 2 ? SIGN : 0;
-    for (unsigned l = 0; l < COP_LANES; l++) {
-        if (!(lanes >> l & 1))
-            continue;
-        switch (op) {
-        case 0x74: d[l] = bhe_fp32_mul(imm, d[l]); break;                  /* SFPMULI */
-        case 0x75: d[l] = bhe_fp32_add(imm, d[l]); break;                  /* SFPADDI */
-        case 0x85: d[l] = bhe_fp32_add(rb[l] ^ na, rc[l] ^ nc); break;     /* SFPADD */
-        case 0x86: d[l] = bhe_fp32_mul(ra[l] ^ na, rb[l]); break;          /* SFPMUL */
-        default: d[l] = bhe_fp32_fma(ra[l] ^ na, rb[l], rc[l] ^ nc); break; /* SFPMAD */
-        }
+    /* One loop per operation, so each is a tight loop over the lanes. */
+#define LANES(expr)                                                                     \
+    for (unsigned l = 0; l < COP_LANES; l++)                                            \
+        if (lanes >> l & 1)                                                             \
+            d[l] = (expr);
+    switch (op) {
+    case 0x74: LANES(bhe_fp32_mul(imm, d[l])) break;                      /* SFPMULI */
+    case 0x75: LANES(bhe_fp32_add(imm, d[l])) break;                      /* SFPADDI */
+    case 0x85: LANES(bhe_fp32_add(rb[l] ^ na, rc[l] ^ nc)) break;         /* SFPADD */
+    case 0x86: LANES(bhe_fp32_mul(ra[l] ^ na, rb[l])) break;              /* SFPMUL */
+    default: LANES(bhe_fp32_fma(ra[l] ^ na, rb[l], rc[l] ^ nc)) break;    /* SFPMAD */
     }
+#undef LANES
     return EXEC_DONE;
 }
 
