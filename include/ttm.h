@@ -206,6 +206,14 @@ int ttm_kernel_create_compute_from_string(ttm_program *prog, const char *source,
                                           const struct ttm_core_range *ranges, size_t n_ranges,
                                           const struct ttm_kernel_opts *opts, ttm_kernel **out);
 
+/* Tiles as the Tensix unpacker and packer take them: a row-major matrix of rows x cols
+ * elements of elem_size bytes (2: bfloat16, 4: float32), both multiples of 32, to 32x32
+ * tiles in row-major tile order, each tile four 16x16 faces (top-left, top-right,
+ * bottom-left, bottom-right), row-major inside a face; and back. src and dst must not
+ * overlap. */
+int ttm_tilize(const void *src, void *dst, uint32_t rows, uint32_t cols, uint32_t elem_size);
+int ttm_untilize(const void *src, void *dst, uint32_t rows, uint32_t cols, uint32_t elem_size);
+
 /* Runtime args: unique per core (logical x, y) and common to all cores of a kernel. */
 int ttm_set_runtime_args(ttm_program *prog, ttm_kernel *kernel, uint32_t x, uint32_t y,
                          const uint32_t *args, size_t n_args);

@@ -27,6 +27,7 @@ Buffers and programs keep their device alive; kernels keep their program alive. 
 destroying an object explicitly is idempotent, and using it afterwards raises TTMError.
 """
 
+import array
 import ctypes
 import errno
 import operator
@@ -73,6 +74,34 @@ def set_root_dir(path):
 
 
 # ---- Argument conversion ----
+
+
+def _retile(data, rows, cols, tilize):
+    """ttm_tilize / ttm_untilize of a rows x cols matrix of 2- or 4-byte elements: the
+    result has data's type (numpy in, numpy out, of the same shape; else an array of the
+    same item size)."""
+    view = memoryview(data)
+    size = view.itemsize if view.format != "B" else 2
+    src, nbytes = _source_bytes(data)
+    out = bytearray(nbytes)
+    fn = _c.ttm_tilize if tilize else _c.ttm_untilize
+    fn(src, _address_of(memoryview(out)), _uint(rows, 32, "rows"), _uint(cols, 32, "cols"), size)
+    if type(data).__module__ == "numpy":
+        import numpy
+        return numpy.frombuffer(bytes(out), dtype=data.dtype).reshape(data.shape)
+    return array.array({2: "H", 4: "I"}.get(size, "H"), bytes(out))
+
+
+def tilize(data, rows, cols):
+    """A row-major rows x cols matrix (bfloat16 as uint16, or float32 / uint32 elements:
+    any buffer of 2- or 4-byte items) as 32x32 tiles in the layout kernels see, tiles in
+    row-major order."""
+    return _retile(data, rows, cols, True)
+
+
+def untilize(data, rows, cols):
+    """The inverse of tilize."""
+    return _retile(data, rows, cols, False)
 
 
 def _uint(value, bits, what):

@@ -78,3 +78,16 @@ class LibraryTest(TTMTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+    def test_tilize_and_untilize(self):
+        import array
+        m = array.array("H", range(64 * 96))
+        t = ttm.tilize(m, 64, 96)
+        # Tile 0's face 0 row 1 starts with matrix row 1; face 1 with column 16; tile 1
+        # starts at column 32.
+        self.assertEqual((t[16], t[256], t[1024]), (96, 16, 32))
+        self.assertEqual(ttm.untilize(t, 64, 96), m)
+        f = array.array("I", range(32 * 32))
+        self.assertEqual(ttm.untilize(ttm.tilize(f, 32, 32), 32, 32), f)
+        with self.raisesTTM(errno.EINVAL, "32 x 32"):
+            ttm.tilize(m, 64, 100)
