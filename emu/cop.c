@@ -367,7 +367,8 @@ struct cop_opdef {
 
 static const struct cop_opdef opdefs[256] = {
     [0x10] = {bhe_cop_zeroacc, 0xE03C00},     [0x12] = {bhe_cop_mova2d, 0x000C00},
-    [0x27] = {bhe_cop_elw, 0x063C00},         [0x28] = {bhe_cop_elw, 0x063C00},
+    [0x26] = {bhe_cop_mvmul, 0x363C00},       [0x27] = {bhe_cop_elw, 0x063C00},
+    [0x28] = {bhe_cop_elw, 0x063C00},
     [0x30] = {bhe_cop_elw, 0x063C00},         [0x36] = {bhe_cop_cleardvalid, 0x3FFFFC},
     [0x37] = {bhe_cop_setrwc, 0x000030},      [0x41] = {bhe_cop_pacr, 0x800060},
     [0x42] = {bhe_cop_unpacr, 0x004000},      [0x43] = {bhe_cop_unpacr_nop, 0x408E00},

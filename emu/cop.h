@@ -102,6 +102,7 @@ enum cop_exec bhe_cop_unpacr(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_unpacr_nop(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_mova2d(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_elw(struct tt_cop *cop, unsigned th, uint32_t insn);
+enum cop_exec bhe_cop_mvmul(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_zeroacc(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_setrwc(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_cleardvalid(struct tt_cop *cop, unsigned th, uint32_t insn);

@@ -206,28 +206,39 @@ struct fpu_term {
     int64_t man;    /* 24-bit mantissa scale, as the products and sums leave it */
 };
 
-/* Accumulate term t with the Dst value d (fp32 bits) and encode (acc32: keep fp32). */
-static uint32_t fpu_normalize(struct fpu_term t, uint32_t d, bool acc32)
+/* Accumulate the terms (one for element-wise ops, MVMUL's two groups) with the Dst value d
+ * (fp32 bits) and encode, rounding to bf16's 8 bits unless acc32 keeps fp32. */
+static uint32_t fpu_normalize(const struct fpu_term *t, unsigned n, uint32_t d, bool acc32)
 {
     uint32_t sd = d >> 31, ed = d >> 23 & 0xFF;
-    int64_t md = ed ? (d & 0x7FFFFF) | 0x800000 : 0, m = t.man;
-    int32_t x = t.exp > (int32_t)ed ? t.exp : (int32_t)ed;
+    int64_t md = ed ? (d & 0x7FFFFF) | 0x800000 : 0, m[2];
+    int32_t x = (int32_t)ed;
+    for (unsigned k = 0; k < n; k++)
+        if (t[k].exp > x)
+            x = t[k].exp;
     if (x <= 0)
         return 0;
-    if (t.exp < x) {
-        int32_t s = x - t.exp;
-        m = s < 31 ? (m + ((int64_t)1 << (s - 1)) - t.sign) >> s : 0;
+    /* Align to the largest exponent: product terms round ties toward +infinity, Dst's
+     * ties up in magnitude; without fp32 accumulation, again to multiples of 2^13. */
+    for (unsigned k = 0; k < n; k++) {
+        m[k] = t[k].man;
+        if (t[k].exp < x) {
+            int32_t s = x - t[k].exp;
+            m[k] = s < 31 ? (m[k] + ((int64_t)1 << (s - 1)) - t[k].sign) >> s : 0;
+        }
+        if (!acc32)
+            m[k] = (m[k] + 4096 - t[k].sign) & ~(int64_t)0x1FFF;
     }
     if ((int32_t)ed < x) {
         int32_t s = x - (int32_t)ed;
         md = s < 31 ? (md + ((int64_t)1 << (s - 1))) >> s : 0;
     }
-    if (!acc32) {
-        m = (m + 4096 - t.sign) & ~(int64_t)0x1FFF;
+    if (!acc32)
         md = (md + 4096) & ~(int64_t)0x1FFF;
-    }
     uint32_t sign = sd;
-    int64_t sum = t.sign == sign ? md + m : md - m;
+    int64_t sum = md;
+    for (unsigned k = 0; k < n; k++)
+        sum = t[k].sign == sd ? sum + m[k] : sum - m[k];
     if (sum < 0) {
         sum = -sum;
         sign ^= 1;
@@ -341,9 +352,129 @@ enum cop_exec bhe_cop_elw(struct tt_cop *cop, unsigned th, uint32_t insn)
                 d = acc32 ? cop_dst32_read(cop, dr + r, c)
                           : cop_bf16_dec(cop_dst16_read(cop, dr + r, c)) << 16;
             struct fpu_term term = op == 0x27 ? elw_mul(a, b, za, zb, phase) : elw_add(a, b, za, zb);
-            uint32_t res = fpu_normalize(term, d, acc32);
+            uint32_t res = fpu_normalize(&term, 1, d, acc32);
             /* The row becomes readable with its last column (ttsim), so the other
              * columns still read what it held before. */
+            if (acc32)
+                cop_dst32_store(cop, dr + r, c, res, c == 15);
+            else
+                cop_dst16_store(cop, dr + r, c, cop_bf16_enc(res >> 16), c == 15);
+        }
+    }
+    const char *why = cop_addr_mod(cop, th, cop_field(insn, 14, 3), true);
+    if (!why)
+        why = release_src(cop, th, cop_field(insn, 22, 2), false);
+    return why ? cop_refuse(cop, th, insn, "%s", why) : EXEC_DONE;
+}
+
+/* ---- MVMUL: Dst[8 rows] += SrcB[8 rows x 16] x SrcA[16 x 16] (compute-facts 4.5, 5.4) ----
+ * Each output sums 16 products of one fidelity phase's mantissa slices, in two groups of
+ * eight aligned to their own largest exponent (rounding half up in magnitude), then the two
+ * group sums are accumulated with Dst as the element-wise ops' one term is. */
+
+/* One operand of the products: sign, exponent and this phase's mantissa slice; zero
+ * when its exponent is 0 (MVMUL tests it on both operands). */
+struct mm_operand {
+    uint8_t sign, zero;
+    int16_t exp;
+    uint16_t slice;
+};
+
+static struct mm_operand mm_operand(uint32_t cell, uint32_t fmt, bool srca, uint32_t phase)
+{
+    uint32_t v = (fmt == 4 ? cell : cell & 0xFFFF0000u) >> 13;
+    uint32_t man = (v & 0x3FF) | 0x400;
+    struct mm_operand o = {(uint8_t)(v >> 18 & 1), (v & 0x3FFFF) < 0x400, (int16_t)(v >> 10 & 0xFF), 0};
+    if (srca)
+        o.slice = (uint16_t)(phase & 1 ? (man >> 1) & 31 : man >> 6);
+    else
+        o.slice = (uint16_t)(phase & 2 ? (man & 15) << 3 : man >> 4);
+    return o;
+}
+
+/* The sum of products i = 8g .. 8g+7 for output (r, c). */
+static struct fpu_term mm_group(const struct mm_operand a[16][16], const struct mm_operand b[8][16],
+                                uint32_t r, uint32_t c, unsigned g, int32_t adj)
+{
+    int32_t exp[8], emax = INT32_MIN;
+    uint32_t mant[8], sign[8];
+    for (unsigned l = 0; l < 8; l++) {
+        const struct mm_operand *x = &a[8 * g + l][c], *y = &b[r][8 * g + l];
+        if (x->zero || y->zero) {
+            exp[l] = adj > 0 ? adj : 0, mant[l] = 0, sign[l] = 0;
+        } else {
+            exp[l] = x->exp + y->exp + adj;
+            mant[l] = (uint32_t)x->slice * y->slice;
+            sign[l] = x->sign ^ y->sign;
+        }
+        if (exp[l] > emax)
+            emax = exp[l];
+    }
+    if (emax <= 0)
+        return (struct fpu_term){0, 0, 0};
+    int64_t sum = 0;
+    for (unsigned l = 0; l < 8; l++) {
+        int32_t d = emax - exp[l];
+        if (d > 30)
+            d = 30;
+        int64_t m = ((int64_t)2 * mant[l] + ((int64_t)1 << d)) >> (d + 1);
+        sum += sign[l] ? -m : m;
+    }
+    uint32_t s = sum < 0;
+    return (struct fpu_term){s, emax, (s ? -sum : sum) << 13};
+}
+
+/* Src formats MVMUL multiplies (ttsim; fp16, fp8 and int8 are not modelled here). */
+static bool mm_format(uint32_t f, bool srcb)
+{
+    return f == 0 || f == 4 || f == 5 || f == 6 || f == 7 || (srcb && f == 9);
+}
+
+enum cop_exec bhe_cop_mvmul(struct tt_cop *cop, unsigned th, uint32_t insn)
+{
+    uint32_t dst = cop_field(insn, 0, 10);
+    if (insn >> 19 & 1)
+        return cop_refuse(cop, th, insn, "MVMUL with instr_mod19");
+    if (dst % 8)
+        return cop_refuse(cop, th, insn, "MVMUL on a Dst row not 8-aligned");
+    struct cop_src *sa = &cop->src[0], *sb = &cop->src[1];
+    if (!sa->valid[sa->fpu_bank] || !sb->valid[sb->fpu_bank])
+        return EXEC_WAIT;
+    struct cop_thread *t = &cop->th[th];
+    const uint32_t *cfg = cop->cfg;
+    if (cfg[0] & 0x10)
+        return cop_refuse(cop, th, insn, "MVMUL with a SrcA format override");
+    uint32_t fa = t->tcfg[2] & 1 ? cfg[1] >> 17 & 0xF : sa->format[sa->fpu_bank];
+    uint32_t fb = t->tcfg[3] & 1 ? cfg[1] >> 21 & 0xF : sb->format[sb->fpu_bank];
+    if (cfg[1] >> 31 || fa == 1 || fa == 10)
+        return cop_refuse(cop, th, insn, "MVMUL of int8, fp16 or fp8: not modelled");
+    if (!mm_format(fa, false) || !mm_format(fb, true))
+        return cop_refuse(cop, th, insn, "MVMUL of formats %u, %u", fa, fb);
+    bool acc32 = cfg[1] >> 29 & 1;
+    if (cfg[2] & 1)
+        return cop_refuse(cop, th, insn, "MVMUL with the Src zero flag disabled");
+    uint32_t ar = t->rwc.a, br = t->rwc.b;
+    uint32_t dr = (t->rwc.d + dst + cop_math_offset(cop, th)) & (COP_DST_ROWS - 1);
+    if (ar % 16 || br % 8)
+        return cop_refuse(cop, th, insn, "MVMUL Src rows not 16/8-aligned");
+    if (dr % 8)
+        return cop_refuse(cop, th, insn, "MVMUL Dst row not 8-aligned");
+    uint32_t phase = t->rwc.fidelity & 3;
+    int32_t adj = -127 - (phase & 1 ? 5 : 0) - (phase & 2 ? 7 : 0);
+    /* Each operand decoded once for the 8 x 16 outputs. */
+    struct mm_operand a[16][16], b[8][16];
+    for (uint32_t i = 0; i < 16; i++)
+        for (uint32_t c = 0; c < 16; c++)
+            a[i][c] = mm_operand(sa->cell[sa->fpu_bank][ar + i][c], fa, true, phase);
+    for (uint32_t r = 0; r < 8; r++)
+        for (uint32_t i = 0; i < 16; i++)
+            b[r][i] = mm_operand(sb->cell[sb->fpu_bank][br + r][i], fb, false, phase);
+    for (uint32_t r = 0; r < 8; r++) {
+        for (uint32_t c = 0; c < 16; c++) {
+            struct fpu_term g[2] = {mm_group(a, b, r, c, 0, adj), mm_group(a, b, r, c, 1, adj)};
+            uint32_t d = acc32 ? cop_dst32_read(cop, dr + r, c)
+                               : cop_bf16_dec(cop_dst16_read(cop, dr + r, c)) << 16;
+            uint32_t res = fpu_normalize(g, 2, d, acc32);
             if (acc32)
                 cop_dst32_store(cop, dr + r, c, res, c == 15);
             else

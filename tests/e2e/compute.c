@@ -213,7 +213,7 @@ static void refused_instructions_fault_in_mode(void)
     for (size_t i = 0; i < sizeof compute_faults / sizeof compute_faults[0]; i++)
         expect_fault(dev, compute_faults[i].src, compute_faults[i].core, compute_faults[i].what);
     /* An instruction the model does not run (ttsim does). */
-    expect_fault(dev, COMPUTE_BROKEN("TTI(0x26000000u)", ""), "TRISC1", "not modelled");
+    expect_fault(dev, COMPUTE_BROKEN("TTI(0x33000000u)", ""), "TRISC1", "not modelled");
     ttm_device_close(dev);
 }
 MODES(refused_instructions_fault)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../../examples/add1_sfpu_kernels.h"
+#include "../../examples/matmul_kernels.h"
 #include "../e2e/compute_faults.h"
 #include "diff.h"
 #include "objects.h"
@@ -440,3 +441,83 @@ TEST(compute_refusals_stop_ttsim_too)
         free(rec.p);
     }
 }
+
+/* ---- Matrix multiply (examples/matmul_kernels.h) ---- */
+
+static void random_matrix(uint16_t *p, size_t n, uint32_t seed, bool special)
+{
+    uint32_t s = seed;
+    for (size_t i = 0; i < n; i++) {
+        s = s * 1664525u + 1013904223u;
+        float f = ((float)(s >> 8) / (1 << 24) - 0.5f) * 8.0f;
+        uint32_t bits;
+        memcpy(&bits, &f, 4);
+        p[i] = (uint16_t)(bits >> 16);
+    }
+    if (special)
+        special_tiles(p, n, seed); /* a fifth of the values special, the rest any bits */
+}
+
+/* C = A x B through matmul_bf16, recorded; finite inputs also checked against the float64
+ * product within the bound the fidelity allows. */
+static int matmul_check(ttm_device *dev, struct rec *r, uint32_t m, uint32_t k, uint32_t n,
+                        const struct matmul_opts *o, bool special, uint32_t seed)
+{
+    uint16_t *a = malloc((size_t)m * k * 2), *b = malloc((size_t)k * n * 2),
+             *c = malloc((size_t)m * n * 2);
+    int rc = a && b && c ? 0 : -ENOMEM;
+    if (!rc) {
+        random_matrix(a, (size_t)m * k, seed, special);
+        random_matrix(b, (size_t)k * n, seed + 1, special);
+        rc = matmul_bf16(dev, a, b, c, m, k, n, o);
+    }
+    char what[96];
+    snprintf(what, sizeof what, "matmul %ux%ux%u fidelity %u%s%s", m, k, n, o->fidelity,
+             o->fp32 ? " fp32 Dst" : "", special ? " specials" : "");
+    if (!rc)
+        rec_section(r, what, c, (size_t)m * n * 2);
+    size_t bad = !rc && !special ? matmul_outside_bound(a, b, c, m, k, n, o) : 0;
+    if (bad) {
+        printf("  expectation failed: %s: %zu of %u outside the bound\n", what, bad, m * n);
+        rc = -EPROTO;
+    }
+    free(a);
+    free(b);
+    free(c);
+    return rc;
+}
+
+/* One tile at every fidelity, 16- and 32-bit Dst, with and without special values. */
+static int matmul_one_tile(ttm_device *dev, struct rec *r)
+{
+    static const uint32_t fid[4] = {TTM_LOFI, TTM_HIFI2, TTM_HIFI3, TTM_HIFI4};
+    int rc = 0;
+    for (int f = 0; f < 4 && !rc; f++)
+        for (uint32_t fp32 = 0; fp32 < 2 && !rc; fp32++)
+            for (int sp = 0; sp < 2 && !rc; sp++) {
+                struct matmul_opts o = {{0, 0, 0, 0}, fid[f], fp32};
+                rc = matmul_check(dev, r, 32, 32, 32, &o, sp, 10 + (uint32_t)f);
+            }
+    return rc;
+}
+DIFF_TEST(matmul_one_tile)
+
+/* K accumulated over 16 tiles in Dst, on one core and on four. */
+static int matmul_k_accumulation(ttm_device *dev, struct rec *r)
+{
+    struct matmul_opts one = {{0, 0, 0, 0}, TTM_HIFI4, 0}, four = {{0, 0, 1, 1}, TTM_HIFI2, 1};
+    int rc = matmul_check(dev, r, 32, 512, 32, &one, false, 3);
+    if (!rc)
+        rc = matmul_check(dev, r, 64, 512, 96, &four, false, 4);
+    return rc;
+}
+DIFF_TEST(matmul_k_accumulation)
+
+/* 256 x 256 by 256 x 256 on every worker. */
+static int matmul_whole_grid(ttm_device *dev, struct rec *r)
+{
+    struct ttm_chip *c = &dev->chip;
+    struct matmul_opts o = {{0, 0, c->grid_x - 1, c->grid_y - 1}, TTM_HIFI4, 0};
+    return matmul_check(dev, r, 256, 256, 256, &o, false, 5);
+}
+DIFF_TEST(matmul_whole_grid)

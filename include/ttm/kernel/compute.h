@@ -126,6 +126,7 @@
 #define TTM_FIDELITY_PHASES (TTM_MATH_FIDELITY ? TTM_MATH_FIDELITY : 1)
 /* SFPU loads and stores: bf16 from 16-bit Dst, fp32 from 32-bit. */
 #define TTM_SFPU_MOD (TTM_FP32_DEST_ACC ? 3u : 2u)
+#define TT_OP_MVMUL 0x26u
 #define TT_OP_ELWMUL 0x27u
 #define TT_OP_ELWADD 0x28u
 #define TT_OP_ELWSUB 0x30u
@@ -438,6 +439,43 @@ TTM_INLINE void sub_tiles(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, 
 TTM_INLINE void mul_tiles(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst)
 {
     ttm_binary(TT_OP_ELWMUL, cb0, cb1, t0, t1, dst);
+}
+
+/* ---- Matrix multiply: Dst tile dst += tile t0 of cb0 (M x K) x tile t1 of cb1 (K x N)
+ * (compute-facts 4.5). in0 goes to SrcB and in1 to SrcA, since MVMUL computes
+ * Dst += SrcB x SrcA, 8 rows at a time; 16 MVMULs per fidelity phase walk the faces
+ * with ADDR_MODs 1-5, which mm_init sets (the element-wise ones are set again by their
+ * inits). K accumulates in Dst: call matmul_tiles once per K tile before committing. */
+
+TTM_INLINE void mm_init(uint32_t cb0, uint32_t cb1, uint32_t out)
+{
+    compute_init(cb1, cb0, out);
+#ifdef TRISC_MATH
+    TTI(TT_SETC16(12 + 1, 0x0800)); /* 1: SrcB += 8, Dst += 8 */
+    TTI(TT_SETC16(28 + 1, 0x0008));
+    TTI(TT_SETC16(12 + 2, 0x4010)); /* 2: SrcA += 16, SrcB back to its carry, Dst += 8 */
+    TTI(TT_SETC16(28 + 2, 0x0008));
+    TTI(TT_SETC16(12 + 3, 0x6040)); /* 3: SrcA back, SrcB carry += 32, Dst += 8 */
+    TTI(TT_SETC16(28 + 3, 0x0008));
+    TTI(TT_SETC16(12 + 4, 0x7060)); /* 4: SrcA carry += 32, SrcB carry += 48, Dst back */
+    TTI(TT_SETC16(28 + 4, 0x0400));
+    TTI(TT_SETC16(12 + 5, 0xC0C0)); /* 5: all to 0, next fidelity phase */
+    TTI(TT_SETC16(28 + 5, TTM_FIDELITY_PHASES > 1 ? 0x2C00 : 0x0C00));
+#endif
+}
+
+TTM_INLINE void matmul_tiles(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst)
+{
+    UNPACK(ttm_unpack_tile(1, cb0, t0); ttm_unpack_tile(0, cb1, t1);)
+#ifdef TRISC_MATH
+    static const uint8_t am[16] = {1, 2, 1, 3, 1, 2, 1, 4, 1, 2, 1, 3, 1, 2, 1, 5};
+    uint32_t d = TTM_DST_TILE_ROWS * TTM_DST_TILE(dst);
+    TTM_UNROLL for (uint32_t p = 0; p < TTM_FIDELITY_PHASES; p++)
+        TTM_UNROLL for (uint32_t i = 0; i < 16; i++)
+            tt_push(TT_OP_MVMUL << 24 | (uint32_t)am[i] << 14 | d);
+    TTI(TT_SETRWC(3, 0xF)); /* both banks back to the unpackers; counters to 0 */
+#endif
+    (void)cb0, (void)cb1, (void)t0, (void)t1, (void)dst;
 }
 
 /* ---- Pack ---- */
