@@ -1,17 +1,22 @@
 /* The packer: PACR moves Dst rows to L1, converting to the output format, one tile in
  * several instructions that carry the L1 pointer until the one marked last
- * (compute-facts 4.3, 4.6, 5.5). The model packs bf16 from 16- or 32-bit Dst, the modes
- * the compute API uses, with the settings Tenstorrent's simulator refuses refused. */
+ * (compute-facts 4.3, 4.6, 5.5). The model packs bf16 or fp32 from 16- or 32-bit Dst,
+ * the modes the compute API uses, with the settings Tenstorrent's simulator refuses
+ * refused. */
 #include <string.h>
 
 #include "cop.h"
 
-/* One datum of Dst to bf16 (mode 0x55 from 16-bit Dst, 0x155 from 32-bit): NaN becomes
- * an infinity of its sign, 32-bit values round half up, tiny values become +0. */
-static uint32_t to_bf16(const struct tt_cop *cop, bool dst32, uint32_t row, uint32_t col)
+/* One datum of Dst in the output format of the mode: to bf16 (0x55 from 16-bit Dst,
+ * 0x155 from 32-bit), NaN becoming an infinity of its sign, 32-bit values rounding half
+ * up, tiny values +0; to fp32 from 16-bit Dst (0x50) the same, widened; from 32-bit Dst to
+ * fp32 (0x100) as stored. */
+static uint32_t to_out(const struct tt_cop *cop, uint32_t mode, uint32_t row, uint32_t col)
 {
     uint32_t v;
-    if (dst32) {
+    if (mode == 0x100)
+        return cop_dst32_read(cop, row, col);
+    if (mode == 0x155) {
         v = cop_dst32_read(cop, row, col);
         if ((v & 0x7FFFFFFFu) > 0x7F800000u)
             v = (v & 0x80000000u) | 0x7F800000u;
@@ -21,7 +26,8 @@ static uint32_t to_bf16(const struct tt_cop *cop, bool dst32, uint32_t row, uint
         if ((v & 0x7FFF) > 0x7F80)
             v = (v & 0x8000) | 0x7F80;
     }
-    return (v & 0x7FFF) < 0x80 ? 0 : v;
+    v = (v & 0x7FFF) < 0x80 ? 0 : v;
+    return mode == 0x50 ? v << 16 : v;
 }
 
 enum cop_exec bhe_cop_pacr(struct tt_cop *cop, unsigned th, uint32_t insn)
@@ -47,18 +53,20 @@ enum cop_exec bhe_cop_pacr(struct tt_cop *cop, unsigned th, uint32_t insn)
         return cop_refuse(cop, th, insn, "packer input format differs from Dst's");
     bool dst32 = cfg[18] & 1;
     uint32_t mode = (uint32_t)dst32 << 8 | in << 4 | out;
-    if (mode != 0x55 && mode != 0x155)
+    if (mode != 0x55 && mode != 0x155 && mode != 0x50 && mode != 0x100)
         return cop_refuse(cop, th, insn, "PACR mode 0x%x not modelled", mode);
+    /* Bytes per datum read from Dst (the strides' unit) and written to L1. */
+    uint32_t in_b = in == 0 ? 4 : 2, out_b = out == 0 ? 4 : 2;
     if (cfg[18] & 0x8)
         return cop_refuse(cop, th, insn, "PACR 10-bit mantissa rounding");
     bool read_int8 = cfg[18] >> 2 & 1; /* refused where a datum is read */
     uint32_t ys = cfg[12] >> 16, zs = cfg[13] & 0xFFFF, ws = cfg[13] >> 16;
-    if ((cfg[12] & 1) || (ys & 1) || (zs & 1) || (ws & 1))
-        return cop_refuse(cop, th, insn, "PACR strides not 2-byte aligned");
+    if ((cfg[12] & 0xFFFF) % in_b || ys % in_b || zs % in_b || ws % in_b)
+        return cop_refuse(cop, th, insn, "PACR strides not datum-aligned");
     struct cop_adc *a = &cop->th[th].adc[ADC_PACK];
     if (a->v[0][0])
         return cop_refuse(cop, th, insn, "PACR with an x start");
-    uint32_t src = (a->v[0][1] * ys + a->v[0][2] * zs + a->v[0][3] * ws) / 2;
+    uint32_t src = (a->v[0][1] * ys + a->v[0][2] * zs + a->v[0][3] * ws) / in_b;
     if (src % 16)
         return cop_refuse(cop, th, insn, "PACR from a Dst position not 16-aligned");
     if (a->v[1][0] != 15)
@@ -72,7 +80,7 @@ enum cop_exec bhe_cop_pacr(struct tt_cop *cop, unsigned th, uint32_t insn)
         cop->pack_addr = (cfg[69] + 1 + ((a->v[1][1] * (cfg[14] >> 16)) >> 4)) * 16;
         cop->pack_plane = 0;
     }
-    if (cop->pack_addr > BH_L1_SIZE || 2 * count > BH_L1_SIZE - cop->pack_addr)
+    if (cop->pack_addr > BH_L1_SIZE || out_b * count > BH_L1_SIZE - cop->pack_addr)
         return cop_refuse(cop, th, insn, "PACR writes past L1");
     uint8_t *p = cop->tile->l1 + cop->pack_addr;
     for (uint32_t row = 0; row < count / 16; row++) {
@@ -84,14 +92,14 @@ enum cop_exec bhe_cop_pacr(struct tt_cop *cop, unsigned th, uint32_t insn)
             return cop_refuse(cop, th, insn, "PACR edge mask other than 0, 1 or all");
         if (mask && read_int8)
             return cop_refuse(cop, th, insn, "PACR integer read of a float mode");
-        for (uint32_t col = 0; col < 16; col++, p += 2) {
-            uint16_t v = mask >> col & 1 ? (uint16_t)to_bf16(cop, dst32, row0 + row, col) : 0;
-            memcpy(p, &v, 2);
+        for (uint32_t col = 0; col < 16; col++, p += out_b) {
+            uint32_t v = mask >> col & 1 ? to_out(cop, mode, row0 + row, col) : 0;
+            memcpy(p, &v, out_b); /* little-endian: the low half for bf16 */
         }
     }
-    bhe_rv_invalidate(cop->tile, cop->pack_addr, 2 * count);
-    bhe_note_write(cop->tile, EMU_LOC_L1(cop->pack_addr), 2 * count);
-    cop->pack_addr += 2 * count;
+    bhe_rv_invalidate(cop->tile, cop->pack_addr, out_b * count);
+    bhe_note_write(cop->tile, EMU_LOC_L1(cop->pack_addr), out_b * count);
+    cop->pack_addr += out_b * count;
     cop->packing = !(insn & 1);
     if (!cop->packing && (cop->pack_addr & 15)) {
         /* `last` zero-fills to the next 16 bytes. */

@@ -56,7 +56,7 @@ int main(int argc, char **argv)
     struct ttm_device_info info = {.argsz = sizeof info};
     CHECK(ttm_device_info(dev, &info));
     struct matmul_opts o = {{0, 0, single ? 0 : info.grid_x - 1, single ? 0 : info.grid_y - 1},
-                            TTM_HIFI4, 0};
+                            TTM_HIFI4, 0, 0};
     uint16_t *a = malloc((size_t)m * k * 2), *b = malloc((size_t)k * n * 2),
              *c = malloc((size_t)m * n * 2);
     if (!a || !b || !c)

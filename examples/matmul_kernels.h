@@ -16,6 +16,7 @@
 #define TTM_EXAMPLES_MATMUL_KERNELS_H
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,20 +83,24 @@ static const char matmul_writer_src[] =
     "    }\n"
     "}\n";
 
-/* How a matmul runs: on the rectangle `cores`, at a math fidelity, with fp32 Dst. */
+/* How a matmul runs: on the rectangle `cores`, at a math fidelity, with fp32 Dst, and
+ * with C in float32 rather than bfloat16. */
 struct matmul_opts {
     struct ttm_core_range cores;
-    uint32_t fidelity, fp32;
+    uint32_t fidelity, fp32, out_fp32;
 };
 
-/* C = A x B: bfloat16 matrices in row-major order, A M x K, B K x N, C M x N, each a
- * multiple of 32; the output tiles spread over the cores. Returns 0 or what failed. */
-static int matmul_bf16(ttm_device *dev, const uint16_t *a, const uint16_t *b, uint16_t *c,
+/* C = A x B: bfloat16 matrices in row-major order, A M x K, B K x N, C M x N (bfloat16 or
+ * float32 as o says), each a multiple of 32; the output tiles spread over the cores.
+ * Returns 0 or what failed. */
+static int matmul_bf16(ttm_device *dev, const uint16_t *a, const uint16_t *b, void *c,
                        uint32_t m, uint32_t k, uint32_t n, const struct matmul_opts *o)
 {
     uint32_t mt = m / 32, kt = k / 32, nt = n / 32, tile = MATMUL_TILE_BYTES;
-    size_t sa = (size_t)m * k * 2, sb = (size_t)k * n * 2, sc = (size_t)m * n * 2;
-    uint16_t *ta = malloc(sa), *tb = malloc(sb), *tc = malloc(sc);
+    uint32_t csize = o->out_fp32 ? 4 : 2, ctile = 1024 * csize;
+    size_t sa = (size_t)m * k * 2, sb = (size_t)k * n * 2, sc = (size_t)m * n * csize;
+    uint16_t *ta = malloc(sa), *tb = malloc(sb);
+    void *tc = malloc(sc);
     ttm_buffer *ba = NULL, *bb = NULL, *bc = NULL;
     ttm_program *p = NULL;
     ttm_kernel *rk, *ck, *wk;
@@ -110,16 +115,18 @@ static int matmul_bf16(ttm_device *dev, const uint16_t *a, const uint16_t *b, ui
     if (!rc)
         rc = ttm_buffer_create_interleaved(dev, sb, tile, TTM_BUFFER_DRAM, &bb);
     if (!rc)
-        rc = ttm_buffer_create_interleaved(dev, sc, tile, TTM_BUFFER_DRAM, &bc);
+        rc = ttm_buffer_create_interleaved(dev, sc, ctile, TTM_BUFFER_DRAM, &bc);
     if (!rc)
         rc = ttm_buffer_write(ba, 0, ta, sa);
     if (!rc)
         rc = ttm_buffer_write(bb, 0, tb, sb);
     if (!rc)
         rc = ttm_program_create(dev, &p);
-    const uint32_t cbs[3] = {0, 1, 16};
-    for (int i = 0; !rc && i < 3; i++)
-        rc = ttm_cb_create(p, &r, 1, cbs[i], 2 * tile, tile, TTM_FORMAT_BFLOAT16, NULL);
+    for (uint32_t cb = 0; !rc && cb < 2; cb++)
+        rc = ttm_cb_create(p, &r, 1, cb, 2 * tile, tile, TTM_FORMAT_BFLOAT16, NULL);
+    if (!rc)
+        rc = ttm_cb_create(p, &r, 1, 16, 2 * ctile, ctile,
+                           o->out_fp32 ? TTM_FORMAT_FLOAT32 : TTM_FORMAT_BFLOAT16, NULL);
     struct ttm_kernel_opts ro = {.argsz = sizeof ro, .processor = TTM_RISCV_1, .noc = 1};
     struct ttm_kernel_opts wo = {.argsz = sizeof wo, .processor = TTM_RISCV_0, .noc = 0};
     struct ttm_kernel_opts co = {.argsz = sizeof co, .math_fidelity = o->fidelity,
@@ -136,7 +143,7 @@ static int matmul_bf16(ttm_device *dev, const uint16_t *a, const uint16_t *b, ui
     if (!rc)
         rc = ttm_set_common_runtime_args(p, ck, &kt, 1);
     if (!rc)
-        rc = ttm_set_common_runtime_args(p, wk, &tile, 1);
+        rc = ttm_set_common_runtime_args(p, wk, &ctile, 1);
     uint32_t cores = (r.x1 - r.x0 + 1) * (r.y1 - r.y0 + 1), outs = mt * nt, first = 0, i = 0;
     for (uint32_t y = r.y0; !rc && y <= r.y1; y++) {
         for (uint32_t x = r.x0; !rc && x <= r.x1; x++, i++) {
@@ -157,7 +164,7 @@ static int matmul_bf16(ttm_device *dev, const uint16_t *a, const uint16_t *b, ui
     if (!rc)
         rc = ttm_buffer_read(bc, 0, tc, sc);
     if (!rc)
-        rc = ttm_untilize(tc, c, m, n, 2);
+        rc = ttm_untilize(tc, c, m, n, csize);
     if (p)
         ttm_program_destroy(p);
     ttm_buffer *bufs[3] = {ba, bb, bc};
@@ -178,18 +185,29 @@ static double matmul_bf16_value(uint16_t v)
     return f;
 }
 
+/* Element i of C, bfloat16 or float32. */
+static double matmul_c_value(const void *c, size_t i, bool fp32)
+{
+    if (!fp32)
+        return matmul_bf16_value(((const uint16_t *)c)[i]);
+    float f;
+    memcpy(&f, (const uint8_t *)c + 4 * i, 4);
+    return f;
+}
+
 /* How far C may be from the float64 product: the FPU multiplies bf16 mantissas in
  * fidelity phases (LoFi keeps A's top 4 and B's top 6 bits, each further phase more:
  * relative error per product at most 2^-3, 2^-5, 2^-7 and 2^-9 for LoFi to HiFi4) and
  * rounds its running sum to bf16 (2^-8) at each of the 2K/16 accumulations into 16-bit Dst
- * and once when it packs from fp32 Dst; flushed denormals add nothing (compute-facts 5.4).
+ * and once when it packs bfloat16 from fp32 Dst; flushed denormals add nothing
+ * (compute-facts 5.4).
  * Returns how many elements are outside that bound over sum |a||b|; finite inputs only. */
-static size_t matmul_outside_bound(const uint16_t *a, const uint16_t *b, const uint16_t *c,
+static size_t matmul_outside_bound(const uint16_t *a, const uint16_t *b, const void *c,
                                    uint32_t m, uint32_t k, uint32_t n, const struct matmul_opts *o)
 {
     double product = o->fidelity == 0 ? 0x1p-3 : o->fidelity == 2 ? 0x1p-5
                    : o->fidelity == 3 ? 0x1p-7 : 0x1p-9;
-    double roundings = o->fp32 ? 1 : 2.0 * k / 16 + 1;
+    double roundings = o->fp32 ? !o->out_fp32 : 2.0 * k / 16 + 1;
     double rel = product + roundings * 0x1p-8;
     size_t bad = 0;
     for (uint32_t i = 0; i < m; i++) {
@@ -200,7 +218,8 @@ static size_t matmul_outside_bound(const uint16_t *a, const uint16_t *b, const u
                 sum += p;
                 mag += fabs(p);
             }
-            bad += !(fabs(matmul_bf16_value(c[(size_t)i * n + j]) - sum) <= rel * mag + 0x1p-120);
+            double got = matmul_c_value(c, (size_t)i * n + j, o->out_fp32);
+            bad += !(fabs(got - sum) <= rel * mag + 0x1p-120);
         }
     }
     return bad;

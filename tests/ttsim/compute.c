@@ -463,8 +463,9 @@ static void random_matrix(uint16_t *p, size_t n, uint32_t seed, bool special)
 static int matmul_check(ttm_device *dev, struct rec *r, uint32_t m, uint32_t k, uint32_t n,
                         const struct matmul_opts *o, bool special, uint32_t seed)
 {
-    uint16_t *a = malloc((size_t)m * k * 2), *b = malloc((size_t)k * n * 2),
-             *c = malloc((size_t)m * n * 2);
+    size_t csize = o->out_fp32 ? 4 : 2;
+    uint16_t *a = malloc((size_t)m * k * 2), *b = malloc((size_t)k * n * 2);
+    void *c = malloc((size_t)m * n * csize);
     int rc = a && b && c ? 0 : -ENOMEM;
     if (!rc) {
         random_matrix(a, (size_t)m * k, seed, special);
@@ -472,10 +473,10 @@ static int matmul_check(ttm_device *dev, struct rec *r, uint32_t m, uint32_t k, 
         rc = matmul_bf16(dev, a, b, c, m, k, n, o);
     }
     char what[96];
-    snprintf(what, sizeof what, "matmul %ux%ux%u fidelity %u%s%s", m, k, n, o->fidelity,
-             o->fp32 ? " fp32 Dst" : "", special ? " specials" : "");
+    snprintf(what, sizeof what, "matmul %ux%ux%u fidelity %u%s%s%s", m, k, n, o->fidelity,
+             o->fp32 ? " fp32 Dst" : "", o->out_fp32 ? " fp32 out" : "", special ? " specials" : "");
     if (!rc)
-        rec_section(r, what, c, (size_t)m * n * 2);
+        rec_section(r, what, c, (size_t)m * n * csize);
     size_t bad = !rc && !special ? matmul_outside_bound(a, b, c, m, k, n, o) : 0;
     if (bad) {
         printf("  expectation failed: %s: %zu of %u outside the bound\n", what, bad, m * n);
@@ -487,7 +488,8 @@ static int matmul_check(ttm_device *dev, struct rec *r, uint32_t m, uint32_t k, 
     return rc;
 }
 
-/* One tile at every fidelity, 16- and 32-bit Dst, with and without special values. */
+/* One tile at every fidelity, 16- and 32-bit Dst, with and without special values,
+ * packed to bfloat16 (LoFi, HiFi3) or float32 (HiFi2, HiFi4). */
 static int matmul_one_tile(ttm_device *dev, struct rec *r)
 {
     static const uint32_t fid[4] = {TTM_LOFI, TTM_HIFI2, TTM_HIFI3, TTM_HIFI4};
@@ -495,7 +497,7 @@ static int matmul_one_tile(ttm_device *dev, struct rec *r)
     for (int f = 0; f < 4 && !rc; f++)
         for (uint32_t fp32 = 0; fp32 < 2 && !rc; fp32++)
             for (int sp = 0; sp < 2 && !rc; sp++) {
-                struct matmul_opts o = {{0, 0, 0, 0}, fid[f], fp32};
+                struct matmul_opts o = {{0, 0, 0, 0}, fid[f], fp32, (uint32_t)f & 1};
                 rc = matmul_check(dev, r, 32, 32, 32, &o, sp, 10 + (uint32_t)f);
             }
     return rc;
@@ -505,7 +507,7 @@ DIFF_TEST(matmul_one_tile)
 /* K accumulated over 16 tiles in Dst, on one core and on four. */
 static int matmul_k_accumulation(ttm_device *dev, struct rec *r)
 {
-    struct matmul_opts one = {{0, 0, 0, 0}, TTM_HIFI4, 0}, four = {{0, 0, 1, 1}, TTM_HIFI2, 1};
+    struct matmul_opts one = {{0, 0, 0, 0}, TTM_HIFI4, 0, 0}, four = {{0, 0, 1, 1}, TTM_HIFI2, 1, 1};
     int rc = matmul_check(dev, r, 32, 512, 32, &one, false, 3);
     if (!rc)
         rc = matmul_check(dev, r, 64, 512, 96, &four, false, 4);
@@ -517,7 +519,7 @@ DIFF_TEST(matmul_k_accumulation)
 static int matmul_whole_grid(ttm_device *dev, struct rec *r)
 {
     struct ttm_chip *c = &dev->chip;
-    struct matmul_opts o = {{0, 0, c->grid_x - 1, c->grid_y - 1}, TTM_HIFI4, 0};
+    struct matmul_opts o = {{0, 0, c->grid_x - 1, c->grid_y - 1}, TTM_HIFI4, 0, 0};
     return matmul_check(dev, r, 256, 256, 256, &o, false, 5);
 }
 DIFF_TEST(matmul_whole_grid)

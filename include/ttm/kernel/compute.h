@@ -23,8 +23,8 @@
  * sign. Math fidelity (TTM_MATH_FIDELITY) and fp32 Dst (TTM_FP32_DEST_ACC) are kernel
  * options (struct ttm_kernel_opts).
  *
- * Circular buffers of bfloat16 pages are what the unpacker and packer take here; a
- * float32 input CB is unpacked to bfloat16.
+ * Input CBs hold bfloat16 pages, or float32 pages unpacked to bfloat16; the output CB
+ * bfloat16 or float32 pages.
  */
 #ifndef TTM_KERNEL_COMPUTE_H
 #define TTM_KERNEL_COMPUTE_H
@@ -163,6 +163,17 @@ TTM_INLINE uint32_t ttm_cb_format(uint32_t cb)
 /* Config words are written by this core's stores, which do not wait for instructions
  * already pushed: tensix_sync() first wherever a pushed one may still read the word. */
 
+/* What the packer reads from Dst (and the math configuration must say Dst holds): fp32
+ * only when Dst is 32-bit and the output is float32 (mode 0x100); else bf16, widened for a
+ * float32 output from 16-bit Dst (0x50) or rounded from 32-bit Dst (0x155) (compute-facts
+ * 4.6). */
+TTM_INLINE uint32_t ttm_pack_in_format(uint32_t out)
+{
+    return TTM_FP32_DEST_ACC && ttm_cb_format(out) == TTM_TT_FORMAT_FLOAT32
+               ? TTM_TT_FORMAT_FLOAT32
+               : TTM_TT_FORMAT_BFLOAT16;
+}
+
 /* ---- Initialisation: each thread sets the configuration words it owns ---- */
 
 #ifdef TRISC_UNPACK
@@ -200,8 +211,9 @@ TTM_INLINE void compute_init(uint32_t in0, uint32_t in1, uint32_t out)
     (void)in0, (void)in1, (void)out;
     tensix_sync();
     tt_cfg_write(0, 0);
-    /* SrcA, SrcB and Dst formats bf16; fp32 Dst and SFPU when asked. */
-    tt_cfg_write(1, 5u << 17 | 5u << 21 | 5u << 25 | (uint32_t)TTM_FP32_DEST_ACC * (3u << 29));
+    /* SrcA and SrcB bf16; fp32 Dst and SFPU when asked; the packer's input format. */
+    tt_cfg_write(1, 5u << 17 | 5u << 21 | ttm_pack_in_format(out) << 25 |
+                        (uint32_t)TTM_FP32_DEST_ACC * (3u << 29));
     tt_cfg_write(2, 0);
     TTI(TT_SETC16(1, 0));                           /* Dst half 0 */
     TTI(TT_SETC16(12 + TT_ADDR_MOD_PHASE, 0));
@@ -218,14 +230,15 @@ TTM_INLINE void compute_init(uint32_t in0, uint32_t in1, uint32_t out)
 #else
     (void)in0, (void)in1;
     tensix_sync();
-    tt_cfg_write(12, 32u << 16);                    /* a Dst row is 32 bytes apart */
+    uint32_t in = ttm_pack_in_format(out);
+    tt_cfg_write(12, (in == TTM_TT_FORMAT_FLOAT32 ? 64u : 32u) << 16); /* one Dst row */
     tt_cfg_write(13, 0);
     tt_cfg_write(18, TTM_FP32_DEST_ACC);            /* read 32-bit Dst */
     tt_cfg_write(20, 0);
     tt_cfg_write(24, 0xFFFF);                       /* every column of every row */
     tt_cfg_write(28, 16u << 8);                     /* 16 rows per plane */
     tt_cfg_write(68, 0);
-    tt_cfg_write(70, 1u | ttm_cb_format(out) << 4 | TTM_TT_FORMAT_BFLOAT16 << 8);
+    tt_cfg_write(70, 1u | ttm_cb_format(out) << 4 | in << 8);
     tt_cfg_write(71, 0);
     tt_cfg_write(180, 0);
     TTI(TT_SETC16(37, 4));                          /* ADDR_MOD_PACK 0: next 4 rows */
