@@ -24,6 +24,8 @@ static struct tt_cop *cop_of(struct tensix_tile *t)
         return NULL;
     cop->tile = t;
     memset(cop->dst_written, 1, sizeof cop->dst_written);
+    memset(cop->src[0].mm_format, MM_UNDECODED, 2);
+    memset(cop->src[1].mm_format, MM_UNDECODED, 2);
     static const uint32_t consts[COP_LREGS] = {
         [8] = 0x3F56594Bu, [10] = 0x3F800000u, [11] = 0xBF800000u,
         [12] = 0x3B000000u, [13] = 0xBF2CC4C7u, [14] = 0xBEB08FF9u,

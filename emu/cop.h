@@ -55,11 +55,24 @@ struct cop_thread {
     struct cop_adc adc[ADC_SETS];
 };
 
+/* A Src bank as MVMUL's multiplier takes it (cop_math.c), decoded once per bank and
+ * format rather than at every MVMUL: exponent (very negative for a zero operand), sign, and
+ * the mantissa slices of fidelity phase bit 0 (SrcA) or bit 1 (SrcB), row by row. */
+struct mm_bank {
+    int32_t exp[COP_SRC_ROWS * 16];
+    int32_t neg[COP_SRC_ROWS * 16];       /* -1 for a negative operand, else 0 */
+    uint32_t slice[2][COP_SRC_ROWS * 16];
+};
+#define MM_UNDECODED 0xFFu
+
 struct cop_src {
     uint32_t cell[2][COP_SRC_ROWS][16];   /* two banks of fp32-layout datums */
     bool valid[2];                        /* owned by the FPU (written by an unpacker) */
     uint8_t format[2];                    /* each bank's data format, as unpacked */
     uint8_t unpack_bank, fpu_bank;
+    uint8_t mm_format[2];                 /* the format mm[] was decoded for, or
+                                           * MM_UNDECODED since the bank was written */
+    struct mm_bank mm[2];
 };
 
 struct tt_cop {

@@ -2,6 +2,8 @@
  * ZEROACC and the element-wise FPU operations ELWADD, ELWSUB and ELWMUL with their
  * fidelity phases (compute-facts 4.4, 5.1, 5.4; arithmetic as Tenstorrent's simulator
  * computes it, which claims to match silicon bit for bit). */
+#include <string.h>
+
 #include "cop.h"
 
 /* One counter stepped by an ADDR_MOD field: increment, clear, or step its carry
@@ -372,56 +374,78 @@ enum cop_exec bhe_cop_elw(struct tt_cop *cop, unsigned th, uint32_t insn)
  * eight aligned to their own largest exponent (rounding half up in magnitude), then the two
  * group sums are accumulated with Dst as the element-wise ops' one term is. */
 
-/* One operand of the products: sign, exponent and this phase's mantissa slice; zero
- * when its exponent is 0 (MVMUL tests it on both operands). */
-struct mm_operand {
-    uint8_t sign, zero;
-    int16_t exp;
-    uint16_t slice;
-};
-
-static struct mm_operand mm_operand(uint32_t cell, uint32_t fmt, bool srca, uint32_t phase)
+/* Decode a Src bank for MVMUL (struct mm_bank), if it was not already for this format. */
+static const struct mm_bank *mm_decode(struct cop_src *src, unsigned bank, uint32_t fmt, bool srca)
 {
-    uint32_t v = (fmt == 4 ? cell : cell & 0xFFFF0000u) >> 13;
-    uint32_t man = (v & 0x3FF) | 0x400;
-    struct mm_operand o = {(uint8_t)(v >> 18 & 1), (v & 0x3FFFF) < 0x400, (int16_t)(v >> 10 & 0xFF), 0};
-    if (srca)
-        o.slice = (uint16_t)(phase & 1 ? (man >> 1) & 31 : man >> 6);
-    else
-        o.slice = (uint16_t)(phase & 2 ? (man & 15) << 3 : man >> 4);
-    return o;
+    struct mm_bank *m = &src->mm[bank];
+    if (src->mm_format[bank] == fmt)
+        return m;
+    for (uint32_t row = 0; row < COP_SRC_ROWS; row++) {
+        for (uint32_t col = 0; col < 16; col++) {
+            uint32_t cell = src->cell[bank][row][col];
+            uint32_t v = (fmt == 4 ? cell : cell & 0xFFFF0000u) >> 13;
+            uint32_t man = (v & 0x3FF) | 0x400, k = row * 16 + col;
+            /* A zero exponent is a zero operand: far below anything, so it adds nothing. */
+            m->exp[k] = (v & 0x3FFFF) < 0x400 ? -4096 : (int32_t)(v >> 10 & 0xFF);
+            m->neg[k] = -(int32_t)(v >> 18 & 1);
+            m->slice[0][k] = srca ? man >> 6 : man >> 4;
+            m->slice[1][k] = srca ? (man >> 1) & 31 : (man & 15) << 3;
+        }
+    }
+    src->mm_format[bank] = (uint8_t)fmt;
+    return m;
 }
 
-/* The sum of products i = 8g .. 8g+7 for output (r, c). */
-static struct fpu_term mm_group(const struct mm_operand a[16][16], const struct mm_operand b[8][16],
-                                uint32_t r, uint32_t c, unsigned g, int32_t adj)
+/* The two group sums of MVMUL's 8 x 16 outputs (r, c): group g sums the 8 products
+ * SrcA[ar + 8g + l][c] * SrcB[br + r][8g + l], aligned to their largest exponent at 12-bit
+ * precision, rounding half up in magnitude. A zero operand's exponent is so low that its
+ * product rounds away; a group whose exponents are all 0 or below is zero. Products are
+ * under 2^12, so a shift of 13 or more leaves nothing: d is clamped there. The loops run
+ * across the 16 columns, which the compiler vectorises where the host has the shifts. */
+typedef int32_t mm_v8i __attribute__((vector_size(32)));
+
+/* Macros, not functions: a 256-bit vector passed across a call is an ABI of its own. */
+#define MM_LOAD(v, p) memcpy(&(v), (p), sizeof(v))
+#define MM_MAX(a, b) (((a) & ((a) > (b))) | ((b) & ~((a) > (b))))
+
+__attribute__((target_clones("avx2", "default")))
+static void mm_groups(const struct mm_bank *a, const struct mm_bank *b, uint32_t ar, uint32_t br,
+                      unsigned pa, unsigned pb, int32_t adj, struct fpu_term out[8][16][2])
 {
-    int32_t exp[8], emax = INT32_MIN;
-    uint32_t mant[8], sign[8];
-    for (unsigned l = 0; l < 8; l++) {
-        const struct mm_operand *x = &a[8 * g + l][c], *y = &b[r][8 * g + l];
-        if (x->zero || y->zero) {
-            exp[l] = adj > 0 ? adj : 0, mant[l] = 0, sign[l] = 0;
-        } else {
-            exp[l] = x->exp + y->exp + adj;
-            mant[l] = (uint32_t)x->slice * y->slice;
-            sign[l] = x->sign ^ y->sign;
+    const mm_v8i zero = {0}, one = zero + 1, thirteen = zero + 13;
+    for (uint32_t r = 0; r < 8; r++) {
+        for (unsigned g = 0; g < 2; g++) {
+            mm_v8i e[8][2], emax[2] = {zero, zero}, sum[2] = {zero, zero};
+            for (unsigned l = 0; l < 8; l++) {
+                uint32_t kb = (br + r) * 16 + 8 * g + l, ka = (ar + 8 * g + l) * 16;
+                for (unsigned h = 0; h < 2; h++) {
+                    MM_LOAD(e[l][h], a->exp + ka + 8 * h);
+                    e[l][h] += b->exp[kb] + adj;
+                    emax[h] = MM_MAX(e[l][h], emax[h]);
+                }
+            }
+            for (unsigned l = 0; l < 8; l++) {
+                uint32_t kb = (br + r) * 16 + 8 * g + l, ka = (ar + 8 * g + l) * 16;
+                int32_t bm2 = 2 * (int32_t)b->slice[pb][kb], bneg = b->neg[kb];
+                for (unsigned h = 0; h < 2; h++) {
+                    mm_v8i d = emax[h] - e[l][h], big = d > thirteen;
+                    d = (d & ~big) | (thirteen & big);
+                    mm_v8i am, neg;
+                    MM_LOAD(am, a->slice[pa] + ka + 8 * h);
+                    MM_LOAD(neg, a->neg + ka + 8 * h);
+                    mm_v8i m = (am * bm2 + (one << d)) >> (d + 1); /* all under 2^31 */
+                    neg ^= bneg;
+                    sum[h] += (m ^ neg) - neg;
+                }
+            }
+            for (unsigned c = 0; c < 16; c++) {
+                int32_t em = emax[c / 8][c % 8], sm = sum[c / 8][c % 8];
+                uint32_t sg = sm < 0;
+                out[r][c][g] = em <= 0 ? (struct fpu_term){0, 0, 0}
+                                       : (struct fpu_term){sg, em, (int64_t)(sg ? -sm : sm) << 13};
+            }
         }
-        if (exp[l] > emax)
-            emax = exp[l];
     }
-    if (emax <= 0)
-        return (struct fpu_term){0, 0, 0};
-    int64_t sum = 0;
-    for (unsigned l = 0; l < 8; l++) {
-        int32_t d = emax - exp[l];
-        if (d > 30)
-            d = 30;
-        int64_t m = ((int64_t)2 * mant[l] + ((int64_t)1 << d)) >> (d + 1);
-        sum += sign[l] ? -m : m;
-    }
-    uint32_t s = sum < 0;
-    return (struct fpu_term){s, emax, (s ? -sum : sum) << 13};
 }
 
 /* Src formats MVMUL multiplies (ttsim; fp16, fp8 and int8 are not modelled here). */
@@ -461,20 +485,15 @@ enum cop_exec bhe_cop_mvmul(struct tt_cop *cop, unsigned th, uint32_t insn)
         return cop_refuse(cop, th, insn, "MVMUL Dst row not 8-aligned");
     uint32_t phase = t->rwc.fidelity & 3;
     int32_t adj = -127 - (phase & 1 ? 5 : 0) - (phase & 2 ? 7 : 0);
-    /* Each operand decoded once for the 8 x 16 outputs. */
-    struct mm_operand a[16][16], b[8][16];
-    for (uint32_t i = 0; i < 16; i++)
-        for (uint32_t c = 0; c < 16; c++)
-            a[i][c] = mm_operand(sa->cell[sa->fpu_bank][ar + i][c], fa, true, phase);
-    for (uint32_t r = 0; r < 8; r++)
-        for (uint32_t i = 0; i < 16; i++)
-            b[r][i] = mm_operand(sb->cell[sb->fpu_bank][br + r][i], fb, false, phase);
+    const struct mm_bank *a = mm_decode(sa, sa->fpu_bank, fa, true);
+    const struct mm_bank *b = mm_decode(sb, sb->fpu_bank, fb, false);
+    struct fpu_term g[8][16][2];
+    mm_groups(a, b, ar, br, phase & 1, phase >> 1 & 1, adj, g);
     for (uint32_t r = 0; r < 8; r++) {
         for (uint32_t c = 0; c < 16; c++) {
-            struct fpu_term g[2] = {mm_group(a, b, r, c, 0, adj), mm_group(a, b, r, c, 1, adj)};
             uint32_t d = acc32 ? cop_dst32_read(cop, dr + r, c)
                                : cop_bf16_dec(cop_dst16_read(cop, dr + r, c)) << 16;
-            uint32_t res = fpu_normalize(g, 2, d, acc32);
+            uint32_t res = fpu_normalize(g[r][c], 2, d, acc32);
             if (acc32)
                 cop_dst32_store(cop, dr + r, c, res, c == 15);
             else

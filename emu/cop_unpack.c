@@ -110,6 +110,7 @@ enum cop_exec bhe_cop_unpacr(struct tt_cop *cop, unsigned th, uint32_t insn)
         return cop_refuse(cop, th, insn, "UNPACR past the end of SrcB");
     const uint8_t *p = cop->tile->l1 + base;
     uint32_t (*cells)[16] = src->cell[src->unpack_bank];
+    src->mm_format[src->unpack_bank] = MM_UNDECODED;
     if (in == 5) { /* bf16: exact, the common case */
         for (uint32_t i = 0; i < count; i++, p += 2) {
             uint16_t h;
@@ -161,6 +162,7 @@ enum cop_exec bhe_cop_unpacr_nop(struct tt_cop *cop, unsigned th, uint32_t insn)
     for (uint32_t r = 0; r < COP_SRC_ROWS; r++)
         for (uint32_t c = 0; c < 16; c++)
             src->cell[ub][r][c] = fill;
+    src->mm_format[ub] = MM_UNDECODED;
     if (insn & 0x100) {
         if (src->valid[ub])
             return cop_refuse(cop, th, insn, "UNPACR_NOP dvalid on a valid bank");
