@@ -7,11 +7,22 @@
  *                             an emulated P150A, 8 tiles each, fast dispatch: tiles per
  *                             second of the launch alone (data in DRAM, kernels built);
  *                             median of 5
+ *   matmul_512_ms             examples/matmul_kernels.h's matmul_bf16, 512 x 512 by
+ *                             512 x 512 bfloat16 at HiFi4 on every worker of an emulated
+ *                             P150A: tilize, buffers, launch, read back, untilize (kernels
+ *                             built before); median of 3
+ *   matmul_tiles_per_s_hifi4, matmul_tiles_per_s_lofi
+ *                             32x32x32 tile products per second in that matmul (512^3:
+ *                             4096 of them), on the emulator; median of 3
+ *   tilize_gb_per_s           ttm_tilize then ttm_untilize of a 2048 x 2048 bfloat16 matrix,
+ *                             bytes of both per second; median of 5
  * and, when TTSIM_LIB names a Blackhole libttsim.so, the same on ttsim (the P150A it
  * models), in a child process that keeps its device open:
  *   ttsim_add1_sfpu_tiles_per_s  median of 5
  *   add1_sfpu_ttsim_vs_emu       emulator tiles/s over ttsim tiles/s, each pair of
  *                                launches run back to back; median of the 5 ratios
+ *   matmul_512_ms_ttsim          median of 3
+ *   matmul_512_ttsim_vs_emu      ttsim time over the emulator's, paired; median of 3
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -23,9 +34,11 @@
 #include <unistd.h>
 
 #include "../examples/add1_sfpu_kernels.h"
+#include "../examples/matmul_kernels.h"
 #include "ttm.h"
 
 #define RUNS 5
+#define MM_RUNS 3
 #define PER_CORE 8u
 #define PASSES 4000u
 
@@ -116,7 +129,37 @@ static double flow_rate(struct flow *f)
     return f->tiles / ((now_ms() - t0) / 1e3);
 }
 
-/* ---- ttsim in a child that launches on request and answers with its rate ---- */
+/* ---- matmul ---- */
+#define MM 512u
+
+static uint16_t *mm_a, *mm_b, *mm_c;
+
+/* One 512^3 matmul on the device's whole grid: milliseconds, or a negative value. */
+static double matmul_ms(ttm_device *dev, uint32_t fidelity)
+{
+    struct ttm_device_info info = {.argsz = sizeof info};
+    if (ttm_device_info(dev, &info))
+        return fail("device info");
+    if (!mm_a) {
+        mm_a = malloc(2 * MM * MM);
+        mm_b = malloc(2 * MM * MM);
+        mm_c = malloc(2 * MM * MM);
+        if (!mm_a || !mm_b || !mm_c)
+            return -1;
+        for (uint32_t i = 0; i < MM * MM; i++) {
+            mm_a[i] = (uint16_t)(0x3F00 + (i * 7 % 256)); /* values around 0.5 .. 1 */
+            mm_b[i] = (uint16_t)(0xBF00 + (i * 13 % 256));
+        }
+    }
+    struct matmul_opts o = {{0, 0, info.grid_x - 1, info.grid_y - 1}, fidelity, 0, 0};
+    double t0 = now_ms();
+    if (matmul_bf16(dev, mm_a, mm_b, mm_c, MM, MM, MM, &o))
+        return fail("matmul");
+    return now_ms() - t0;
+}
+
+/* ---- ttsim in a child that runs on request and answers with its figure ---- */
+enum job { JOB_ADD1, JOB_MATMUL };
 struct child {
     pid_t pid;
     int req, ans;
@@ -135,12 +178,12 @@ static int child_start(struct child *c)
         close(a[1]);
         close(b[0]);
         struct flow f = {0};
-        double rate = flow_open(&f, "ttsim") ? -1 : 0;
-        char go;
-        while (read(a[0], &go, 1) == 1) {
-            if (rate >= 0)
-                rate = flow_rate(&f);
-            if (write(b[1], &rate, sizeof rate) != (ssize_t)sizeof rate)
+        double v = flow_open(&f, "ttsim") ? -1 : 0;
+        char job;
+        while (read(a[0], &job, 1) == 1) {
+            if (v >= 0)
+                v = job == JOB_ADD1 ? flow_rate(&f) : matmul_ms(f.dev, TTM_HIFI4);
+            if (write(b[1], &v, sizeof v) != (ssize_t)sizeof v)
                 break;
         }
         _exit(0);
@@ -152,13 +195,13 @@ static int child_start(struct child *c)
     return 0;
 }
 
-static double child_rate(struct child *c)
+static double child_run(struct child *c, enum job job)
 {
-    double rate = -1;
-    char go = 1;
-    if (write(c->req, &go, 1) != 1 || read(c->ans, &rate, sizeof rate) != (ssize_t)sizeof rate)
+    double v = -1;
+    char j = (char)job;
+    if (write(c->req, &j, 1) != 1 || read(c->ans, &v, sizeof v) != (ssize_t)sizeof v)
         return -1;
-    return rate;
+    return v;
 }
 
 /* ---- The coprocessor alone ---- */
@@ -207,6 +250,29 @@ static int tensix_rate(void)
     return 0;
 }
 
+/* ttm_tilize and ttm_untilize of a 2048 x 2048 bfloat16 matrix. */
+static int tilize_rate(void)
+{
+    const uint32_t n = 2048;
+    size_t bytes = (size_t)n * n * 2;
+    uint8_t *m = malloc(bytes), *t = malloc(bytes);
+    if (!m || !t)
+        return 1;
+    memset(m, 1, bytes);
+    memset(t, 0, bytes);
+    double r[RUNS];
+    for (int i = 0; i < RUNS; i++) {
+        double t0 = now_ms();
+        if (ttm_tilize(m, t, n, n, 2) || ttm_untilize(t, m, n, n, 2))
+            return fail("tilize");
+        r[i] = 2 * bytes / ((now_ms() - t0) / 1e3) / 1e9;
+    }
+    printf("tilize_gb_per_s: %.2f GB/s\n", median(r, RUNS));
+    free(m);
+    free(t);
+    return 0;
+}
+
 int main(void)
 {
     if (tensix_rate())
@@ -217,14 +283,14 @@ int main(void)
     const char *lib = getenv("TTSIM_LIB");
     struct child sim = {0};
     bool with_ttsim = lib && *lib;
-    if (with_ttsim && (child_start(&sim) || child_rate(&sim) < 0)) {
+    if (with_ttsim && (child_start(&sim) || child_run(&sim, JOB_ADD1) < 0)) {
         fprintf(stderr, "compute_bench: the ttsim child failed\n");
         return 1;
     }
     double e[RUNS], s[RUNS], ratio[RUNS];
     for (int i = 0; i < RUNS; i++) {
         e[i] = flow_rate(&emu);
-        s[i] = with_ttsim ? child_rate(&sim) : 1;
+        s[i] = with_ttsim ? child_run(&sim, JOB_ADD1) : 1;
         if (e[i] < 0 || s[i] < 0)
             return 1;
         ratio[i] = e[i] / s[i];
@@ -233,9 +299,32 @@ int main(void)
     if (with_ttsim) {
         printf("ttsim_add1_sfpu_tiles_per_s: %.0f tiles/s\n", median(s, RUNS));
         printf("add1_sfpu_ttsim_vs_emu: %.1f x\n", median(ratio, RUNS));
+    }
+    /* matmul: kernels built by a first run on each side, then pairs. */
+    const uint32_t tile_products = (MM / 32) * (MM / 32) * (MM / 32);
+    double me[MM_RUNS], ms[MM_RUNS], mr[MM_RUNS], lofi[MM_RUNS];
+    if (matmul_ms(emu.dev, TTM_HIFI4) < 0 || matmul_ms(emu.dev, TTM_LOFI) < 0 ||
+        (with_ttsim && child_run(&sim, JOB_MATMUL) < 0))
+        return 1;
+    for (int i = 0; i < MM_RUNS; i++) {
+        me[i] = matmul_ms(emu.dev, TTM_HIFI4);
+        ms[i] = with_ttsim ? child_run(&sim, JOB_MATMUL) : 1;
+        lofi[i] = matmul_ms(emu.dev, TTM_LOFI);
+        if (me[i] < 0 || ms[i] < 0 || lofi[i] < 0)
+            return 1;
+        mr[i] = ms[i] / me[i];
+    }
+    double hifi = median(me, MM_RUNS);
+    printf("matmul_512_ms: %.0f ms\n", hifi);
+    printf("matmul_tiles_per_s_hifi4: %.0f tile products/s\n", tile_products / (hifi / 1e3));
+    printf("matmul_tiles_per_s_lofi: %.0f tile products/s\n",
+           tile_products / (median(lofi, MM_RUNS) / 1e3));
+    if (with_ttsim) {
+        printf("matmul_512_ms_ttsim: %.0f ms\n", median(ms, MM_RUNS));
+        printf("matmul_512_ttsim_vs_emu: %.1f x\n", median(mr, MM_RUNS));
         close(sim.req);
         waitpid(sim.pid, NULL, 0);
     }
     ttm_device_close(emu.dev);
-    return 0;
+    return tilize_rate();
 }

@@ -93,7 +93,7 @@ struct matmul_opts {
 /* C = A x B: bfloat16 matrices in row-major order, A M x K, B K x N, C M x N (bfloat16 or
  * float32 as o says), each a multiple of 32; the output tiles spread over the cores.
  * Returns 0 or what failed. */
-static int matmul_bf16(ttm_device *dev, const uint16_t *a, const uint16_t *b, void *c,
+static inline int matmul_bf16(ttm_device *dev, const uint16_t *a, const uint16_t *b, void *c,
                        uint32_t m, uint32_t k, uint32_t n, const struct matmul_opts *o)
 {
     uint32_t mt = m / 32, kt = k / 32, nt = n / 32, tile = MATMUL_TILE_BYTES;
@@ -177,7 +177,7 @@ static int matmul_bf16(ttm_device *dev, const uint16_t *a, const uint16_t *b, vo
     return rc;
 }
 
-static double matmul_bf16_value(uint16_t v)
+static inline double matmul_bf16_value(uint16_t v)
 {
     uint32_t bits = (uint32_t)v << 16;
     float f;
@@ -186,7 +186,7 @@ static double matmul_bf16_value(uint16_t v)
 }
 
 /* Element i of C, bfloat16 or float32. */
-static double matmul_c_value(const void *c, size_t i, bool fp32)
+static inline double matmul_c_value(const void *c, size_t i, bool fp32)
 {
     if (!fp32)
         return matmul_bf16_value(((const uint16_t *)c)[i]);
@@ -202,7 +202,7 @@ static double matmul_c_value(const void *c, size_t i, bool fp32)
  * and once when it packs bfloat16 from fp32 Dst; flushed denormals add nothing
  * (compute-facts 5.4).
  * Returns how many elements are outside that bound over sum |a||b|; finite inputs only. */
-static size_t matmul_outside_bound(const uint16_t *a, const uint16_t *b, const void *c,
+static inline size_t matmul_outside_bound(const uint16_t *a, const uint16_t *b, const void *c,
                                    uint32_t m, uint32_t k, uint32_t n, const struct matmul_opts *o)
 {
     double product = o->fidelity == 0 ? 0x1p-3 : o->fidelity == 2 ? 0x1p-5
