@@ -13,32 +13,19 @@ installed (or any buffer of uint16), else an array("H").
 """
 
 import array
-import ast
 import os
-import re
 import struct
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.join(HERE, ".."), HERE]
 import ttm  # noqa: E402  (after the path set-up above)
+import c_kernels  # noqa: E402
 
 TILE = 2048  # 32x32 bfloat16
 CB_TILES = 2
 ONE = 0x3F800000  # the scalar, as fp32 bits
-
-
-def _kernels():
-    """The reader, compute and writer sources, read from the C example's header so both
-    examples run the same kernels."""
-    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-    with open(os.path.join(root, "examples", "add1_sfpu_kernels.h")) as f:
-        text = f.read()
-    out = {}
-    for name in ("reader", "compute", "writer"):
-        body = re.search(r"add1_sfpu_%s_src\[\] =\n(.*?);\n" % name, text, re.S).group(1)
-        out[name] = "".join(ast.literal_eval(s) for s in re.findall(r'"(?:[^"\\]|\\.)*"', body))
-    return out
 
 
 def add1_sfpu(dev, data, cores):
@@ -50,7 +37,7 @@ def add1_sfpu(dev, data, cores):
     tiles = nbytes // TILE
     (x0, y0), (x1, y1) = cores
     workers = [(x, y) for y in range(y0, y1 + 1) for x in range(x0, x1 + 1)]
-    src_k = _kernels()
+    src_k = c_kernels.load("add1_sfpu_kernels.h", "add1_sfpu", ("reader", "compute", "writer"))
     out = bytearray(nbytes)
     with dev.buffer(nbytes, TILE) as src, dev.buffer(nbytes, TILE) as dst, \
             dev.program() as prog:

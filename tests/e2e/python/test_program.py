@@ -119,6 +119,31 @@ class ProgramTest(TTMTestCase):
         self.assertEqual((out.dtype, out.shape), (numpy.uint16, data.shape))
         self.assertEqual(out.ravel().tolist(), [ex.reference(int(x)) for x in data.ravel()])
 
+    def test_matmul_within_the_fpu_bound(self):
+        ex = load_example("matmul")
+        m, k, n = 64, 96, 32
+        a = array.array("H", ((0x3E80 + i * 37 % 512) ^ (i & 1) << 15 for i in range(m * k)))
+        b = array.array("H", ((0x3E80 + i * 91 % 512) for i in range(k * n)))
+        for fidelity, fp32 in (("hifi4", False), ("lofi", True)):
+            c = ex.matmul_bf16(self.dev, a, b, m, k, n, cores=((0, 0), (1, 1)),
+                               fidelity=fidelity, fp32_dest_acc=fp32)
+            self.assertEqual(ex.outside_bound(a, b, c, m, k, n, fidelity, fp32), 0)
+
+    def test_matmul_takes_and_returns_numpy_arrays(self):
+        try:
+            import numpy
+        except ImportError:
+            self.skipTest("numpy is not installed")
+        ex = load_example("matmul")
+        rng = numpy.random.default_rng(3)
+        a = rng.standard_normal((32, 64)).astype(numpy.float32)
+        b = rng.standard_normal((64, 32)).astype(numpy.float32)
+        c = ex.matmul(self.dev, a, b, cores=((0, 0), (0, 0)))
+        self.assertEqual((c.dtype, c.shape), (numpy.float32, (32, 32)))
+        # C holds bfloat16 values, so to_bf16 gives its bits back exactly.
+        bits = [ex.to_bf16(x).ravel().tolist() for x in (a, b, c)]
+        self.assertEqual(ex.outside_bound(*bits, 32, 64, 32), 0)
+
     def test_compute_kernel_in_cpp(self):
         # kernel_main gets C linkage from the header, as in a dataflow kernel.
         src = ("#include <ttm/kernel/compute.h>\n"
