@@ -1,6 +1,6 @@
 /* The compute kernel API: the one header a compute kernel includes, with TT-Metal's
  * names (compute_kernel_api: cb_api.h, reg_api.h, tile_move_copy.h, eltwise_binary.h,
- * pack.h, eltwise_unary/binop_with_scalar.h).
+ * matmul.h, pack.h, eltwise_unary/binop_with_scalar.h).
  *
  *   #include <ttm/kernel/compute.h>
  *   void kernel_main(void) { ... }
