@@ -408,9 +408,9 @@ typedef int32_t mm_v8i __attribute__((vector_size(32)));
 #define MM_LOAD(v, p) memcpy(&(v), (p), sizeof(v))
 #define MM_MAX(a, b) (((a) & ((a) > (b))) | ((b) & ~((a) > (b))))
 
-__attribute__((target_clones("avx2", "default")))
-static void mm_groups(const struct mm_bank *a, const struct mm_bank *b, uint32_t ar, uint32_t br,
-                      unsigned pa, unsigned pb, int32_t adj, struct fpu_term out[8][16][2])
+static inline __attribute__((always_inline)) void
+mm_groups_body(const struct mm_bank *a, const struct mm_bank *b, uint32_t ar, uint32_t br,
+               unsigned pa, unsigned pb, int32_t adj, struct fpu_term out[8][16][2])
 {
     const mm_v8i zero = {0}, one = zero + 1, thirteen = zero + 13;
     for (uint32_t r = 0; r < 8; r++) {
@@ -446,6 +446,36 @@ static void mm_groups(const struct mm_bank *a, const struct mm_bank *b, uint32_t
             }
         }
     }
+}
+
+/* The body compiled twice: for AVX2, whose per-lane shifts the vectors need, and for the
+ * baseline; chosen by the host's CPU at the first call (not by an ifunc, which the
+ * sanitizers' runtimes cannot take before they start). */
+__attribute__((target("avx2"))) static void
+mm_groups_avx2(const struct mm_bank *a, const struct mm_bank *b, uint32_t ar, uint32_t br,
+               unsigned pa, unsigned pb, int32_t adj, struct fpu_term out[8][16][2])
+{
+    mm_groups_body(a, b, ar, br, pa, pb, adj, out);
+}
+
+static void mm_groups_base(const struct mm_bank *a, const struct mm_bank *b, uint32_t ar,
+                           uint32_t br, unsigned pa, unsigned pb, int32_t adj,
+                           struct fpu_term out[8][16][2])
+{
+    mm_groups_body(a, b, ar, br, pa, pb, adj, out);
+}
+
+static void mm_groups(const struct mm_bank *a, const struct mm_bank *b, uint32_t ar, uint32_t br,
+                      unsigned pa, unsigned pb, int32_t adj, struct fpu_term out[8][16][2])
+{
+    static int avx2 = -1; /* unknown yet; any thread may find it out, with the same answer */
+    int has = __atomic_load_n(&avx2, __ATOMIC_RELAXED);
+    if (has < 0) {
+        __builtin_cpu_init();
+        has = __builtin_cpu_supports("avx2") ? 1 : 0;
+        __atomic_store_n(&avx2, has, __ATOMIC_RELAXED);
+    }
+    (has ? mm_groups_avx2 : mm_groups_base)(a, b, ar, br, pa, pb, adj, out);
 }
 
 /* Src formats MVMUL multiplies (ttsim; fp16, fp8 and int8 are not modelled here). */
