@@ -448,19 +448,20 @@ mm_groups_body(const struct mm_bank *a, const struct mm_bank *b, uint32_t ar, ui
     }
 }
 
-/* The body compiled twice: for AVX2, whose per-lane shifts the vectors need, and for the
- * baseline; chosen by the host's CPU at the first call (not by an ifunc, which the
- * sanitizers' runtimes cannot take before they start). */
-__attribute__((target("avx2"))) static void
-mm_groups_avx2(const struct mm_bank *a, const struct mm_bank *b, uint32_t ar, uint32_t br,
-               unsigned pa, unsigned pb, int32_t adj, struct fpu_term out[8][16][2])
+/* On x86 the body is compiled twice: for AVX2, whose per-lane shifts the vectors need,
+ * and for the baseline, chosen by the host's CPU at the first call (not by an ifunc,
+ * which the sanitizers' runtimes cannot take before they start). */
+static void mm_groups_base(const struct mm_bank *a, const struct mm_bank *b, uint32_t ar,
+                           uint32_t br, unsigned pa, unsigned pb, int32_t adj,
+                           struct fpu_term out[8][16][2])
 {
     mm_groups_body(a, b, ar, br, pa, pb, adj, out);
 }
 
-static void mm_groups_base(const struct mm_bank *a, const struct mm_bank *b, uint32_t ar,
-                           uint32_t br, unsigned pa, unsigned pb, int32_t adj,
-                           struct fpu_term out[8][16][2])
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("avx2"))) static void
+mm_groups_avx2(const struct mm_bank *a, const struct mm_bank *b, uint32_t ar, uint32_t br,
+               unsigned pa, unsigned pb, int32_t adj, struct fpu_term out[8][16][2])
 {
     mm_groups_body(a, b, ar, br, pa, pb, adj, out);
 }
@@ -477,6 +478,9 @@ static void mm_groups(const struct mm_bank *a, const struct mm_bank *b, uint32_t
     }
     (has ? mm_groups_avx2 : mm_groups_base)(a, b, ar, br, pa, pb, adj, out);
 }
+#else
+#define mm_groups mm_groups_base
+#endif
 
 /* Src formats MVMUL multiplies (ttsim; fp16, fp8 and int8 are not modelled here). */
 static bool mm_format(uint32_t f, bool srcb)

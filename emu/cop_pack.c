@@ -59,7 +59,8 @@ enum cop_exec bhe_cop_pacr(struct tt_cop *cop, unsigned th, uint32_t insn)
     uint32_t in_b = in == 0 ? 4 : 2, out_b = out == 0 ? 4 : 2;
     if (cfg[18] & 0x8)
         return cop_refuse(cop, th, insn, "PACR 10-bit mantissa rounding");
-    bool read_int8 = cfg[18] >> 2 & 1; /* refused where a datum is read */
+    /* Refused where a datum is read, except from fp32 Dst to fp32, which ignores it. */
+    bool read_int8 = (cfg[18] >> 2 & 1) && mode != 0x100;
     uint32_t ys = cfg[12] >> 16, zs = cfg[13] & 0xFFFF, ws = cfg[13] >> 16;
     if ((cfg[12] & 0xFFFF) % in_b || ys % in_b || zs % in_b || ws % in_b)
         return cop_refuse(cop, th, insn, "PACR strides not datum-aligned");

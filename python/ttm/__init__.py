@@ -76,32 +76,38 @@ def set_root_dir(path):
 # ---- Argument conversion ----
 
 
-def _retile(data, rows, cols, tilize):
+def _retile(data, rows, cols, elem_size, tilize):
     """ttm_tilize / ttm_untilize of a rows x cols matrix of 2- or 4-byte elements: the
     result has data's type (numpy in, numpy out, of the same shape; else an array of the
-    same item size)."""
+    element size)."""
     view = memoryview(data)
-    size = view.itemsize if view.format != "B" else 2
+    size = elem_size or view.itemsize
+    if size not in (2, 4):
+        raise ValueError(f"elements of {size} bytes: give elem_size=2 or 4 for a byte buffer")
+    rows, cols = _uint(rows, 32, "rows"), _uint(cols, 32, "cols")
+    if view.nbytes != rows * cols * size:
+        raise ValueError(f"{view.nbytes} bytes are not a {rows} x {cols} matrix of "
+                         f"{size}-byte elements")
     src, nbytes = _source_bytes(data)
     out = bytearray(nbytes)
     fn = _c.ttm_tilize if tilize else _c.ttm_untilize
-    fn(src, _address_of(memoryview(out)), _uint(rows, 32, "rows"), _uint(cols, 32, "cols"), size)
+    fn(src, _address_of(memoryview(out)), rows, cols, size)
     if type(data).__module__ == "numpy":
         import numpy
         return numpy.frombuffer(bytes(out), dtype=data.dtype).reshape(data.shape)
-    return array.array({2: "H", 4: "I"}.get(size, "H"), bytes(out))
+    return array.array({2: "H", 4: "I"}[size], bytes(out))
 
 
-def tilize(data, rows, cols):
+def tilize(data, rows, cols, elem_size=None):
     """A row-major rows x cols matrix (bfloat16 as uint16, or float32 / uint32 elements:
-    any buffer of 2- or 4-byte items) as 32x32 tiles in the layout kernels see, tiles in
-    row-major order."""
-    return _retile(data, rows, cols, True)
+    any buffer of 2- or 4-byte items, or of bytes with elem_size) as 32x32 tiles in the
+    layout kernels see, tiles in row-major order."""
+    return _retile(data, rows, cols, elem_size, True)
 
 
-def untilize(data, rows, cols):
+def untilize(data, rows, cols, elem_size=None):
     """The inverse of tilize."""
-    return _retile(data, rows, cols, False)
+    return _retile(data, rows, cols, elem_size, False)
 
 
 def _uint(value, bits, what):

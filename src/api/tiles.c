@@ -21,6 +21,9 @@ static int check(const void *src, const void *dst, uint32_t rows, uint32_t cols,
                        rows, cols);
     if (elem_size != 2 && elem_size != 4)
         return err_set(-EINVAL, "tilize: elements of %u bytes (2 or 4)", elem_size);
+    uintptr_t s = (uintptr_t)src, d = (uintptr_t)dst, n = (uintptr_t)rows * cols * elem_size;
+    if (s < d + n && d < s + n)
+        return err_set(-EINVAL, "tilize: source and destination overlap");
     return 0;
 }
 

@@ -25,6 +25,8 @@ static const struct compute_fault {
     {COMPUTE_BROKEN("TTI(TT_SEMPOST(3))", ""), "TRISC1", "SEMPOST on semaphore 3"},
     /* A get from the RISC-V side on a semaphore at 0. */
     {COMPUTE_BROKEN("", "tt_sem_get(4)"), "TRISC0", "semaphore get at 0"},
+    /* MVMUL's instr_mod19 (broadcast), which ttsim does not take. */
+    {COMPUTE_BROKEN("TTI(0x26080000u)", ""), "TRISC1", "MVMUL with instr_mod19"},
     /* A Dst row the SFPU cannot reach: an odd row through the math offset. */
     {COMPUTE_BROKEN("TTI(TT_SETC16(1, 1)); TTI(TT_SFPLOAD(0, 2, 0, 0))", ""), "TRISC1",
      "Dst row odd"},

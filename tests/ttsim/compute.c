@@ -488,6 +488,48 @@ static int matmul_check(ttm_device *dev, struct rec *r, uint32_t m, uint32_t k, 
     return rc;
 }
 
+/* Small integers multiply exactly at every fidelity (their mantissas fit LoFi's slices)
+ * and sum exactly while |sums| stay within bf16's 8 bits: C must be the exact product. A
+ * dropped or repeated K tile, a wrong row or a lost group changes it. */
+static int matmul_exact(ttm_device *dev, struct rec *r)
+{
+    const uint32_t m = 64, k = 128, n = 64;
+    static const uint16_t vals[5] = {0x0000, 0x3F80, 0xBF80, 0x4000, 0xC000}; /* 0, ±1, ±2 */
+    uint16_t *a = malloc((size_t)m * k * 2), *b = malloc((size_t)k * n * 2);
+    void *c = malloc((size_t)m * n * 4); /* room for float32 */
+    int rc = a && b && c ? 0 : -ENOMEM;
+    uint32_t s = 99;
+    for (size_t i = 0; !rc && i < (size_t)m * k; i++)
+        a[i] = vals[(s = s * 1664525u + 1013904223u) >> 29 & 3]; /* 0, ±1, 2 */
+    for (size_t i = 0; !rc && i < (size_t)k * n; i++)
+        b[i] = vals[((s = s * 1664525u + 1013904223u) >> 28) % 3]; /* 0, ±1 */
+    static const struct matmul_opts runs[] = {{{0, 0, 1, 1}, TTM_LOFI, 0, 0},
+                                              {{0, 0, 1, 1}, TTM_HIFI4, 1, 1}};
+    for (int i = 0; !rc && i < 2; i++) {
+        rc = matmul_bf16(dev, a, b, c, m, k, n, &runs[i]);
+        size_t bad = 0;
+        for (uint32_t x = 0; !rc && x < m; x++)
+            for (uint32_t y = 0; y < n; y++) {
+                double want = 0;
+                for (uint32_t z = 0; z < k; z++)
+                    want += matmul_bf16_value(a[x * k + z]) * matmul_bf16_value(b[z * n + y]);
+                bad += matmul_c_value(c, (size_t)x * n + y, runs[i].out_fp32) != want;
+            }
+        if (!rc)
+            rec_section(r, i ? "exact, HiFi4 fp32" : "exact, LoFi", c,
+                        (size_t)m * n * (runs[i].out_fp32 ? 4 : 2));
+        if (bad) {
+            printf("  expectation failed: %zu of %u inexact\n", bad, m * n);
+            rc = -EPROTO;
+        }
+    }
+    free(a);
+    free(b);
+    free(c);
+    return rc;
+}
+DIFF_TEST(matmul_exact)
+
 /* One tile at every fidelity, 16- and 32-bit Dst, with and without special values,
  * packed to bfloat16 (LoFi, HiFi3) or float32 (HiFi2, HiFi4). */
 static int matmul_one_tile(ttm_device *dev, struct rec *r)

@@ -55,4 +55,6 @@ TEST(tilize_refuses_bad_shapes)
     CHECK_EQ(ttm_untilize(a, b, 32, 32, 3), -EINVAL);
     CHECK_EQ(ttm_tilize(NULL, b, 32, 32, 2), -EINVAL);
     CHECK_EQ(ttm_untilize(a, NULL, 32, 32, 2), -EINVAL);
+    CHECK_EQ(ttm_tilize(a, a + 512, 32, 32, 2), -EINVAL); /* overlapping */
+    CHECK(strstr(ttm_last_error(), "overlap") != NULL);
 }

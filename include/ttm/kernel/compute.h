@@ -176,6 +176,18 @@ TTM_INLINE uint32_t ttm_pack_in_format(uint32_t out)
 
 /* ---- Initialisation: each thread sets the configuration words it owns ---- */
 
+#ifdef TRISC_MATH
+/* The element-wise unit's ADDR_MODs: the next fidelity phase (5) and the next 8 rows (6).
+ * mm_init takes 5 for its own walk, so every element-wise init sets both again. */
+TTM_INLINE void ttm_eltwise_addr_mods(void)
+{
+    TTI(TT_SETC16(12 + TT_ADDR_MOD_PHASE, 0));
+    TTI(TT_SETC16(28 + TT_ADDR_MOD_PHASE, 1u << 13));  /* fidelity += 1 */
+    TTI(TT_SETC16(12 + TT_ADDR_MOD_ROWS, 0x0808));     /* SrcA += 8, SrcB += 8 */
+    TTI(TT_SETC16(28 + TT_ADDR_MOD_ROWS, 1u << 15));   /* fidelity back to 0 */
+}
+#endif
+
 #ifdef TRISC_UNPACK
 /* Unpacker u: tiles of CB cb unpacked whole (1024 datums into 64 Src rows) to bf16. */
 TTM_INLINE void ttm_unpack_config(uint32_t u, uint32_t cb)
@@ -216,10 +228,7 @@ TTM_INLINE void compute_init(uint32_t in0, uint32_t in1, uint32_t out)
                         (uint32_t)TTM_FP32_DEST_ACC * (3u << 29));
     tt_cfg_write(2, 0);
     TTI(TT_SETC16(1, 0));                           /* Dst half 0 */
-    TTI(TT_SETC16(12 + TT_ADDR_MOD_PHASE, 0));
-    TTI(TT_SETC16(28 + TT_ADDR_MOD_PHASE, 1u << 13));  /* fidelity += 1 */
-    TTI(TT_SETC16(12 + TT_ADDR_MOD_ROWS, 0x0808));     /* SrcA += 8, SrcB += 8 */
-    TTI(TT_SETC16(28 + TT_ADDR_MOD_ROWS, 1u << 15));   /* fidelity back to 0 */
+    ttm_eltwise_addr_mods();
     TTI(TT_SETC16(12 + TT_ADDR_MOD_SFPU, 0));
     TTI(TT_SETC16(28 + TT_ADDR_MOD_SFPU, 2));          /* Dst += 2 */
     TTI(TT_SETRWC(0, 0xF));                         /* counters and fidelity to 0 */
@@ -420,10 +429,12 @@ TTM_INLINE void copy_tile(uint32_t cb, uint32_t tile, uint32_t dst)
 /* ---- Element-wise binary operations: Dst tile dst = tile t0 of cb0 op tile t1 of cb1
  * (ELWMUL accumulates onto Dst, which tile_regs_release left zero) ---- */
 
-/* Both unpackers to the CBs' formats. */
+/* Both unpackers to the CBs' formats, the math thread's ADDR_MODs to the element-wise
+ * walk (after a matmul). */
 TTM_INLINE void ttm_binary_init(uint32_t cb0, uint32_t cb1)
 {
     UNPACK(tensix_sync(); ttm_unpack_config(0, cb0); ttm_unpack_config(1, cb1);)
+    MATH(ttm_eltwise_addr_mods();)
     (void)cb0, (void)cb1;
 }
 
@@ -457,12 +468,14 @@ TTM_INLINE void mul_tiles(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, 
 /* ---- Matrix multiply: Dst tile dst += tile t0 of cb0 (M x K) x tile t1 of cb1 (K x N)
  * (compute-facts 4.5). in0 goes to SrcB and in1 to SrcA, since MVMUL computes
  * Dst += SrcB x SrcA, 8 rows at a time; 16 MVMULs per fidelity phase walk the faces
- * with ADDR_MODs 1-5, which mm_init sets (the element-wise ones are set again by their
- * inits). K accumulates in Dst: call matmul_tiles once per K tile before committing. */
+ * with ADDR_MODs 1-5, which mm_init and mm_init_short set (ADDR_MOD 5 is shared with
+ * the element-wise ops: each side's init sets it again). K accumulates in Dst: call matmul_tiles once per K tile before committing. */
 
-TTM_INLINE void mm_init(uint32_t cb0, uint32_t cb1, uint32_t out)
+/* Back to matmul after other operations: the unpackers' formats and the math thread's
+ * ADDR_MODs 1-5 (TT-Metal's mm_init_short). */
+TTM_INLINE void mm_init_short(uint32_t cb0, uint32_t cb1)
 {
-    compute_init(cb1, cb0, out);
+    UNPACK(tensix_sync(); ttm_unpack_config(0, cb1); ttm_unpack_config(1, cb0);)
 #ifdef TRISC_MATH
     TTI(TT_SETC16(12 + 1, 0x0800)); /* 1: SrcB += 8, Dst += 8 */
     TTI(TT_SETC16(28 + 1, 0x0008));
@@ -475,6 +488,13 @@ TTM_INLINE void mm_init(uint32_t cb0, uint32_t cb1, uint32_t out)
     TTI(TT_SETC16(12 + 5, 0xC0C0)); /* 5: all to 0, next fidelity phase */
     TTI(TT_SETC16(28 + 5, TTM_FIDELITY_PHASES > 1 ? 0x2C00 : 0x0C00));
 #endif
+    (void)cb0, (void)cb1;
+}
+
+TTM_INLINE void mm_init(uint32_t cb0, uint32_t cb1, uint32_t out)
+{
+    compute_init(cb1, cb0, out);
+    mm_init_short(cb0, cb1);
 }
 
 TTM_INLINE void matmul_tiles(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst)

@@ -75,10 +75,6 @@ class LibraryTest(TTMTestCase):
         text = ttm._lib.lib.ttm_strerror(-errno.ENOENT).decode()
         self.assertEqual(text, os.strerror(errno.ENOENT))
 
-
-if __name__ == "__main__":
-    unittest.main()
-
     def test_tilize_and_untilize(self):
         import array
         m = array.array("H", range(64 * 96))
@@ -90,4 +86,14 @@ if __name__ == "__main__":
         f = array.array("I", range(32 * 32))
         self.assertEqual(ttm.untilize(ttm.tilize(f, 32, 32), 32, 32), f)
         with self.raisesTTM(errno.EINVAL, "32 x 32"):
-            ttm.tilize(m, 64, 100)
+            ttm.tilize(array.array("H", range(64 * 100)), 64, 100)
+        with self.assertRaises(ValueError):  # fewer bytes than the shape says
+            ttm.tilize(array.array("H", range(1024)), 64, 32)
+        with self.assertRaises(ValueError):  # bytes need an element size
+            ttm.tilize(bytes(2048), 32, 32)
+        # Bytes with an element size: tile element 16 is matrix element 32, bytes 64-65.
+        self.assertEqual(ttm.tilize(bytes(range(256)) * 8, 32, 32, elem_size=2)[16], 0x4140)
+
+
+if __name__ == "__main__":
+    unittest.main()
