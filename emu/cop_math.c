@@ -266,6 +266,31 @@ static uint32_t fpu_normalize(const struct fpu_term *t, unsigned n, uint32_t d, 
     return sign << 31 | (uint32_t)x << 23 | (uint32_t)(sum & 0x7FFFFF);
 }
 
+/* Accumulate terms with Dst's (row, col), or with 0 when the instruction does not read
+ * Dst, and write it back. The row becomes readable with its last column (ttsim), so the
+ * other columns still read what it held before. */
+static void fpu_accumulate(struct tt_cop *cop, uint32_t row, uint32_t col,
+                           const struct fpu_term *t, unsigned n, bool acc32, bool read)
+{
+    uint32_t d = !read ? 0
+               : acc32 ? cop_dst32_read(cop, row, col)
+                       : cop_bf16_dec(cop_dst16_read(cop, row, col)) << 16;
+    uint32_t res = fpu_normalize(t, n, d, acc32);
+    if (acc32)
+        cop_dst32_store(cop, row, col, res, col == 15);
+    else
+        cop_dst16_store(cop, row, col, cop_bf16_enc(res >> 16), col == 15);
+}
+
+/* After an FPU instruction: its ADDR_MOD, then the Src banks its clear_dvalid gives back. */
+static enum cop_exec fpu_finish(struct tt_cop *cop, unsigned th, uint32_t insn)
+{
+    const char *why = cop_addr_mod(cop, th, cop_field(insn, 14, 3), true);
+    if (!why)
+        why = release_src(cop, th, cop_field(insn, 22, 2), false);
+    return why ? cop_refuse(cop, th, insn, "%s", why) : EXEC_DONE;
+}
+
 /* A Src cell as the FPU's 19-bit datum. */
 static uint32_t fpu_datum(uint32_t cell)
 {
@@ -349,24 +374,11 @@ enum cop_exec bhe_cop_elw(struct tt_cop *cop, unsigned th, uint32_t insn)
             if (op == 0x30)
                 b ^= 1u << 18;
             bool za = (a & 0x3FFFF) < 0x400, zb = flush && (b & 0x3FFFF) < 0x400;
-            uint32_t d = 0;
-            if (op == 0x27 || accum)
-                d = acc32 ? cop_dst32_read(cop, dr + r, c)
-                          : cop_bf16_dec(cop_dst16_read(cop, dr + r, c)) << 16;
             struct fpu_term term = op == 0x27 ? elw_mul(a, b, za, zb, phase) : elw_add(a, b, za, zb);
-            uint32_t res = fpu_normalize(&term, 1, d, acc32);
-            /* The row becomes readable with its last column (ttsim), so the other
-             * columns still read what it held before. */
-            if (acc32)
-                cop_dst32_store(cop, dr + r, c, res, c == 15);
-            else
-                cop_dst16_store(cop, dr + r, c, cop_bf16_enc(res >> 16), c == 15);
+            fpu_accumulate(cop, dr + r, c, &term, 1, acc32, op == 0x27 || accum);
         }
     }
-    const char *why = cop_addr_mod(cop, th, cop_field(insn, 14, 3), true);
-    if (!why)
-        why = release_src(cop, th, cop_field(insn, 22, 2), false);
-    return why ? cop_refuse(cop, th, insn, "%s", why) : EXEC_DONE;
+    return fpu_finish(cop, th, insn);
 }
 
 /* ---- MVMUL: Dst[8 rows] += SrcB[8 rows x 16] x SrcA[16 x 16] (compute-facts 4.5, 5.4) ----
@@ -523,19 +535,8 @@ enum cop_exec bhe_cop_mvmul(struct tt_cop *cop, unsigned th, uint32_t insn)
     const struct mm_bank *b = mm_decode(sb, sb->fpu_bank, fb, false);
     struct fpu_term g[8][16][2];
     mm_groups(a, b, ar, br, phase & 1, phase >> 1 & 1, adj, g);
-    for (uint32_t r = 0; r < 8; r++) {
-        for (uint32_t c = 0; c < 16; c++) {
-            uint32_t d = acc32 ? cop_dst32_read(cop, dr + r, c)
-                               : cop_bf16_dec(cop_dst16_read(cop, dr + r, c)) << 16;
-            uint32_t res = fpu_normalize(g[r][c], 2, d, acc32);
-            if (acc32)
-                cop_dst32_store(cop, dr + r, c, res, c == 15);
-            else
-                cop_dst16_store(cop, dr + r, c, cop_bf16_enc(res >> 16), c == 15);
-        }
-    }
-    const char *why = cop_addr_mod(cop, th, cop_field(insn, 14, 3), true);
-    if (!why)
-        why = release_src(cop, th, cop_field(insn, 22, 2), false);
-    return why ? cop_refuse(cop, th, insn, "%s", why) : EXEC_DONE;
+    for (uint32_t r = 0; r < 8; r++)
+        for (uint32_t c = 0; c < 16; c++)
+            fpu_accumulate(cop, dr + r, c, g[r][c], 2, acc32, true);
+    return fpu_finish(cop, th, insn);
 }
