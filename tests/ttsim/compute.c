@@ -557,11 +557,11 @@ static int matmul_k_accumulation(ttm_device *dev, struct rec *r)
 }
 DIFF_TEST(matmul_k_accumulation)
 
-/* 256 x 256 by 256 x 256 on every worker. */
+/* The example's 512 x 512 by 512 x 512 on every worker. */
 static int matmul_whole_grid(ttm_device *dev, struct rec *r)
 {
     struct ttm_chip *c = &dev->chip;
     struct matmul_opts o = {{0, 0, c->grid_x - 1, c->grid_y - 1}, TTM_HIFI4, 0, 0};
-    return matmul_check(dev, r, 256, 256, 256, &o, false, 5);
+    return matmul_check(dev, r, 512, 512, 512, &o, false, 5);
 }
 DIFF_TEST(matmul_whole_grid)
