@@ -4,12 +4,18 @@
  *                                      destroy them in creation order (one sample)
  *   api_buffer_size_ns                 host time of one call that only checks its handle
  *                                      and reads a field (ttm_buffer_size; mean of 1M)
+ *   kernel_cache_hit_first_us          host time to make a dataflow kernel whose build is
+ *                                      in the kernel cache, as the first kernel of a process
+ *                                      (the compiler identified), one sample
+ *   kernel_cache_hit_us                the same, median of 200 after it
  * The first is the allocator's and the handle table's cost as they grow (it was quadratic
  * in the number of buffers); the second, what entering any call costs.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ttm.h"
 
@@ -26,6 +32,28 @@ static int fail(const char *what)
 {
     fprintf(stderr, "api_bench: %s: %s\n", what, ttm_last_error());
     return 1;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Microseconds to make a kernel already in the cache (the caller built it once). */
+static double kernel_create_us(ttm_device *dev, const char *src)
+{
+    ttm_program *p;
+    ttm_kernel *k;
+    struct ttm_kernel_opts ko = {.argsz = sizeof ko};
+    struct ttm_core_range one = {0, 0, 0, 0};
+    if (ttm_program_create(dev, &p))
+        return -1;
+    double t0 = now_s();
+    int rc = ttm_kernel_create_dataflow_from_string(p, src, &one, 1, &ko, &k);
+    double us = (now_s() - t0) * 1e6;
+    ttm_program_destroy(p);
+    return rc ? -1 : us;
 }
 
 int main(void)
@@ -58,6 +86,28 @@ int main(void)
         return fail("ttm_buffer_size");
     printf("api_buffers_40k_create_destroy_ms: %.1f ms\n", made * 1e3);
     printf("api_buffer_size_ns: %.1f ns\n", call * 1e9);
+
+    /* The cache hit: built once by a child process, so this process's first kernel is a
+     * hit in a process that has made none, as a new user program's would be. */
+    static const char src[] = "#include <ttm/kernel/dataflow.h>\n"
+                              "void kernel_main(void) { *(volatile uint32_t *)0x50000 = 1; }\n";
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(kernel_create_us(dev, src) < 0);
+    int status;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+        return fail("building the kernel in a child");
+    double first = kernel_create_us(dev, src);
+    double hits[200];
+    for (int i = 0; i < 200; i++)
+        if ((hits[i] = kernel_create_us(dev, src)) < 0)
+            return fail("making a kernel");
+    qsort(hits, 200, sizeof hits[0], cmp_double);
+    if (first < 0)
+        return fail("making a kernel");
+    printf("kernel_cache_hit_first_us: %.0f us\n", first);
+    printf("kernel_cache_hit_us: %.0f us\n", hits[100]);
     ttm_buffer_destroy(one);
     free(b);
     ttm_device_close(dev);

@@ -482,8 +482,32 @@ static void trim_log(char *log)
     log[len] = 0;
 }
 
-/* A digest of the compiler (its name and `--version` output), asked once per process and
- * compiler name: a different clang must not reuse another's cached kernels. */
+/* The compiler's file: `cc` itself when it names a path, else the first executable of
+ * that name on PATH, with symbolic links followed to the file that runs. */
+static int resolve_compiler(const char *cc, char out[PATH_MAX])
+{
+    char cand[PATH_MAX];
+    if (strchr(cc, '/')) {
+        if (realpath(cc, out) && !access(out, X_OK))
+            return 0;
+    } else {
+        const char *path = getenv("PATH");
+        for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+            size_t n = strcspn(p, ":");
+            int w = snprintf(cand, sizeof cand, "%.*s/%s", (int)n, n ? p : ".", cc);
+            if (w > 0 && w < (int)sizeof cand && !access(cand, X_OK) && realpath(cand, out))
+                return 0;
+            p += n + (p[n] == ':');
+        }
+    }
+    return err_set(-ENOENT, "kernel compiler '%s' not found: install clang and lld, or set "
+                            "TTM_CLANG", cc);
+}
+
+/* A digest of the compiler, worked out once per process and compiler name so that a
+ * different clang never reuses another's cached kernels: the file that runs, its size,
+ * modification time and identity. A new package version changes them; running
+ * `clang --version` to learn as much would cost more than a whole cache hit. */
 static pthread_mutex_t ident_lock = PTHREAD_MUTEX_INITIALIZER;
 static char ident_cc[PATH_MAX];
 static uint8_t ident_digest[SHA256_BYTES];
@@ -493,22 +517,23 @@ static int compiler_identity(const char *cc, uint8_t digest[SHA256_BYTES])
     int rc = 0;
     pthread_mutex_lock(&ident_lock);
     if (!ident_cc[0] || strcmp(ident_cc, cc)) {
-        char *argv[] = {(char *)cc, "--version", NULL};
-        char *log = malloc(MAX_LOG + 1);
-        rc = log ? run(argv, log) : -ENOMEM;
-        if (rc > 0) {
-            trim_log(log);
-            rc = err_set(-ENOEXEC, "kernel compiler '%s --version' failed: %s", cc, log);
-        }
+        char file[PATH_MAX];
+        struct stat st;
+        rc = resolve_compiler(cc, file);
+        if (!rc && stat(file, &st))
+            rc = err_set(-errno, "kernel compiler %s: %s", file, strerror(errno));
         if (!rc) {
+            long long facts[5] = {(long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                                  (long long)st.st_mtim.tv_nsec, (long long)st.st_ino,
+                                  (long long)st.st_dev};
             struct sha256 s;
             sha256_init(&s);
             sha256_update(&s, cc, strlen(cc) + 1);
-            sha256_update(&s, log, strlen(log));
+            sha256_update(&s, file, strlen(file) + 1);
+            sha256_update(&s, facts, sizeof facts);
             sha256_final(&s, ident_digest);
             snprintf(ident_cc, sizeof ident_cc, "%s", cc);
         }
-        free(log);
     }
     memcpy(digest, ident_digest, SHA256_BYTES);
     pthread_mutex_unlock(&ident_lock);
@@ -855,13 +880,14 @@ int kbuild_compile(const struct kbuild_req *req, uint8_t **elf, size_t *elf_size
         cc = "clang";
     if (!rc && !(rc = build_flags(&a, req, cc)) && a.oom)
         rc = -ENOMEM;
-    if (!rc && !(rc = kbuild_cache_dir(cache, sizeof cache)) && !(rc = prepare_cache(cache)) &&
+    if (!rc && !(rc = kbuild_cache_dir(cache, sizeof cache)) &&
         !(rc = compiler_identity(cc, ident)) && !(rc = kbuild_runtime_find(rt))) {
         cache_key(req, name, &a, ident, rt, key);
         rc = path_fmt(out, "%s/kernels/%s.elf", cache, key);
     }
-    /* A missing or damaged cache entry is built (again). */
-    if (!rc && load_entry(out, elf, elf_size))
+    /* A missing or damaged cache entry is built (again), with the cache's directories,
+     * headers and link script in place first; a hit needs none of them. */
+    if (!rc && load_entry(out, elf, elf_size) && !(rc = prepare_cache(cache)))
         rc = build(req, name, cache, rt, &a, out, elf, elf_size);
     args_free(&a);
     free(rt);

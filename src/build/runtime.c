@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <glob.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +95,35 @@ static void find_cxx(struct kbuild_runtime *rt)
     globfree(&g);
 }
 
+/* The last search, kept for the process while TTM_KERNEL_LIBGCC stays as it was: globs
+ * and stats cost more than a cached kernel does. Packages installed meanwhile are seen by
+ * the next process. */
+static pthread_mutex_t last_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kbuild_runtime last;
+static char last_env[PATH_MAX + 2]; /* "" unset, "=value" set */
+static bool have_last;
+
+static int runtime_search(struct kbuild_runtime *rt);
+
 int kbuild_runtime_find(struct kbuild_runtime *rt)
+{
+    const char *env = getenv("TTM_KERNEL_LIBGCC");
+    char key[sizeof last_env];
+    snprintf(key, sizeof key, "%s%.*s", env ? "=" : "", PATH_MAX, env ? env : "");
+    pthread_mutex_lock(&last_lock);
+    int rc = 0;
+    if (!have_last || strcmp(key, last_env)) {
+        rc = runtime_search(&last);
+        have_last = !rc;
+        snprintf(last_env, sizeof last_env, "%s", key);
+    }
+    if (!rc)
+        *rt = last;
+    pthread_mutex_unlock(&last_lock);
+    return rc;
+}
+
+static int runtime_search(struct kbuild_runtime *rt)
 {
     memset(rt, 0, sizeof *rt);
     const char *env = getenv("TTM_KERNEL_LIBGCC");
