@@ -8,6 +8,9 @@
  *                                      in the kernel cache, as the first kernel of a process
  *                                      (the compiler identified), one sample
  *   kernel_cache_hit_us                the same, median of 200 after it
+ *   device_open_ms                     host time to open (boot) and close an emulated P100A
+ *                                      in slow dispatch in a process that has opened one
+ *                                      before; median of 9
  * The first is the allocator's and the handle table's cost as they grow (it was quadratic
  * in the number of buffers); the second, what entering any call costs.
  */
@@ -107,6 +110,17 @@ int main(void)
     if (first < 0)
         return fail("making a kernel");
     printf("kernel_cache_hit_first_us: %.0f us\n", first);
+    double opens[9];
+    for (int i = 0; i < 9; i++) {
+        ttm_device *d2;
+        double t1 = now_s();
+        if (ttm_device_create_opts(&o, &d2))
+            return fail("opening a second device");
+        ttm_device_close(d2);
+        opens[i] = (now_s() - t1) * 1e3;
+    }
+    qsort(opens, 9, sizeof opens[0], cmp_double);
+    printf("device_open_ms: %.1f ms\n", opens[4]);
     printf("kernel_cache_hit_us: %.0f us\n", hits[100]);
     ttm_buffer_destroy(one);
     free(b);

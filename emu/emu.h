@@ -108,6 +108,8 @@ struct rv_core {
     uint32_t f[32];          /* the F subset's registers, as bit patterns */
     uint32_t ldm_size;
     uint8_t *ldm;
+    bool ldm_written;        /* since it was last cleared: a reset clears only then, so
+                              * booting a fresh chip touches no page of it */
     uint64_t instret;
     uint32_t csr_cfg0;       /* 0x7C0, the one CSR modelled (rv32.c) */
 

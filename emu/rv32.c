@@ -159,6 +159,7 @@ static int store_slow(struct rv_core *c, uint32_t a, unsigned size, uint32_t v)
     uint32_t off = a - BH_LDM_BASE;
     if (off < c->ldm_size) {
         memcpy(c->ldm + off, &v, size);
+        c->ldm_written = true;
         bhe_note_write(c->u.tile, EMU_LOC_LDM(c->u.index, off), size);
         return 0;
     }

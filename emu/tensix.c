@@ -83,7 +83,9 @@ static void write_soft_reset(struct tensix_tile *t, uint32_t v, const struct emu
                 c->u.stop = 1;
         } else if (!(v & bit) && (old & bit)) {
             bhe_rv_reset(c, reset_pc(t, i));
-            memset(c->ldm, 0, c->ldm_size);
+            if (c->ldm_written)
+                memset(c->ldm, 0, c->ldm_size);
+            c->ldm_written = false;
             c->u.time = bhe_time(t->emu);
             c->u.state = BHEMU_CORE_RUNNING;
             bhe_make_runnable(&c->u);
@@ -204,6 +206,7 @@ static bool ldm_alias_store(struct tensix_tile *t, uint32_t off, uint32_t v,
     uint8_t *p = ldm_alias(t, off, &watch);
     if (p) {
         memcpy(p, &v, 4);
+        t->core[off / BH_LDM_ALIAS_STRIDE].ldm_written = true;
         bhe_note_write(t, watch, 4);
     }
     return p != NULL;
