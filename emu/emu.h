@@ -18,7 +18,7 @@
  *   pcie.c     config space, BARs, TLB windows            -> noc, arc, niu, fault
  *   arc.c      the ARC tile                               -> niu (NOC_NODE_ID)
  *   fault.c    the fault queue                            -> park
- *   host.c, dram.c, park.c, rv32_decode.c                    call nothing
+ *   host.c, dram.c, park.c, rv32_decode.c, tile_pool.c       call nothing
  *
  * The one cycle is tensix.c <-> niu.c, and it is the chip's own recursion: a core's store
  * to an NIU register (tensix -> niu) fires a request whose answer lands in the same
@@ -290,6 +290,10 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget);
 /* rv32_decode.c: the per-tile decode cache. */
 struct rv_insn *bhe_rv_decode_page(struct tensix_tile *t, uint32_t pc);
 void bhe_rv_invalidate(struct tensix_tile *t, uint32_t addr, uint32_t len);
+
+/* tile_pool.c: a tile's zeroed memory, reused across chips in the process (NULL: none). */
+void *bhe_tile_map_get(size_t size);
+void bhe_tile_map_put(void *m, size_t size);
 
 /* tensix.c: a Tensix tile's address space as its cores and the NoC see it. */
 int bhe_tensix_create(struct bhemu *emu, struct tensix_tile *t);

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "emu.h"
 
@@ -18,12 +17,9 @@ int bhe_tensix_create(struct bhemu *emu, struct tensix_tile *t)
 {
     /* L1 and the local RAMs are one reservation backed page by page as they are touched,
      * so an idle chip costs a few pages per tile. */
-    t->mem = mmap(NULL, TILE_MAP_SIZE, PROT_READ | PROT_WRITE,
-                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (t->mem == MAP_FAILED) {
-        t->mem = NULL;
+    t->mem = bhe_tile_map_get(TILE_MAP_SIZE);
+    if (!t->mem)
         return -ENOMEM;
-    }
     t->emu = emu;
     t->l1 = t->mem;
     uint8_t *ldm = t->mem + BH_L1_SIZE;
@@ -50,8 +46,7 @@ void bhe_tensix_destroy(struct tensix_tile *t)
     free(t->cop);
     for (unsigned p = 0; p < EMU_L1_PAGES; p++)
         free(t->dec[p]);
-    if (t->mem)
-        munmap(t->mem, TILE_MAP_SIZE);
+    bhe_tile_map_put(t->mem, TILE_MAP_SIZE);
 }
 
 /* Where a core starts: BRISC at 0, the others at their default PC unless their override

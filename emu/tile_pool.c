@@ -1,0 +1,82 @@
+/* Tile memory kept across chips in a process: a Tensix tile's mapping (L1 and the local
+ * RAMs, emu/tensix.c) given back when a chip is destroyed serves the next chip's tile.
+ * Pages touched for the first time cost tens of microseconds each on a virtual machine,
+ * and booting a chip touches a dozen per tile; a reused mapping has them already. It is
+ * handed out zeroed, as a fresh one is: the pages in memory (mincore) are cleared in
+ * place, the others dropped.
+ *
+ * The one piece of process-wide state in the emulator, behind a lock; it holds at most
+ * two chips' worth of mappings, unmapping the rest. */
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "emu.h"
+
+#define POOL_MAX (2 * EMU_MAX_TENSIX)
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *pool[POOL_MAX];
+static size_t pool_size[POOL_MAX];
+static unsigned pool_len;
+
+void *bhe_tile_map_get(size_t size)
+{
+    pthread_mutex_lock(&pool_lock);
+    for (unsigned i = pool_len; i-- > 0;) {
+        if (pool_size[i] != size)
+            continue;
+        void *m = pool[i];
+        pool[i] = pool[--pool_len];
+        pool_size[i] = pool_size[pool_len];
+        pthread_mutex_unlock(&pool_lock);
+        return m;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
+    return m == MAP_FAILED ? NULL : m;
+}
+
+/* Zero m: the pages in memory by writing zeros, so they stay; the others (never touched,
+ * or swapped out) by dropping them, so they read as zero again. */
+static bool clear(uint8_t *m, size_t size)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), n = (size + page - 1) / page, run = 0;
+    unsigned char vec[4096];
+    for (size_t first = 0; first < n; first += sizeof vec) {
+        size_t count = n - first < sizeof vec ? n - first : sizeof vec;
+        size_t len = count * page < size - first * page ? count * page : size - first * page;
+        if (mincore(m + first * page, len, vec))
+            return false;
+        for (size_t i = 0; i < count; i++) {
+            size_t p = first + i;
+            if (!(vec[i] & 1))
+                continue;
+            if (run < p && madvise(m + run * page, (p - run) * page, MADV_DONTNEED))
+                return false;
+            memset(m + p * page, 0, page);
+            run = p + 1;
+        }
+    }
+    return run >= n || !madvise(m + run * page, size - run * page, MADV_DONTNEED);
+}
+
+void bhe_tile_map_put(void *m, size_t size)
+{
+    if (!m)
+        return;
+    if (clear(m, size)) {
+        pthread_mutex_lock(&pool_lock);
+        if (pool_len < POOL_MAX) {
+            pool[pool_len] = m;
+            pool_size[pool_len++] = size;
+            m = NULL;
+        }
+        pthread_mutex_unlock(&pool_lock);
+    }
+    if (m)
+        munmap(m, size);
+}
