@@ -1,6 +1,7 @@
 #include "model.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -91,6 +92,49 @@ int model_tlb_write(struct ttm_pcie *p, uint32_t id, uint64_t off, const void *s
     return p->ops->bar_write(p, 0, id * BH_TLB_2M_SIZE + off, src, len);
 }
 
+/* Host memory given back is kept for the next device of the process, whose command queue
+ * asks for the same size: its pages are then already in memory, where a fresh mapping
+ * would fault each in again (tens of microseconds a page on a virtual machine). A reused
+ * block is cleared, as a fresh one reads as zero. Process-wide, behind a lock. */
+#define HOST_POOL 4
+static pthread_mutex_t host_pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    void *mem;
+    size_t len;
+} host_pool[HOST_POOL];
+
+static void *host_mem_get(size_t len)
+{
+    void *mem = NULL;
+    pthread_mutex_lock(&host_pool_lock);
+    for (unsigned i = 0; i < HOST_POOL && !mem; i++)
+        if (host_pool[i].mem && host_pool[i].len == len) {
+            mem = host_pool[i].mem;
+            host_pool[i].mem = NULL;
+        }
+    pthread_mutex_unlock(&host_pool_lock);
+    if (mem) {
+        memset(mem, 0, len);
+        return mem;
+    }
+    mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return mem == MAP_FAILED ? NULL : mem;
+}
+
+static void host_mem_put(void *mem, size_t len)
+{
+    pthread_mutex_lock(&host_pool_lock);
+    for (unsigned i = 0; i < HOST_POOL && mem; i++)
+        if (!host_pool[i].mem) {
+            host_pool[i].mem = mem;
+            host_pool[i].len = len;
+            mem = NULL;
+        }
+    pthread_mutex_unlock(&host_pool_lock);
+    if (mem)
+        munmap(mem, len);
+}
+
 int model_host_alloc(struct model_port *m, const char *backend, size_t len, void **host,
                      uint64_t *offset, uint64_t *noc_addr)
 {
@@ -104,8 +148,8 @@ int model_host_alloc(struct model_port *m, const char *backend, size_t len, void
     uint64_t span = (len + HOST_REGION_ALIGN - 1) & ~(HOST_REGION_ALIGN - 1);
     if (!len || span > BH_HOST_WINDOW_SIZE - HOST_REGION_ALIGN - m->next_offset)
         return err_set(-EINVAL, "backend %s: cannot place %zu bytes of host memory", backend, len);
-    void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mem == MAP_FAILED)
+    void *mem = host_mem_get(len);
+    if (!mem)
         return err_set(-ENOMEM, "backend %s: cannot allocate %zu bytes of host memory", backend,
                        len);
     *slot = (struct model_host_region){mem, m->next_offset, len};
@@ -125,7 +169,7 @@ uint64_t model_host_free(struct model_port *m, void *host, size_t len)
             m->regions[i].host = NULL;
         }
     }
-    munmap(host, len);
+    host_mem_put(host, len);
     return offset;
 }
 
