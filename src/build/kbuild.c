@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -708,6 +709,61 @@ static int load_entry(const char *path, uint8_t **elf, size_t *size)
     return 0;
 }
 
+/* Entries already read and checked in this process, by key: a hit here reads no file
+ * and hashes no image, which is most of what a cache hit costs. Verified bytes stay
+ * right whatever happens to the file since. */
+#define MEMO_ENTRIES 32
+#define MEMO_MAX_ELF (256u << 10)
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    char key[2 * SHA256_BYTES + 1];
+    uint8_t *elf;
+    size_t size;
+} memo[MEMO_ENTRIES];
+static unsigned memo_next;
+
+static bool memo_get(const char *key, uint8_t **elf, size_t *size)
+{
+    bool hit = false;
+    pthread_mutex_lock(&memo_lock);
+    for (unsigned i = 0; i < MEMO_ENTRIES && !hit; i++) {
+        if (!memo[i].elf || strcmp(memo[i].key, key))
+            continue;
+        if ((*elf = malloc(memo[i].size))) {
+            memcpy(*elf, memo[i].elf, memo[i].size);
+            *size = memo[i].size;
+            hit = true;
+        }
+    }
+    pthread_mutex_unlock(&memo_lock);
+    return hit;
+}
+
+void kbuild_memo_clear(void)
+{
+    pthread_mutex_lock(&memo_lock);
+    for (unsigned i = 0; i < MEMO_ENTRIES; i++) {
+        free(memo[i].elf);
+        memo[i].elf = NULL;
+    }
+    pthread_mutex_unlock(&memo_lock);
+}
+
+static void memo_put(const char *key, const uint8_t *elf, size_t size)
+{
+    uint8_t *copy = size <= MEMO_MAX_ELF ? malloc(size) : NULL;
+    if (!copy)
+        return;
+    memcpy(copy, elf, size);
+    pthread_mutex_lock(&memo_lock);
+    unsigned i = memo_next++ % MEMO_ENTRIES;
+    free(memo[i].elf);
+    snprintf(memo[i].key, sizeof memo[i].key, "%s", key);
+    memo[i].elf = copy;
+    memo[i].size = size;
+    pthread_mutex_unlock(&memo_lock);
+}
+
 /* Publish the image as a cache entry, atomically: readers see a whole entry or none. */
 static int store_entry(const char *path, const uint8_t *elf, size_t size)
 {
@@ -887,8 +943,12 @@ int kbuild_compile(const struct kbuild_req *req, uint8_t **elf, size_t *elf_size
     }
     /* A missing or damaged cache entry is built (again), with the cache's directories,
      * headers and link script in place first; a hit needs none of them. */
-    if (!rc && load_entry(out, elf, elf_size) && !(rc = prepare_cache(cache)))
-        rc = build(req, name, cache, rt, &a, out, elf, elf_size);
+    if (!rc && !memo_get(key, elf, elf_size)) {
+        if (load_entry(out, elf, elf_size) && !(rc = prepare_cache(cache)))
+            rc = build(req, name, cache, rt, &a, out, elf, elf_size);
+        if (!rc)
+            memo_put(key, *elf, *elf_size);
+    }
     args_free(&a);
     free(rt);
     return rc;

@@ -12,7 +12,8 @@
  * the riscv32 target and lld. The
  * cache key is a SHA-256 over everything that decides the output: source, language,
  * processor, compile args, defines, display name, the embedded headers, the flags and link
- * script, and the compiler's `--version` (asked once per process and compiler).
+ * script, and the compiler's file (path, size, time). Images read and checked once are
+ * kept for the process (kbuild_memo_clear forgets them).
  *
  * The image: text (kernel_main first), rodata, data and bss (the zero tail) in one
  * contiguous segment linked at 0, entry kernel_main. Code reaches data PC-relatively
@@ -52,6 +53,10 @@ struct kbuild_req {
  * -EINVAL for a bad request or a kernel that does not compile (the message then holds the
  * start of the compiler's diagnostics), -ENOENT when there is no compiler. */
 MUST_CHECK int kbuild_compile(const struct kbuild_req *req, uint8_t **elf, size_t *elf_size);
+
+/* Forget the images this process has already read and checked, so the next compile of
+ * each reads (and checks) the cache's file again. */
+void kbuild_memo_clear(void);
 
 /* Read a kernel source file whole into *buf (malloc'ed, NUL-terminated; *len excludes the
  * NUL). A relative path is taken from root_dir when root_dir is not NULL. */
