@@ -54,7 +54,8 @@
 /* ---- Units: what the clock steps ---- */
 
 /* The kinds of unit a tile has; the scheduler runs each through its kind's run function
- * (sched.c). The Tensix coprocessor will be the second kind. */
+ * (sched.c). The Tensix coprocessor is not one: it runs inside the pushes of the cores
+ * that drive it (cop.c). */
 enum unit_kind { UNIT_RISCV };
 
 /* Why a unit's run ended before its budget did. */
