@@ -177,8 +177,8 @@ test: all
 		$(PY_TESTS) tests/structure.py
 
 # The tests that call from several threads; under TSAN=1 a data race fails them.
-THREAD_TESTS = $(BUILD)/tests/e2e_threads $(BUILD)/tests/e2e_handles
-test-threads: $(THREAD_TESTS)
+THREAD_TESTS = $(BUILD)/tests/e2e_threads $(BUILD)/tests/e2e_handles $(BUILD)/tests/emu_threads
+test-threads: $(THREAD_TESTS) $(RV_BINS)
 	@TTM_CACHE_DIR=$(abspath $(BUILD))/kernel-cache TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
 		tests/run.sh $(THREAD_TESTS)
 

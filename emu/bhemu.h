@@ -30,7 +30,11 @@ struct bhemu_config {
     uint32_t board;            /* enum bhemu_board */
     uint32_t tensix_cols_off;  /* bit x set: NOC0 Tensix column x disabled (harvested) */
     uint32_t dram_banks_off;   /* bit b set: DRAM bank b disabled */
+    uint32_t threads;          /* host threads the clock may use (0 or 1: the caller's
+                                * alone; at most BHEMU_MAX_THREADS); results and cycle
+                                * counts do not depend on it */
 };
+#define BHEMU_MAX_THREADS 64
 
 /* The board's default harvesting: P100A disables NOC0 columns 14 and 16 and DRAM bank 7. */
 void bhemu_config_default(uint32_t board, struct bhemu_config *cfg);

@@ -20,6 +20,7 @@ void bhemu_config_default(uint32_t board, struct bhemu_config *cfg)
     cfg->board = board;
     cfg->tensix_cols_off = board == BHEMU_P100A ? (1u << 14 | 1u << 16) : 0;
     cfg->dram_banks_off = board == BHEMU_P100A ? 1u << 7 : 0;
+    cfg->threads = 1;
 }
 
 /* P100A: two of fourteen Tensix columns and one of eight DRAM banks fused off; P150A:
@@ -29,6 +30,8 @@ static bool config_valid(const struct bhemu_config *cfg)
     if (cfg->tensix_cols_off & ~tensix_col_mask())
         return false;
     if (cfg->dram_banks_off & ~((1u << BH_DRAM_BANKS) - 1))
+        return false;
+    if (cfg->threads > BHEMU_MAX_THREADS)
         return false;
     int cols = __builtin_popcount(cfg->tensix_cols_off);
     int banks = __builtin_popcount(cfg->dram_banks_off);
@@ -116,12 +119,14 @@ int bhemu_create(const struct bhemu_config *cfg, bhemu **out)
     emu->tensix = calloc(EMU_MAX_TENSIX, sizeof *emu->tensix);
     emu->runq = calloc(max_units, sizeof *emu->runq);
     emu->pending = calloc(max_units, sizeof *emu->pending);
+    emu->groups = calloc(EMU_MAX_TENSIX + 1, sizeof *emu->groups);
     emu->xfer = malloc(BH_NOC_MAX_BURST);
     bhe_niu_init(&emu->pcie_niu[0]);
     bhe_niu_init(&emu->pcie_niu[1]);
     int rc = -ENOMEM;
-    if (emu->tensix && emu->runq && emu->pending && emu->xfer && !(rc = build_nodes(emu)) &&
-        !(rc = bhe_arc_create(emu))) {
+    if (emu->tensix && emu->runq && emu->pending && emu->groups && emu->xfer &&
+        !(rc = build_nodes(emu)) && !(rc = bhe_arc_create(emu)) &&
+        (cfg->threads <= 1 || !(rc = bhe_pool_create(cfg->threads - 1, &emu->pool)))) {
         *out = emu;
         return 0;
     }
@@ -133,6 +138,7 @@ void bhemu_destroy(bhemu *emu)
 {
     if (!emu)
         return;
+    bhe_pool_destroy(emu->pool);
     for (unsigned i = 0; emu->tensix && i < EMU_MAX_TENSIX; i++)
         bhe_tensix_destroy(&emu->tensix[i]);
     for (unsigned b = 0; b < BH_DRAM_BANKS; b++)
@@ -141,6 +147,7 @@ void bhemu_destroy(bhemu *emu)
     free(emu->tensix);
     free(emu->runq);
     free(emu->pending);
+    free(emu->groups);
     free(emu->xfer);
     free(emu);
 }

@@ -42,6 +42,8 @@
 #define EMU_FAULT_QUEUE 256
 #define EMU_HOST_REGIONS 16
 #define EMU_WATCH 8           /* locations a parked unit can wait on */
+#define EMU_TILE_FAULTS 4     /* faults a tile holds during the clock's parallel phase:
+                               * each stops its unit, so more than one per core is rare */
 
 /* Cycles between switches from one runnable unit to the next while several run. Smaller
  * gives finer interleaving of units that talk to each other, larger less overhead. */
@@ -64,6 +66,15 @@ enum unit_stop {
     UNIT_PARK,     /* it waits on its watch locations: nothing it does changes until one
                     * of them is written */
     UNIT_HALT,     /* a fault or a side effect (its own reset) stopped it */
+    UNIT_SERIAL,   /* it reached a request that leaves its tile during the parallel phase:
+                    * it runs on from that instruction in the serial phase (sched.c) */
+};
+
+/* What a side effect sets in emu_unit.stop to end the current run. */
+enum unit_stop_why {
+    STOP_HALT = 1,     /* a fault or its own reset */
+    STOP_SERIAL,       /* a NoC request in the parallel phase: the instruction runs again
+                        * in the serial phase */
 };
 
 /* Locations a parked unit can watch: an L1 byte address, a core's local RAM, a stream
@@ -79,7 +90,7 @@ struct emu_unit {
     uint8_t state;           /* enum bhemu_core_state */
     uint8_t index;           /* within the tile: enum bh_core for the RISC-V cores */
     uint8_t in_runq;
-    uint8_t stop;            /* set by a side effect (fault, own reset) to end the run */
+    uint8_t stop;            /* enum unit_stop_why: set by a side effect to end the run */
     uint8_t ended;           /* enum unit_stop: why its last run ended */
     uint8_t n_watch;
     uint32_t order;          /* place in the fixed order units run in within a quantum */
@@ -167,6 +178,14 @@ struct tensix_tile {
     uint32_t stream_avail[BH_STREAMS];
     struct tt_cop *cop;    /* the Tensix coprocessor (cop.h): one block, made at its
                             * first use and freed when all three TRISCs are held */
+
+    /* The clock's parallel phase (sched.c): what the tile's units do there stays here
+     * until the serial phase hands it to the chip in tile order. */
+    struct emu_unit *running;   /* the unit in its run function during that phase */
+    uint8_t woken;              /* bit u.index: made runnable during that phase */
+    uint8_t n_staged;           /* faults recorded during that phase */
+    uint16_t staged_dropped;    /* ... and those that did not fit */
+    struct bhemu_fault staged[EMU_TILE_FAULTS];
 };
 
 struct dram_bank {
@@ -240,7 +259,13 @@ struct bhemu {
     unsigned runq_len;
     struct emu_unit **pending;
     unsigned pending_len;
-    struct emu_unit *running;     /* the unit inside its run function, if any */
+    /* The run queue by tile: tile k's units are runq[groups[k] .. groups[k + 1]). */
+    unsigned *groups;
+    unsigned n_groups;
+    struct emu_unit *running;     /* the unit inside its run function in the serial phase */
+    bool parallel;                /* the clock is in its parallel phase (sched.c) */
+    uint64_t slice_end;           /* where the current slice ends */
+    struct emu_pool *pool;        /* threads for the parallel phase; NULL: the caller's */
 
     uint8_t *xfer;                /* staging buffer for one NoC request */
 
@@ -254,10 +279,12 @@ static inline const struct emu_node *bhe_node(const struct bhemu *emu, uint32_t 
     return &emu->nodes[x < 64 && y < 64 ? emu->route[x][y] : 0];
 }
 
-/* The present for whoever is acting: the running unit's own clock, else the chip's. */
-static inline uint64_t bhe_time(const struct bhemu *emu)
+/* The present for whoever acts on tile t: the running unit's own clock (in the parallel
+ * phase only the tile's own units act on it), else the chip's. */
+static inline uint64_t bhe_time(const struct tensix_tile *t)
 {
-    return emu->running ? emu->running->time + (uint64_t)emu->running->run_done : emu->now;
+    const struct emu_unit *u = t->emu->running ? t->emu->running : t->running;
+    return u ? u->time + (uint64_t)u->run_done : t->emu->now;
 }
 
 /* The present as the maker of an access sees it. */
@@ -271,6 +298,18 @@ static inline uint64_t bhe_src_time(const struct bhemu *emu, const struct emu_sr
 /* fault.c: record a fault against src; the unit that made it stops until reset. */
 void bhe_fault(struct bhemu *emu, uint32_t cause, const struct emu_src *src, uint64_t addr,
                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* fault.c: hand the faults tile t recorded during the parallel phase to the chip's
+ * queue. */
+void bhe_fault_flush(struct tensix_tile *t);
+
+/* pool.c: host threads that run a batch of jobs side by side; fn(ctx, j) for each job j
+ * in [0, jobs), the caller taking part. */
+struct emu_pool;
+int bhe_pool_create(unsigned threads, struct emu_pool **out);
+void bhe_pool_destroy(struct emu_pool *p);
+void bhe_pool_run(struct emu_pool *p, void (*fn)(void *ctx, unsigned job), void *ctx,
+                  unsigned jobs);
 
 /* park.c: unit states. A unit that becomes runnable joins the run queue at the next
  * quantum; a parked one costs nothing until a write reaches one of its watch locations. */

@@ -1,7 +1,8 @@
 /* The NIUs of a Tensix tile: their registers and the requests they fire.
  *
- * Requests complete synchronously when NOC_CMD_CTRL is written, with every counter updated
- * at once, which satisfies any barrier that compares counters (device-facts 4.5). The
+ * Requests complete synchronously when NOC_CMD_CTRL is written (in the clock's serial
+ * phase: a core that fires one in the parallel phase stops there, sched.c), with every
+ * counter updated at once, which satisfies any barrier that compares counters (device-facts 4.5). The
  * rules below follow the hardware description (ISA NoC/MemoryMap.md, NoC/Counters.md) and,
  * where the hardware leaves room, Tenstorrent's simulator: requests it refuses (inline
  * writes to L1, misaligned source/destination pairs, atomics other than an increment,
@@ -375,6 +376,12 @@ bool bhe_niu_store(struct tensix_tile *t, unsigned noc, uint32_t off, uint32_t v
         return true;
     }
     if (o == BH_NOC_CMD_CTRL) {
+        /* A request reaches other tiles: in the clock's parallel phase the core stops
+         * before this store, which runs again in the serial phase (sched.c). */
+        if (t->emu->parallel && src && src->unit) {
+            src->unit->stop = STOP_SERIAL;
+            return true;
+        }
         niu_exec(t, noc, cb, src);
         return true;
     }

@@ -3,7 +3,8 @@
  * A unit the spin detector (rv32.c) finds looping on memory nothing changes is parked on
  * the locations its loop reads: it leaves the run queue until a write reaches one of
  * them, so an idle chip costs almost nothing to clock. Units made runnable (released from
- * reset, woken) join the run queue at the next quantum (sched.c). */
+ * reset, woken) join the run queue at the next quantum (sched.c). Everything here acts on
+ * one tile, so the clock's parallel phase may call it from any host thread. */
 #include "emu.h"
 
 void bhe_make_runnable(struct emu_unit *u)
@@ -12,7 +13,12 @@ void bhe_make_runnable(struct emu_unit *u)
     if (u->in_runq)
         return;
     u->in_runq = 1;
-    emu->pending[emu->pending_len++] = u;
+    /* In the parallel phase only the tile's own units wake it; the serial phase collects
+     * them (sched.c). */
+    if (emu->parallel)
+        u->tile->woken |= (uint8_t)(1u << u->index);
+    else
+        emu->pending[emu->pending_len++] = u;
 }
 
 void bhe_stop(struct emu_unit *u, uint8_t state)
@@ -52,7 +58,7 @@ void bhe_wake(struct tensix_tile *t, uint32_t loc, uint32_t len)
             continue;
         t->parked &= (uint8_t)~(1u << u->index);
         u->state = BHEMU_CORE_RUNNING;
-        uint64_t now = bhe_time(t->emu);
+        uint64_t now = bhe_time(t);
         if (u->time < now)
             u->time = now; /* time spent parked passes without executing */
         bhe_make_runnable(u);

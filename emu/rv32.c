@@ -635,10 +635,11 @@ park:
     return budget - left;
 stopped:
     /* A fault or an MMIO side effect (e.g. the core reset itself) ended the run; the
-     * fault path already saved the PC. */
+     * fault path already saved the PC. A NoC request in the clock's parallel phase ends
+     * it before the store takes effect: the store runs again in the serial phase. */
+    c->u.ended = c->u.stop == STOP_SERIAL ? UNIT_SERIAL : UNIT_HALT;
     c->u.stop = 0;
     c->instret += (uint64_t)(budget - left - stalls);
-    c->u.ended = UNIT_HALT;
     return budget - left;
 out:
     c->u.pc = pc;

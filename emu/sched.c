@@ -1,8 +1,20 @@
-/* The clock: bhemu_clock(n) runs every runnable unit for n cycles, interleaving them in
- * slices of EMU_QUANTUM cycles in a fixed order (tile index, then unit), so a run is a
- * pure function of its inputs. Removal from the run queue is lazy (units that stop or
- * park are dropped at the next slice boundary); units made runnable during a slice join
- * at the next one (park.c). */
+/* The clock: bhemu_clock(n) runs every runnable unit for n cycles in slices of EMU_QUANTUM
+ * cycles, so a run is a pure function of its inputs, whatever the number of host threads.
+ *
+ * Each slice has two phases.
+ *  - Parallel: every tile runs its units (in unit order) up to the slice's end, or up to
+ *    the first instruction that would reach outside the tile: a store that fires a NoC
+ *    request. Nothing else a unit does reaches another tile (the coprocessor, local RAM,
+ *    the tile's registers are the tile's own), so tiles may run on any host threads in
+ *    any order with the same result. What a tile makes during the phase that the chip
+ *    holds (faults, units woken) waits in the tile.
+ *  - Serial: in tile order, the tiles' faults and wake-ups go to the chip; then, in the
+ *    fixed order (tile, then unit), each unit stopped at a NoC request runs on from that
+ *    instruction to the slice's end on the calling thread, its requests completing at
+ *    once as niu.c describes.
+ *
+ * Removal from the run queue is lazy (units that stop or park are dropped at the next
+ * slice boundary); units made runnable during a slice join at the next one (park.c). */
 #include <stdlib.h>
 
 #include "emu.h"
@@ -10,6 +22,10 @@
 /* With a single runnable unit nothing needs interleaving; it still runs in bounded
  * chunks so its spin probe is re-armed now and then. */
 #define SOLO_CHUNK 4096
+
+/* Fewest tiles with runnable units for which the parallel phase goes to the pool: below
+ * it, handing the work out costs more than it saves. */
+#define POOL_MIN_TILES 8
 
 /* Run one unit for up to `budget` cycles with its kind's run function, which leaves why
  * it ended in u->ended. */
@@ -22,13 +38,56 @@ static int64_t unit_run(struct emu_unit *u, int64_t budget)
     return 0;
 }
 
+/* Run u to `end`; *running names it meanwhile (bhe_time). */
+static void run_to(struct emu_unit *u, uint64_t end, struct emu_unit **running)
+{
+    *running = u;
+    u->run_done = 0;
+    u->time += (uint64_t)unit_run(u, (int64_t)(end - u->time));
+    u->run_done = 0;
+    *running = NULL;
+    if (u->ended == UNIT_PARK)
+        bhe_park(u);
+}
+
+/* The parallel phase's job: tile group g's units, in order. */
+static void run_tile(void *ctx, unsigned g)
+{
+    struct bhemu *emu = ctx;
+    for (unsigned i = emu->groups[g]; i < emu->groups[g + 1]; i++) {
+        struct emu_unit *u = emu->runq[i];
+        if (u->state == BHEMU_CORE_RUNNING && u->time < emu->slice_end)
+            run_to(u, emu->slice_end, &u->tile->running);
+    }
+}
+
+static void serial_phase(struct bhemu *emu)
+{
+    for (unsigned g = 0; g < emu->n_groups; g++) {
+        struct tensix_tile *t = emu->runq[emu->groups[g]]->tile;
+        bhe_fault_flush(t);
+        for (unsigned w = t->woken; w; w &= w - 1)
+            emu->pending[emu->pending_len++] = t->units[__builtin_ctz(w)];
+        t->woken = 0;
+    }
+    for (unsigned i = 0; i < emu->runq_len; i++) {
+        struct emu_unit *u = emu->runq[i];
+        if (u->ended != UNIT_SERIAL)
+            continue;
+        u->ended = UNIT_RAN;
+        if (u->state == BHEMU_CORE_RUNNING && u->time < emu->slice_end)
+            run_to(u, emu->slice_end, &emu->running);
+    }
+}
+
 static int by_order(const void *a, const void *b)
 {
     const struct emu_unit *x = *(struct emu_unit *const *)a, *y = *(struct emu_unit *const *)b;
     return (x->order > y->order) - (x->order < y->order);
 }
 
-/* Drop units that stopped, add the ones made runnable, keep the fixed order. */
+/* Drop units that stopped, add the ones made runnable, keep the fixed order, and group
+ * the queue by tile. */
 static void merge(struct bhemu *emu)
 {
     unsigned n = 0;
@@ -53,6 +112,11 @@ static void merge(struct bhemu *emu)
     emu->runq_len = n;
     if (added)
         qsort(emu->runq, n, sizeof *emu->runq, by_order);
+    emu->n_groups = 0;
+    for (unsigned i = 0; i < n; i++)
+        if (!i || emu->runq[i]->tile != emu->runq[i - 1]->tile)
+            emu->groups[emu->n_groups++] = i;
+    emu->groups[emu->n_groups] = n;
 }
 
 int bhemu_clock(bhemu *emu, uint64_t n)
@@ -65,20 +129,17 @@ int bhemu_clock(bhemu *emu, uint64_t n)
             break;
         }
         uint64_t slice = emu->runq_len == 1 ? SOLO_CHUNK : EMU_QUANTUM;
-        uint64_t end = target - emu->now < slice ? target : emu->now + slice;
-        for (unsigned i = 0; i < emu->runq_len; i++) {
-            struct emu_unit *u = emu->runq[i];
-            if (u->state != BHEMU_CORE_RUNNING || u->time >= end)
-                continue;
-            emu->running = u;
-            u->run_done = 0;
-            u->time += (uint64_t)unit_run(u, (int64_t)(end - u->time));
-            u->run_done = 0;
-            emu->running = NULL;
-            if (u->ended == UNIT_PARK)
-                bhe_park(u);
+        emu->slice_end = target - emu->now < slice ? target : emu->now + slice;
+        emu->parallel = true;
+        if (emu->pool && emu->n_groups >= POOL_MIN_TILES) {
+            bhe_pool_run(emu->pool, run_tile, emu, emu->n_groups);
+        } else {
+            for (unsigned g = 0; g < emu->n_groups; g++)
+                run_tile(emu, g);
         }
-        emu->now = end;
+        emu->parallel = false;
+        serial_phase(emu);
+        emu->now = emu->slice_end;
         merge(emu);
     }
     return 0;

@@ -75,13 +75,13 @@ static void write_soft_reset(struct tensix_tile *t, uint32_t v, const struct emu
         if ((v & bit) && !(old & bit)) {
             bhe_stop(&c->u, BHEMU_CORE_RESET);
             if (src && src->unit == &c->u)
-                c->u.stop = 1;
+                c->u.stop = STOP_HALT;
         } else if (!(v & bit) && (old & bit)) {
             bhe_rv_reset(c, reset_pc(t, i));
             if (c->ldm_written)
                 memset(c->ldm, 0, c->ldm_size);
             c->ldm_written = false;
-            c->u.time = bhe_time(t->emu);
+            c->u.time = bhe_time(t);
             c->u.state = BHEMU_CORE_RUNNING;
             bhe_make_runnable(&c->u);
         }

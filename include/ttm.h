@@ -89,7 +89,9 @@ struct ttm_device_opts {
     uint32_t emu_tensix_cols_off; /* emu: NOC0 columns disabled (0: the board default) */
     uint32_t emu_dram_banks_off;  /* emu: DRAM banks disabled (0: the board default) */
     uint32_t dispatch;            /* enum ttm_dispatch */
-    uint32_t reserved;            /* must be 0 */
+    uint32_t emu_threads;         /* emu: host threads for the clock, at most 64 (0: the
+                                   * TTM_EMU_THREADS environment variable, else 1);
+                                   * results and cycle counts do not depend on it */
 };
 
 int ttm_device_create(uint32_t device_id, ttm_device **out);
@@ -265,7 +267,7 @@ int ttm_finish(ttm_device *dev, uint32_t timeout_ms);
 TTM_LAYOUT(offsetof(struct ttm_device_opts, backend) == 8);
 TTM_LAYOUT(offsetof(struct ttm_device_opts, device_id) == 8 + TTM_PTR);
 TTM_LAYOUT(offsetof(struct ttm_device_opts, dispatch) == 24 + TTM_PTR);
-TTM_LAYOUT(offsetof(struct ttm_device_opts, reserved) == 28 + TTM_PTR);
+TTM_LAYOUT(offsetof(struct ttm_device_opts, emu_threads) == 28 + TTM_PTR);
 TTM_LAYOUT(sizeof(struct ttm_device_opts) == 32 + TTM_PTR);
 TTM_LAYOUT(offsetof(struct ttm_device_info, dram_bank_size) == 24);
 TTM_LAYOUT(offsetof(struct ttm_device_info, dispatch) == 40);

@@ -9,7 +9,10 @@
 
 bhemu *eu_create(uint32_t board, uint32_t cols_off, uint32_t banks_off)
 {
-    struct bhemu_config cfg = {board, cols_off, banks_off};
+    /* TTM_EMU_THREADS runs these tests on several host threads, as it does the library. */
+    const char *threads = getenv("TTM_EMU_THREADS");
+    struct bhemu_config cfg = {board, cols_off, banks_off,
+                               threads ? (uint32_t)strtoul(threads, NULL, 10) : 1};
     bhemu *emu = NULL;
     int rc = bhemu_create(&cfg, &emu);
     if (rc) {

@@ -102,7 +102,7 @@ class DeviceOpts(ctypes.Structure):
         ("emu_tensix_cols_off", c_uint32),
         ("emu_dram_banks_off", c_uint32),
         ("dispatch", c_uint32),
-        ("reserved", c_uint32),
+        ("emu_threads", c_uint32),
     ]
 
 

@@ -38,8 +38,8 @@ VIS int ttm_device_create_opts(const struct ttm_device_opts *opts, ttm_device **
     if (opts && opts->argsz != sizeof *opts)
         return err_set(-EINVAL, "ttm_device_opts.argsz is %u, expected %zu", opts->argsz,
                        sizeof *opts);
-    if (opts && (opts->flags || opts->reserved))
-        return err_set(-EINVAL, "ttm_device_opts.flags and .reserved must be 0");
+    if (opts && opts->flags)
+        return err_set(-EINVAL, "ttm_device_opts.flags must be 0");
     const char *name = opts && opts->backend ? opts->backend : pcie_default_backend();
     const struct ttm_pcie_ops *ops = pcie_backend(name);
     if (!ops)

@@ -40,6 +40,26 @@ static int host_write(void *ctx, uint64_t offset, const void *src, size_t len)
     return host_access(ctx, offset, (void *)src, len, 1);
 }
 
+/* Host threads for the clock: the option, else TTM_EMU_THREADS, else one. */
+static int emu_threads(const struct ttm_device_opts *opts, uint32_t *threads)
+{
+    *threads = opts ? opts->emu_threads : 0;
+    const char *env = getenv("TTM_EMU_THREADS");
+    if (!*threads && env && *env) {
+        char *end;
+        unsigned long v = strtoul(env, &end, 10);
+        if (*end || v > BHEMU_MAX_THREADS)
+            return err_set(-EINVAL, "TTM_EMU_THREADS=\"%s\": expected 0 to %u", env,
+                           BHEMU_MAX_THREADS);
+        *threads = (uint32_t)v;
+    }
+    if (*threads > BHEMU_MAX_THREADS)
+        return err_set(-EINVAL, "emu_threads %u: at most %u", *threads, BHEMU_MAX_THREADS);
+    if (!*threads)
+        *threads = 1;
+    return 0;
+}
+
 static int emu_open(struct ttm_pcie *p, const struct ttm_device_opts *opts)
 {
     struct bhemu_config cfg;
@@ -52,12 +72,18 @@ static int emu_open(struct ttm_pcie *p, const struct ttm_device_opts *opts)
         cfg.tensix_cols_off = opts->emu_tensix_cols_off;
     if (opts && opts->emu_dram_banks_off)
         cfg.dram_banks_off = opts->emu_dram_banks_off;
+    int rc = emu_threads(opts, &cfg.threads);
+    if (rc)
+        return rc;
     struct emu_port *port = calloc(1, sizeof *port);
     if (!port)
         return err_set(-ENOMEM, "backend emu: out of memory");
-    int rc = bhemu_create(&cfg, &port->emu);
+    rc = bhemu_create(&cfg, &port->emu);
     if (rc) {
         free(port);
+        if (rc != -EINVAL)
+            return err_set(rc, "backend emu: cannot create the chip with %u threads",
+                           cfg.threads);
         return err_set(rc, "backend emu: invalid harvesting for this board (columns 0x%x, "
                            "DRAM banks 0x%x)", cfg.tensix_cols_off, cfg.dram_banks_off);
     }

@@ -333,9 +333,24 @@ static void unknown_backend_and_unbuilt_backends_in_mode(void)
     o.argsz = 4;
     CHECK_EQ(ttm_device_create_opts(&o, &dev), -EINVAL);
     o.argsz = sizeof o;
-    o.reserved = 1; /* reserved fields must be 0, so they can take a meaning later */
+    o.flags = 1; /* flags must be 0, so they can take a meaning later */
     CHECK_EQ(ttm_device_create_opts(&o, &dev), -EINVAL);
-    CHECK(strstr(ttm_last_error(), "reserved") != NULL);
+    CHECK(strstr(ttm_last_error(), "flags") != NULL);
+    o.flags = 0;
+    o.emu_threads = 65;
+    CHECK_EQ(ttm_device_create_opts(&o, &dev), -EINVAL);
+    CHECK(strstr(ttm_last_error(), "at most 64") != NULL);
+    o.emu_threads = 0;
+    const char *env = getenv("TTM_EMU_THREADS");
+    char *saved = env ? strdup(env) : NULL;
+    setenv("TTM_EMU_THREADS", "two", 1);
+    CHECK_EQ(ttm_device_create_opts(&o, &dev), -EINVAL);
+    CHECK(strstr(ttm_last_error(), "TTM_EMU_THREADS") != NULL);
+    if (saved)
+        setenv("TTM_EMU_THREADS", saved, 1);
+    else
+        unsetenv("TTM_EMU_THREADS");
+    free(saved);
 }
 
 static void handles_fail_cleanly_after_the_device_is_closed_in_mode(void)

@@ -228,7 +228,7 @@ static void check_dram(bhemu *emu, const struct bhemu_config *cfg)
 
 static void check_board(uint32_t board, uint32_t cols_off, uint32_t banks_off)
 {
-    struct bhemu_config cfg = {board, cols_off, banks_off};
+    struct bhemu_config cfg = {board, cols_off, banks_off, 1};
     bhemu *emu = NULL;
     CHECK_EQ(bhemu_create(&cfg, &emu), 0);
     check_telemetry(emu, &cfg);
@@ -275,18 +275,19 @@ TEST(harvest_p100a_adjacent_columns_bank4)
 TEST(harvest_invalid_configs_rejected)
 {
     static const struct bhemu_config bad[] = {
-        {BHEMU_P100A, COL(14), 1u << 7},                      /* one column */
-        {BHEMU_P100A, COL(1) | COL(14) | COL(16), 1u << 7},   /* three columns */
-        {BHEMU_P100A, COL(14) | COL(16), 0},                  /* no bank */
-        {BHEMU_P100A, COL(14) | COL(16), 3u << 6},            /* two banks */
-        {BHEMU_P100A, COL(14) | COL(16), 1u << 8},            /* bank 8 does not exist */
-        {BHEMU_P100A, COL(8) | COL(14), 1u << 7},             /* x 8 is not Tensix */
-        {BHEMU_P100A, COL(0) | COL(14), 1u << 7},             /* x 0 is DRAM */
-        {BHEMU_P100A, COL(9) | COL(14), 1u << 7},             /* x 9 is DRAM */
-        {BHEMU_P100A, COL(17) | COL(14), 1u << 7},            /* off the grid */
-        {BHEMU_P150A, 0, 1u << 3},                            /* P150A: a bank */
-        {BHEMU_P150A, COL(3) | COL(4), 0},                    /* P150A: columns */
-        {2, 0, 0},                                            /* no such board */
+        {BHEMU_P100A, COL(14), 1u << 7, 1},                      /* one column */
+        {BHEMU_P100A, COL(1) | COL(14) | COL(16), 1u << 7, 1},   /* three columns */
+        {BHEMU_P100A, COL(14) | COL(16), 0, 1},                  /* no bank */
+        {BHEMU_P100A, COL(14) | COL(16), 3u << 6, 1},            /* two banks */
+        {BHEMU_P100A, COL(14) | COL(16), 1u << 8, 1},            /* bank 8 does not exist */
+        {BHEMU_P100A, COL(8) | COL(14), 1u << 7, 1},             /* x 8 is not Tensix */
+        {BHEMU_P100A, COL(0) | COL(14), 1u << 7, 1},             /* x 0 is DRAM */
+        {BHEMU_P100A, COL(9) | COL(14), 1u << 7, 1},             /* x 9 is DRAM */
+        {BHEMU_P100A, COL(17) | COL(14), 1u << 7, 1},            /* off the grid */
+        {BHEMU_P150A, 0, 1u << 3, 1},                            /* P150A: a bank */
+        {BHEMU_P150A, COL(3) | COL(4), 0, 1},                    /* P150A: columns */
+        {2, 0, 0, 1},                                            /* no such board */
+        {BHEMU_P150A, 0, 0, BHEMU_MAX_THREADS + 1},              /* too many threads */
     };
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         bhemu *emu = NULL;
