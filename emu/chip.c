@@ -126,7 +126,7 @@ int bhemu_create(const struct bhemu_config *cfg, bhemu **out)
     int rc = -ENOMEM;
     if (emu->tensix && emu->runq && emu->pending && emu->groups && emu->xfer &&
         !(rc = build_nodes(emu)) && !(rc = bhe_arc_create(emu)) &&
-        (cfg->threads <= 1 || !(rc = bhe_pool_create(cfg->threads - 1, &emu->pool)))) {
+        (cfg->threads <= 1 || !(rc = bhe_threads_create(cfg->threads - 1, &emu->threads)))) {
         *out = emu;
         return 0;
     }
@@ -138,7 +138,7 @@ void bhemu_destroy(bhemu *emu)
 {
     if (!emu)
         return;
-    bhe_pool_destroy(emu->pool);
+    bhe_threads_destroy(emu->threads);
     for (unsigned i = 0; emu->tensix && i < EMU_MAX_TENSIX; i++)
         bhe_tensix_destroy(&emu->tensix[i]);
     for (unsigned b = 0; b < BH_DRAM_BANKS; b++)

@@ -19,7 +19,7 @@ static struct tt_cop *cop_of(struct tensix_tile *t)
 {
     if (t->cop)
         return t->cop;
-    struct tt_cop *cop = calloc(1, sizeof *cop);
+    struct tt_cop *cop = bhe_map_get(COP_MAP_SIZE);
     if (!cop)
         return NULL;
     cop->tile = t;

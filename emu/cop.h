@@ -92,6 +92,17 @@ struct tt_cop {
     uint64_t retired;                     /* instructions finished (statistics) */
 };
 
+/* The coprocessor's block comes from the process's pool of zeroed mappings (map_pool.c):
+ * every boot resets it, which would otherwise cost fresh pages each time. */
+#define COP_MAP_SIZE ((sizeof(struct tt_cop) + 4095) & ~(size_t)4095)
+
+/* Return t's coprocessor to its power-on state: its block goes back to the pool. */
+static inline void cop_release(struct tensix_tile *t)
+{
+    bhe_map_put(t->cop, COP_MAP_SIZE, 0, COP_MAP_SIZE);
+    t->cop = NULL;
+}
+
 /* The core whose instructions thread th runs (its faults are charged there): the one
  * that pushed last, its TRISC by default. */
 static inline struct emu_unit *cop_core(struct tt_cop *cop, unsigned th)

@@ -1,30 +1,27 @@
 /* DRAM banks: 4 GiB of GDDR6 each, shared by the bank's three NoC ports (device-facts 1.7).
  *
  * A chip has 32 GiB of DRAM but tests touch a few pages of it, so a bank reserves its
- * address space only on the first write (MAP_NORESERVE: no swap or commit charge) and the
+ * address space only on the first write (MAP_NORESERVE: no swap or commit charge; kept for
+ * the next chip of the process, map_pool.c, which clears only the range written) and the
  * kernel backs a page only when it is written. Reads of a bank nothing has written yet are
  * served as zeros without reserving anything, so creating and probing a chip stays cheap. */
 #include <errno.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "emu.h"
 
 void bhe_dram_destroy(struct dram_bank *b)
 {
-    if (b->mem)
-        munmap(b->mem, BH_DRAM_BANK_SIZE);
+    bhe_map_put(b->mem, BH_DRAM_BANK_SIZE, b->written_lo, b->written_hi);
     b->mem = NULL;
 }
 
 static int dram_reserve(struct dram_bank *b)
 {
-    void *p = mmap(NULL, BH_DRAM_BANK_SIZE, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED)
-        return -ENOMEM;
-    b->mem = p;
-    return 0;
+    b->mem = bhe_map_get(BH_DRAM_BANK_SIZE);
+    b->written_lo = BH_DRAM_BANK_SIZE;
+    b->written_hi = 0;
+    return b->mem ? 0 : -ENOMEM;
 }
 
 int bhe_dram_access(void *bank, uint64_t addr, void *buf, size_t len, bool write,
@@ -44,8 +41,11 @@ int bhe_dram_access(void *bank, uint64_t addr, void *buf, size_t len, bool write
         if (rc)
             return rc;
     }
-    if (write)
+    if (write) {
         memcpy(b->mem + addr, buf, len);
+        b->written_lo = addr < b->written_lo ? addr : b->written_lo;
+        b->written_hi = addr + len > b->written_hi ? addr + len : b->written_hi;
+    }
     else
         memcpy(buf, b->mem + addr, len);
     return 0;

@@ -18,7 +18,7 @@
  *   pcie.c     config space, BARs, TLB windows            -> noc, arc, niu, fault
  *   arc.c      the ARC tile                               -> niu (NOC_NODE_ID)
  *   fault.c    the fault queue                            -> park
- *   host.c, dram.c, park.c, rv32_decode.c, tile_pool.c       call nothing
+ *   host.c, dram.c, park.c, rv32_decode.c, map_pool.c       call nothing
  *
  * The one cycle is tensix.c <-> niu.c, and it is the chip's own recursion: a core's store
  * to an NIU register (tensix -> niu) fires a request whose answer lands in the same
@@ -163,9 +163,12 @@ struct tensix_tile {
     uint16_t index;
     uint8_t parked;        /* bit u.index: that unit is parked */
     uint8_t parked_on_cop; /* of those, the ones whose watch list has EMU_LOC_COP */
+    uint64_t watched_pages[EMU_L1_PAGES / 64];  /* bit p: a parked unit watches L1 page p */
     uint8_t *mem;          /* one lazily-backed mapping: L1, then the five local RAMs */
     uint8_t *l1;
-    struct rv_insn *dec[EMU_L1_PAGES];  /* decoded instructions per L1 page, lazily */
+    struct rv_insn *dec[EMU_L1_PAGES];  /* decoded instructions per L1 page once code on
+                                         * it has run (NULL before), in dec_slots */
+    struct rv_insn *dec_slots;          /* EMU_L1_PAGES pages of EMU_DEC_SLOTS slots */
     struct rv_core core[BH_CORES_PER_TILE];
     struct emu_unit *units[BH_CORES_PER_TILE];  /* the tile's units, by u->index (its
                                                  * bit in `parked`) */
@@ -190,6 +193,7 @@ struct tensix_tile {
 
 struct dram_bank {
     uint8_t *mem;          /* 4 GiB reserved, backed only where touched */
+    uint64_t written_lo, written_hi;  /* the range written since it was reserved */
     bool enabled;
     uint8_t phys_bank;
 };
@@ -265,7 +269,7 @@ struct bhemu {
     struct emu_unit *running;     /* the unit inside its run function in the serial phase */
     bool parallel;                /* the clock is in its parallel phase (sched.c) */
     uint64_t slice_end;           /* where the current slice ends */
-    struct emu_pool *pool;        /* threads for the parallel phase; NULL: the caller's */
+    struct emu_threads *threads;  /* host threads for the parallel phase; NULL: the caller alone */
 
     uint8_t *xfer;                /* staging buffer for one NoC request */
 
@@ -303,12 +307,12 @@ void bhe_fault(struct bhemu *emu, uint32_t cause, const struct emu_src *src, uin
  * queue. */
 void bhe_fault_flush(struct tensix_tile *t);
 
-/* pool.c: host threads that run a batch of jobs side by side; fn(ctx, j) for each job j
+/* threads.c: host threads that run a batch of jobs side by side; fn(ctx, j) for each job j
  * in [0, jobs), the caller taking part. */
-struct emu_pool;
-int bhe_pool_create(unsigned threads, struct emu_pool **out);
-void bhe_pool_destroy(struct emu_pool *p);
-void bhe_pool_run(struct emu_pool *p, void (*fn)(void *ctx, unsigned job), void *ctx,
+struct emu_threads;
+int bhe_threads_create(unsigned threads, struct emu_threads **out);
+void bhe_threads_destroy(struct emu_threads *p);
+void bhe_threads_run(struct emu_threads *p, void (*fn)(void *ctx, unsigned job), void *ctx,
                   unsigned jobs);
 
 /* park.c: unit states. A unit that becomes runnable joins the run queue at the next
@@ -317,6 +321,11 @@ void bhe_make_runnable(struct emu_unit *u);
 void bhe_park(struct emu_unit *u);
 void bhe_stop(struct emu_unit *u, uint8_t state);
 void bhe_wake(struct tensix_tile *t, uint32_t loc, uint32_t len);
+/* Whether a parked unit of t may watch the L1 word at a (the store path's first test). */
+static inline bool bhe_l1_watched(const struct tensix_tile *t, uint32_t a)
+{
+    return t->watched_pages[a >> EMU_PAGE_SHIFT >> 6] >> (a >> EMU_PAGE_SHIFT & 63) & 1;
+}
 static inline void bhe_note_write(struct tensix_tile *t, uint32_t loc, uint32_t len)
 {
     if (t->parked)
@@ -331,9 +340,10 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget);
 struct rv_insn *bhe_rv_decode_page(struct tensix_tile *t, uint32_t pc);
 void bhe_rv_invalidate(struct tensix_tile *t, uint32_t addr, uint32_t len);
 
-/* tile_pool.c: a tile's zeroed memory, reused across chips in the process (NULL: none). */
-void *bhe_tile_map_get(size_t size);
-void bhe_tile_map_put(void *m, size_t size);
+/* map_pool.c: a zeroed mapping of `size` bytes, reused across chips in the process (NULL:
+ * out of memory). Give it back with the range [lo, hi) that may have been written. */
+void *bhe_map_get(size_t size);
+void bhe_map_put(void *m, size_t size, size_t lo, size_t hi);
 
 /* tensix.c: a Tensix tile's address space as its cores and the NoC see it. */
 int bhe_tensix_create(struct bhemu *emu, struct tensix_tile *t);

@@ -21,10 +21,29 @@ void bhe_make_runnable(struct emu_unit *u)
         emu->pending[emu->pending_len++] = u;
 }
 
+/* The L1 pages the tile's parked units watch, for the store path's first test
+ * (bhe_l1_watched): recounted whenever the set of parked units changes, which is rare
+ * next to the stores it spares a search of the watch lists. */
+static void count_watched_pages(struct tensix_tile *t)
+{
+    for (unsigned i = 0; i < EMU_L1_PAGES / 64; i++)
+        t->watched_pages[i] = 0;
+    for (unsigned parked = t->parked; parked; parked &= parked - 1) {
+        const struct emu_unit *u = t->units[__builtin_ctz(parked)];
+        for (unsigned i = 0; i < u->n_watch; i++) {
+            uint32_t w = u->watch[i];
+            if (w < BH_L1_SIZE)
+                t->watched_pages[w >> EMU_PAGE_SHIFT >> 6] |= 1ull << (w >> EMU_PAGE_SHIFT & 63);
+        }
+    }
+}
+
 void bhe_stop(struct emu_unit *u, uint8_t state)
 {
-    if (u->state == BHEMU_CORE_PARKED)
+    if (u->state == BHEMU_CORE_PARKED) {
         u->tile->parked &= (uint8_t)~(1u << u->index);
+        count_watched_pages(u->tile);
+    }
     u->state = state;
 }
 
@@ -38,6 +57,7 @@ void bhe_park(struct emu_unit *u)
     for (unsigned i = 0; i < u->n_watch; i++)
         if (u->watch[i] == EMU_LOC_COP)
             u->tile->parked_on_cop |= (uint8_t)(1u << u->index);
+    count_watched_pages(u->tile);
 }
 
 static bool watches(const struct emu_unit *u, uint32_t loc, uint32_t len)
@@ -52,6 +72,7 @@ static bool watches(const struct emu_unit *u, uint32_t loc, uint32_t len)
 
 void bhe_wake(struct tensix_tile *t, uint32_t loc, uint32_t len)
 {
+    uint8_t was = t->parked;
     for (unsigned parked = t->parked; parked; parked &= parked - 1) {
         struct emu_unit *u = t->units[__builtin_ctz(parked)];
         if (!watches(u, loc, len))
@@ -63,4 +84,6 @@ void bhe_wake(struct tensix_tile *t, uint32_t loc, uint32_t len)
             u->time = now; /* time spent parked passes without executing */
         bhe_make_runnable(u);
     }
+    if (t->parked != was)
+        count_watched_pages(t);
 }

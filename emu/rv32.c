@@ -324,7 +324,7 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
             memcpy(l1 + a, &v, sizeof v);                                               \
             if (t->dec[a >> EMU_PAGE_SHIFT])                                            \
                 bhe_rv_invalidate(t, a, sizeof v);                                      \
-            if (unlikely(t->parked)) {                                                  \
+            if (unlikely(t->parked) && bhe_l1_watched(t, a)) {                                                  \
                 c->u.run_done = budget - left;                                          \
                 bhe_wake(t, EMU_LOC_L1(a), sizeof v);                                   \
             }                                                                           \
@@ -355,7 +355,7 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
         memcpy(l1 + a, &nv, 4);                                                         \
         if (t->dec[a >> EMU_PAGE_SHIFT])                                                \
             bhe_rv_invalidate(t, a, 4);                                                 \
-        if (unlikely(t->parked)) {                                                      \
+        if (unlikely(t->parked) && bhe_l1_watched(t, a)) {                                                      \
             c->u.run_done = budget - left;                                              \
             bhe_wake(t, EMU_LOC_L1(a), 4);                                              \
         }                                                                               \

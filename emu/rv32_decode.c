@@ -253,14 +253,14 @@ void bhe_rv_decode(uint32_t w, struct rv_insn *out)
         out->imm = (int32_t)w; /* keep the word for the fault report */
 }
 
-/* ---- The decode cache: one slot per L1 word, a page of slots allocated when code on
- * it first runs (cores fetch only from L1: ISA BabyRISCV/README.md). ---- */
+/* ---- The decode cache: one slot per L1 word, a page of slots taken into use when code
+ * on it first runs (cores fetch only from L1: ISA BabyRISCV/README.md). The slots live in
+ * the tile's mapping, zero (not decoded) until then. ---- */
 
 struct rv_insn *bhe_rv_decode_page(struct tensix_tile *t, uint32_t pc)
 {
-    struct rv_insn *p = calloc(EMU_DEC_SLOTS, sizeof *p);
-    t->dec[pc >> EMU_PAGE_SHIFT] = p;
-    return p;
+    uint32_t page = pc >> EMU_PAGE_SHIFT;
+    return t->dec[page] = t->dec_slots + (size_t)page * EMU_DEC_SLOTS;
 }
 
 /* Every write into L1 that lands on a page holding decoded code resets the slots it

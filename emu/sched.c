@@ -23,9 +23,9 @@
  * chunks so its spin probe is re-armed now and then. */
 #define SOLO_CHUNK 4096
 
-/* Fewest tiles with runnable units for which the parallel phase goes to the pool: below
+/* Fewest tiles with runnable units for which the parallel phase goes to the threads: below
  * it, handing the work out costs more than it saves. */
-#define POOL_MIN_TILES 8
+#define THREADS_MIN_TILES 8
 
 /* Run one unit for up to `budget` cycles with its kind's run function, which leaves why
  * it ended in u->ended. */
@@ -131,8 +131,8 @@ int bhemu_clock(bhemu *emu, uint64_t n)
         uint64_t slice = emu->runq_len == 1 ? SOLO_CHUNK : EMU_QUANTUM;
         emu->slice_end = target - emu->now < slice ? target : emu->now + slice;
         emu->parallel = true;
-        if (emu->pool && emu->n_groups >= POOL_MIN_TILES) {
-            bhe_pool_run(emu->pool, run_tile, emu, emu->n_groups);
+        if (emu->threads && emu->n_groups >= THREADS_MIN_TILES) {
+            bhe_threads_run(emu->threads, run_tile, emu, emu->n_groups);
         } else {
             for (unsigned g = 0; g < emu->n_groups; g++)
                 run_tile(emu, g);

@@ -8,16 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cop.h"
 #include "emu.h"
 
 #define LDM_TOTAL (2 * BH_LDM_SIZE_DM + 3 * BH_LDM_SIZE_T)
-#define TILE_MAP_SIZE (BH_L1_SIZE + LDM_TOTAL)
+#define DEC_TOTAL (EMU_L1_PAGES * EMU_DEC_SLOTS * sizeof(struct rv_insn))
+#define TILE_MAP_SIZE (BH_L1_SIZE + LDM_TOTAL + DEC_TOTAL)
 
 int bhe_tensix_create(struct bhemu *emu, struct tensix_tile *t)
 {
-    /* L1 and the local RAMs are one reservation backed page by page as they are touched,
-     * so an idle chip costs a few pages per tile. */
-    t->mem = bhe_tile_map_get(TILE_MAP_SIZE);
+    /* L1, the local RAMs and the decode cache's pages are one reservation backed page by
+     * page as they are touched, so an idle chip costs a few pages per tile. */
+    t->mem = bhe_map_get(TILE_MAP_SIZE);
     if (!t->mem)
         return -ENOMEM;
     t->emu = emu;
@@ -35,6 +37,7 @@ int bhe_tensix_create(struct bhemu *emu, struct tensix_tile *t)
         ldm += c->ldm_size;
         t->units[i] = &c->u;
     }
+    t->dec_slots = (struct rv_insn *)ldm;
     t->soft_reset = BH_RESET_ALL_RISCS;
     bhe_niu_init(&t->niu[0]);
     bhe_niu_init(&t->niu[1]);
@@ -43,10 +46,8 @@ int bhe_tensix_create(struct bhemu *emu, struct tensix_tile *t)
 
 void bhe_tensix_destroy(struct tensix_tile *t)
 {
-    free(t->cop);
-    for (unsigned p = 0; p < EMU_L1_PAGES; p++)
-        free(t->dec[p]);
-    bhe_tile_map_put(t->mem, TILE_MAP_SIZE);
+    cop_release(t);
+    bhe_map_put(t->mem, TILE_MAP_SIZE, 0, TILE_MAP_SIZE);
 }
 
 /* Where a core starts: BRISC at 0, the others at their default PC unless their override
@@ -90,10 +91,8 @@ static void write_soft_reset(struct tensix_tile *t, uint32_t v, const struct emu
      * reboot recovers from a kernel that left it waiting (ttsim has no such reset: a
      * hung coprocessor stays hung there). */
     uint32_t triscs = BH_RESET_TRISC0 | BH_RESET_TRISC1 | BH_RESET_TRISC2;
-    if ((v & triscs) == triscs && t->cop) {
-        free(t->cop);
-        t->cop = NULL;
-    }
+    if ((v & triscs) == triscs)
+        cop_release(t);
 }
 
 /* ---- Register ranges. Each handler gets the offset within its range. ---- */

@@ -1,4 +1,4 @@
-/* Tile memory reused across chips in a process (emu/tile_pool.c) comes back as a fresh
+/* Tile memory reused across chips in a process (emu/map_pool.c) comes back as a fresh
  * chip's does: every byte of L1 zero, whether the last chip wrote it or not. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,9 +1,9 @@
-/* Tile memory kept across chips in a process: a Tensix tile's mapping (L1 and the local
- * RAMs, emu/tensix.c) given back when a chip is destroyed serves the next chip's tile.
- * Pages touched for the first time cost tens of microseconds each on a virtual machine,
- * and booting a chip touches a dozen per tile; a reused mapping has them already. It is
- * handed out zeroed, as a fresh one is: the pages in memory (mincore) are cleared in
- * place, the others dropped.
+/* Memory kept across chips in a process: a Tensix tile's mapping (L1 and the local RAMs,
+ * emu/tensix.c), its coprocessor's block (cop.c) and the DRAM banks (dram.c), given back
+ * when a chip is destroyed or a coprocessor reset, serve the next one. Pages touched for
+ * the first time cost tens of microseconds each on a virtual machine, and booting a chip
+ * touches a dozen per tile; a reused mapping has them already. It is handed out zeroed, as
+ * a fresh one is: the pages in memory (mincore) are cleared in place, the others dropped.
  *
  * The one piece of process-wide state in the emulator, behind a lock; it holds at most
  * two chips' worth of mappings, unmapping the rest. */
@@ -15,14 +15,14 @@
 
 #include "emu.h"
 
-#define POOL_MAX (2 * EMU_MAX_TENSIX)
+#define POOL_MAX (2 * (2 * EMU_MAX_TENSIX + BH_DRAM_BANKS)) /* tiles, coprocessors, banks */
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static void *pool[POOL_MAX];
 static size_t pool_size[POOL_MAX];
 static unsigned pool_len;
 
-void *bhe_tile_map_get(size_t size)
+void *bhe_map_get(size_t size)
 {
     pthread_mutex_lock(&pool_lock);
     for (unsigned i = pool_len; i-- > 0;) {
@@ -40,8 +40,8 @@ void *bhe_tile_map_get(size_t size)
     return m == MAP_FAILED ? NULL : m;
 }
 
-/* Zero m: the pages in memory by writing zeros, so they stay; the others (never touched,
- * or swapped out) by dropping them, so they read as zero again. */
+/* Zero the `size` bytes at m: the pages in memory by writing zeros, so they stay; the
+ * others (never touched, or swapped out) by dropping them, so they read as zero again. */
 static bool clear(uint8_t *m, size_t size)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE), n = (size + page - 1) / page, run = 0;
@@ -64,11 +64,14 @@ static bool clear(uint8_t *m, size_t size)
     return run >= n || !madvise(m + run * page, size - run * page, MADV_DONTNEED);
 }
 
-void bhe_tile_map_put(void *m, size_t size)
+void bhe_map_put(void *m, size_t size, size_t lo, size_t hi)
 {
     if (!m)
         return;
-    if (clear(m, size)) {
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    lo &= ~(page - 1);
+    hi = hi < size ? hi : size;
+    if (lo >= hi || clear((uint8_t *)m + lo, hi - lo)) {
         pthread_mutex_lock(&pool_lock);
         if (pool_len < POOL_MAX) {
             pool[pool_len] = m;

@@ -1,5 +1,5 @@
 /* Host threads for the clock's parallel phase (sched.c). A batch is a number of jobs (the
- * tiles with runnable units); the caller and the pool's threads take jobs from one counter
+ * tiles with runnable units); the caller and the threads take jobs from one counter
  * until none is left, and the batch returns when every job is done. Which thread runs
  * which job must not matter: sched.c guarantees jobs share nothing while a batch runs.
  *
@@ -17,7 +17,7 @@
 /* Polls of the batch counter before a thread sleeps (a few microseconds). */
 #define POOL_SPINS 4000
 
-struct emu_pool {
+struct emu_threads {
     unsigned n;                  /* threads besides the caller */
     pthread_t *tid;
     pthread_mutex_t lock;
@@ -39,15 +39,15 @@ static inline void relax(void)
 #endif
 }
 
-static void take_jobs(struct emu_pool *p)
+static void take_jobs(struct emu_threads *p)
 {
     unsigned j;
     while ((j = atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed)) < p->jobs)
         p->fn(p->ctx, j);
 }
 
-/* Wait for batch `seen` + 1 (false: the pool is closing). */
-static bool await_batch(struct emu_pool *p, unsigned seen)
+/* Wait for batch `seen` + 1 (false: the threads are closing). */
+static bool await_batch(struct emu_threads *p, unsigned seen)
 {
     for (unsigned i = 0; i < POOL_SPINS; i++) {
         if (atomic_load_explicit(&p->gen, memory_order_acquire) != seen)
@@ -67,7 +67,7 @@ static bool await_batch(struct emu_pool *p, unsigned seen)
 
 static void *worker(void *arg)
 {
-    struct emu_pool *p = arg;
+    struct emu_threads *p = arg;
     unsigned seen = 0;
     while (await_batch(p, seen)) {
         seen = atomic_load_explicit(&p->gen, memory_order_acquire);
@@ -81,7 +81,7 @@ static void *worker(void *arg)
     return NULL;
 }
 
-void bhe_pool_run(struct emu_pool *p, void (*fn)(void *ctx, unsigned job), void *ctx,
+void bhe_threads_run(struct emu_threads *p, void (*fn)(void *ctx, unsigned job), void *ctx,
                   unsigned jobs)
 {
     p->fn = fn;
@@ -106,10 +106,10 @@ void bhe_pool_run(struct emu_pool *p, void (*fn)(void *ctx, unsigned job), void 
     pthread_mutex_unlock(&p->lock);
 }
 
-int bhe_pool_create(unsigned threads, struct emu_pool **out)
+int bhe_threads_create(unsigned threads, struct emu_threads **out)
 {
     *out = NULL;
-    struct emu_pool *p = calloc(1, sizeof *p);
+    struct emu_threads *p = calloc(1, sizeof *p);
     if (!p)
         return -ENOMEM;
     p->tid = calloc(threads, sizeof *p->tid);
@@ -122,7 +122,7 @@ int bhe_pool_create(unsigned threads, struct emu_pool **out)
     pthread_cond_init(&p->done, NULL);
     for (; p->n < threads; p->n++) {
         if (pthread_create(&p->tid[p->n], NULL, worker, p)) {
-            bhe_pool_destroy(p);
+            bhe_threads_destroy(p);
             return -EAGAIN;
         }
     }
@@ -130,7 +130,7 @@ int bhe_pool_create(unsigned threads, struct emu_pool **out)
     return 0;
 }
 
-void bhe_pool_destroy(struct emu_pool *p)
+void bhe_threads_destroy(struct emu_threads *p)
 {
     if (!p)
         return;
