@@ -90,8 +90,9 @@ struct ttm_device_opts {
     uint32_t emu_dram_banks_off;  /* emu: DRAM banks disabled (0: the board default) */
     uint32_t dispatch;            /* enum ttm_dispatch */
     uint32_t emu_threads;         /* emu: host threads for the clock, at most 64 (0: the
-                                   * TTM_EMU_THREADS environment variable, else 1);
-                                   * results and cycle counts do not depend on it */
+                                   * TTM_EMU_THREADS environment variable, else one per
+                                   * processor up to 8); results and cycle counts do
+                                   * not depend on it */
 };
 
 int ttm_device_create(uint32_t device_id, ttm_device **out);

@@ -245,14 +245,16 @@ class Device:
     /dev/tenstorrent/0 exists and "emu" otherwise. ``device_id`` picks the card for kmd.
     The emulator's ``board`` is "p100a" (default) or "p150a"; ``tensix_cols_off`` and
     ``dram_banks_off`` are its harvesting masks (bit x: NOC0 Tensix column x, bit b: DRAM
-    bank b), each 0 for the board's default. ``dispatch`` is "fast" (the default, unless
+    bank b), each 0 for the board's default, and ``threads`` the host threads its clock may
+    use (0: $TTM_EMU_THREADS, else one per processor up to 8; results and cycle counts do
+    not depend on it). ``dispatch`` is "fast" (the default, unless
     $TTM_SLOW_DISPATCH=1) or "slow"; fast dispatch keeps the last worker column for its
     own firmware and adds the command queue: enqueue_program(), Buffer.enqueue_write(),
     Buffer.enqueue_read(), record_event(), event_wait(), event_query(), finish().
     """
 
     def __init__(self, backend=None, device_id=0, board=None, tensix_cols_off=0, dram_banks_off=0,
-                 dispatch=None):
+                 dispatch=None, threads=0):
         # Destinations of non-blocking reads, kept alive until filled: [covering event or
         # 0, object]. The library writes into them later, from whichever call drains.
         self._reads = []
@@ -265,6 +267,7 @@ class Device:
             emu_tensix_cols_off=_uint(tensix_cols_off, 32, "tensix_cols_off"),
             emu_dram_banks_off=_uint(dram_banks_off, 32, "dram_banks_off"),
             dispatch=0 if dispatch is None else _choice(dispatch, DISPATCH_MODES, "dispatch"),
+            emu_threads=_uint(threads, 32, "threads"),
         )
         handle = _lib.DeviceP()
         _c.ttm_device_create_opts(ctypes.byref(opts), ctypes.byref(handle))

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../emu/bhemu.h"
 #include "../util/err.h"
@@ -40,7 +41,12 @@ static int host_write(void *ctx, uint64_t offset, const void *src, size_t len)
     return host_access(ctx, offset, (void *)src, len, 1);
 }
 
-/* Host threads for the clock: the option, else TTM_EMU_THREADS, else one. */
+/* The default: a thread per processor, at most EMU_DEFAULT_THREADS_MAX. The clock hands
+ * work to the others only while enough tiles are busy for it to pay (emu/sched.c), so
+ * a mostly idle chip runs as it would on one. */
+#define EMU_DEFAULT_THREADS_MAX 8
+
+/* Host threads for the clock: the option, else TTM_EMU_THREADS, else the default. */
 static int emu_threads(const struct ttm_device_opts *opts, uint32_t *threads)
 {
     *threads = opts ? opts->emu_threads : 0;
@@ -55,8 +61,11 @@ static int emu_threads(const struct ttm_device_opts *opts, uint32_t *threads)
     }
     if (*threads > BHEMU_MAX_THREADS)
         return err_set(-EINVAL, "emu_threads %u: at most %u", *threads, BHEMU_MAX_THREADS);
-    if (!*threads)
-        *threads = 1;
+    if (!*threads) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        *threads = cpus < 1 ? 1 : cpus > EMU_DEFAULT_THREADS_MAX ? EMU_DEFAULT_THREADS_MAX
+                                                                 : (uint32_t)cpus;
+    }
     return 0;
 }
 

@@ -46,6 +46,12 @@ class DeviceTest(TTMTestCase):
         with self.raisesTTM(errno.EINVAL, "invalid harvesting"):
             ttm.Device(backend="emu", board="p100a", tensix_cols_off=1 << 2, dram_banks_off=1)
 
+    def test_threads(self):
+        with ttm.Device(backend="emu", dispatch="slow", threads=3) as dev:
+            self.assertEqual(dev.info.num_workers, 120)
+        with self.raisesTTM(errno.EINVAL, "at most 64"):
+            ttm.Device(backend="emu", threads=65)
+
     def test_unknown_backend(self):
         with self.raisesTTM(errno.EINVAL, 'unknown backend "nope"'):
             ttm.Device(backend="nope")
