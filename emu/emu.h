@@ -113,6 +113,7 @@ struct rv_insn {
 };
 
 enum probe_state { PROBE_IDLE, PROBE_ARMED, PROBE_RECORDING };
+#define EMU_NO_PC 1u   /* never a jump target: the cores fetch only whole words */
 
 struct rv_core {
     struct emu_unit u;       /* first: a core is a unit */
@@ -130,6 +131,8 @@ struct rv_core {
     uint8_t probe;
     uint8_t probe_retries;
     uint8_t probe_others;    /* backward jumps elsewhere since the snapshot */
+    uint8_t probe_impure_runs;  /* runs left that skip probe_impure_pc */
+    uint32_t probe_impure_pc;   /* a loop found storing: not snapshot again for a while */
     uint32_t probe_pc;
     uint32_t probe_regs[32];
 };
@@ -146,6 +149,8 @@ static inline void bhe_rv_reset(struct rv_core *c, uint32_t pc)
     c->u.stall = 0;
     c->instret = 0;
     c->probe = PROBE_IDLE;
+    c->probe_impure_runs = 0;
+    c->probe_impure_pc = EMU_NO_PC;
 }
 
 /* ---- NIU ---- */

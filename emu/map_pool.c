@@ -3,11 +3,12 @@
  * when a chip is destroyed or a coprocessor reset, serve the next one. Pages touched for
  * the first time cost tens of microseconds each on a virtual machine, and booting a chip
  * touches a dozen per tile; a reused mapping has them already. It is handed out zeroed, as
- * a fresh one is: the pages in memory (mincore) are cleared in place, the others dropped.
+ * a fresh one is: the pages in memory are cleared in place, the others dropped.
  *
  * The one piece of process-wide state in the emulator, behind a lock; it holds at most
  * two chips' worth of mappings, unmapping the rest. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -40,11 +41,52 @@ void *bhe_map_get(size_t size)
     return m == MAP_FAILED ? NULL : m;
 }
 
+/* /proc/self/pagemap has a word per page: bit 63 the page is in memory, bit 62 it is in
+ * swap (Linux Documentation/admin-guide/mm/pagemap.rst). One read says which pages of a
+ * range were touched; untouched ones need nothing. */
+#define PM_PRESENT (1ull << 63)
+#define PM_SWAPPED (1ull << 62)
+
+static pthread_once_t pagemap_once = PTHREAD_ONCE_INIT;
+static int pagemap_fd = -1;
+
+static void pagemap_open(void)
+{
+    pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+}
+
+/* Zero the `size` bytes at m by the pagemap: pages in memory by writing zeros, so they
+ * stay; pages in swap by dropping them. False when the pagemap cannot be read. */
+static bool clear_by_pagemap(uint8_t *m, size_t size, size_t page)
+{
+    uint64_t ent[512];
+    size_t n = (size + page - 1) / page;
+    for (size_t first = 0; first < n; first += 512) {
+        size_t count = n - first < 512 ? n - first : 512;
+        off_t at = (off_t)(((uintptr_t)m / page + first) * sizeof ent[0]);
+        if (pread(pagemap_fd, ent, count * sizeof ent[0], at) != (ssize_t)(count * sizeof ent[0]))
+            return false;
+        for (size_t i = 0; i < count; i++) {
+            uint8_t *p = m + (first + i) * page;
+            size_t len = size - (first + i) * page < page ? size - (first + i) * page : page;
+            if (ent[i] & PM_PRESENT)
+                memset(p, 0, len);
+            else if ((ent[i] & PM_SWAPPED) && madvise(p, page, MADV_DONTNEED))
+                return false;
+        }
+    }
+    return true;
+}
+
 /* Zero the `size` bytes at m: the pages in memory by writing zeros, so they stay; the
- * others (never touched, or swapped out) by dropping them, so they read as zero again. */
+ * others (never touched, or swapped out) by dropping them, so they read as zero again.
+ * Without the pagemap, mincore finds the pages in memory and the others are dropped. */
 static bool clear(uint8_t *m, size_t size)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE), n = (size + page - 1) / page, run = 0;
+    pthread_once(&pagemap_once, pagemap_open);
+    if (pagemap_fd >= 0 && clear_by_pagemap(m, size, page))
+        return true;
     unsigned char vec[4096];
     for (size_t first = 0; first < n; first += sizeof vec) {
         size_t count = n - first < sizeof vec ? n - first : sizeof vec;

@@ -37,11 +37,18 @@ static void probe_load(struct rv_core *c, uint32_t loc)
 }
 
 /* A store, CSR access or time-dependent load makes the iteration being recorded impure:
- * start over at the next backward branch, a few times per run at most. */
+ * start over at the next backward branch, a few times per run at most. A loop found
+ * impure is likely doing work, not waiting: its backward branch is not snapshot again for
+ * the rest of this run and the next (IMPURE_RUNS), which spares busy loops most of the
+ * probe's cost. */
+#define IMPURE_RUNS 2
 static inline void probe_disturb(struct rv_core *c)
 {
-    if (c->probe == PROBE_RECORDING)
+    if (c->probe == PROBE_RECORDING) {
+        c->probe_impure_pc = c->probe_pc;
+        c->probe_impure_runs = IMPURE_RUNS;
         c->probe = ++c->probe_retries < 4 ? PROBE_ARMED : PROBE_IDLE;
+    }
 }
 
 static void probe_snapshot(struct rv_core *c, uint32_t target)
@@ -231,6 +238,8 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
 
     c->probe = PROBE_ARMED;
     c->probe_retries = 0;
+    if (c->probe_impure_runs && !--c->probe_impure_runs)
+        c->probe_impure_pc = EMU_NO_PC;
 
 #define FETCH()                                                                         \
     do {                                                                                \
@@ -256,7 +265,8 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
     /* Jump to `target`; a backward jump is where the spin detector looks. */
 #define JUMP()                                                                          \
     do {                                                                                \
-        if (unlikely(c->probe != PROBE_IDLE) && target <= pc && probe_backedge(c, target)) { \
+        if (unlikely(c->probe != PROBE_IDLE) && target <= pc &&                         \
+            target != c->probe_impure_pc && probe_backedge(c, target)) {                \
             pc = target;                                                                \
             left--;                                                                     \
             goto park;                                                                  \

@@ -47,7 +47,12 @@ int bhe_tensix_create(struct bhemu *emu, struct tensix_tile *t)
 void bhe_tensix_destroy(struct tensix_tile *t)
 {
     cop_release(t);
-    bhe_map_put(t->mem, TILE_MAP_SIZE, 0, TILE_MAP_SIZE);
+    /* Only the decode pages taken into use were written: clear them here, and let the
+     * pool look for written pages in L1 and the local RAMs alone. */
+    for (unsigned p = 0; p < EMU_L1_PAGES; p++)
+        if (t->dec[p])
+            memset(t->dec[p], 0, EMU_DEC_SLOTS * sizeof *t->dec[p]);
+    bhe_map_put(t->mem, TILE_MAP_SIZE, 0, BH_L1_SIZE + LDM_TOTAL);
 }
 
 /* Where a core starts: BRISC at 0, the others at their default PC unless their override
