@@ -12,6 +12,7 @@
 #define NOC 0u
 #define BUF_WR 0u
 #define BUF_RD 1u
+#define BUF_PACKED 2u
 
 enum { DP_IDLE = 0x10, DP_RECORD = 0x20, DP_WAIT = 0x30, DP_COMPLETION = 0x40,
        DP_SUBQ = 0x50, DP_STOPPED = 0xE0 };
@@ -136,24 +137,30 @@ static int cmd_write_linear(const volatile struct ttm_cq_cmd *c, uint32_t payloa
         write_acked(src, ttm_noc_mcast_addr(NOC, x0, y0, x1, y1, addr), len,
                    BH_NOC_CMD_WR | TTM_NOC_MCAST);
     }
-    barrier();
+    /* Staged data is rewritten by the next staged write: wait for this one to land. */
+    if (src != payload)
+        barrier();
     return 0;
 }
 
+/* One write per core, all alike but for the source and the tile: the command buffer is
+ * programmed once and each write stores three registers (ttm_noc_write_state). */
 static int cmd_write_packed(const volatile struct ttm_cq_cmd *c, uint32_t payload)
 {
     uint32_t n = c->count, addr = c->arg[1], len = c->arg[3];
     uint32_t stride = (len + 15) & ~15u, xy_bytes = (4 * n + 15) & ~15u;
     if ((uint64_t)xy_bytes + (uint64_t)n * stride > c->len - sizeof *c)
         return TTM_CQ_ERR_LENGTH;
-    if (addr & 15 || addr + len > TTM_L1_END)
+    if (addr & 15 || addr + len > TTM_L1_END || !len || len > BH_NOC_MAX_BURST)
         return TTM_CQ_ERR_TARGET;
     const volatile uint32_t *xy = (const volatile uint32_t *)(uintptr_t)payload;
-    for (uint32_t i = 0; i < n; i++)
-        write_acked(payload + xy_bytes + i * stride,
-                   ttm_noc_addr(xy[i] & 0xFF, xy[i] >> 8 & 0xFF, addr), len,
-                   BH_NOC_CMD_WR | TTM_NOC_UNICAST);
-    barrier();
+    uint32_t src = payload + xy_bytes;
+    ttm_noc_write_state(NOC, BUF_PACKED, addr, len,
+                        BH_NOC_CMD_WR | TTM_NOC_UNICAST | BH_NOC_CMD_RESP_MARKED);
+    uint32_t sent = 0;
+    for (uint32_t i = 0; i < n; i++, src += stride)
+        sent += ttm_noc_write_to(NOC, BUF_PACKED, src, xy[i] & 0xFFFu);
+    acks += sent;
     return 0;
 }
 
@@ -175,6 +182,7 @@ static uint32_t sub_wr;
 
 static int cmd_go(const volatile struct ttm_cq_cmd *c)
 {
+    barrier(); /* what the launch wrote has landed before its GO can go */
     CTRL->postcode[1] = DP_SUBQ;
     while (sub_wr - CTRL->sub_rd >= TTM_SUB_QUEUE_ENTRIES)
         fw_fence();
@@ -245,6 +253,8 @@ static void run_record(uint32_t rec, uint32_t room)
             refuse(r->seq, (uint32_t)err, off);
         off += c->len;
     }
+    /* Writes read their data from the ring: all landed before its bytes are given back. */
+    barrier();
 }
 
 int main(void)

@@ -6,7 +6,10 @@
 #include "cq_fw.h"
 
 #define NOC 1u
-#define BUF_WR 0u
+/* Command buffers programmed once at boot (ttm_noc_write_state): multicast GOs from one,
+ * unicast ones (a rectangle of one tile) from the other. */
+#define BUF_MCAST 0u
+#define BUF_UNICAST 1u
 /* The GO word is multicast from here; it sits at the same offset mod 16 as the mailbox's
  * GO word, as NoC writes require. */
 #define GO_SRC (TTM_L1_CQ_SCRATCH + 0x200u + (TTM_L1_MAILBOX & 15u))
@@ -16,6 +19,22 @@ enum { SUB_IDLE = 0x10, SUB_WAIT_DONE = 0x20, SUB_SEND = 0x30 };
 int main(void)
 {
     uint32_t rd = 0, acks = ttm_noc_counter(NOC, BH_NIU_MST_WR_ACK_RECEIVED);
+    /* Where each GO goes, worked out once: the rectangles of all workers do not change
+     * while the firmware runs (the host sets them before it boots). */
+    uint32_t n = CTRL->n_go_rects < 4 ? CTRL->n_go_rects : 4, go_xy[4], go_buf[4], go_acks = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        volatile uint8_t *r = CTRL->go_rect[i];
+        bool one = r[0] == r[2] && r[1] == r[3];
+        go_buf[i] = one ? BUF_UNICAST : BUF_MCAST;
+        go_xy[i] = (uint32_t)((one ? ttm_noc_addr(r[0], r[1], 0)
+                                   : ttm_noc_mcast_addr(NOC, r[0], r[1], r[2], r[3], 0)) >>
+                              BH_NOC_ADDR_LOCAL_BITS);
+        go_acks += (uint32_t)((r[2] - r[0] + 1) * (r[3] - r[1] + 1));
+    }
+    ttm_noc_write_state(NOC, BUF_MCAST, TTM_L1_MAILBOX, 4,
+                        BH_NOC_CMD_WR | TTM_NOC_MCAST | BH_NOC_CMD_RESP_MARKED);
+    ttm_noc_write_state(NOC, BUF_UNICAST, TTM_L1_MAILBOX, 4,
+                        BH_NOC_CMD_WR | TTM_NOC_UNICAST | BH_NOC_CMD_RESP_MARKED);
     MAILBOX->ncrisc_sync = TTM_SYNC_DONE;
     for (;;) {
         CTRL->postcode[2] = SUB_IDLE;
@@ -27,16 +46,10 @@ int main(void)
             fw_fence();
         CTRL->postcode[2] = SUB_SEND;
         REG32(GO_SRC) = s->go_word;
-        for (uint32_t i = 0; i < CTRL->n_go_rects; i++) {
-            volatile uint8_t *r = CTRL->go_rect[i];
-            uint64_t dst = r[0] == r[2] && r[1] == r[3]
-                               ? ttm_noc_addr(r[0], r[1], TTM_L1_MAILBOX)
-                               : ttm_noc_mcast_addr(NOC, r[0], r[1], r[2], r[3], TTM_L1_MAILBOX);
-            uint32_t ctrl = r[0] == r[2] && r[1] == r[3] ? BH_NOC_CMD_WR | TTM_NOC_UNICAST
-                                                         : BH_NOC_CMD_WR | TTM_NOC_MCAST;
-            acks += ttm_noc_write(NOC, BUF_WR, GO_SRC, dst, 4, ctrl | BH_NOC_CMD_RESP_MARKED) *
-                    (uint32_t)((r[2] - r[0] + 1) * (r[3] - r[1] + 1));
-        }
+        ttm_fence(); /* the word is in L1 before the NIU reads it */
+        for (uint32_t i = 0; i < n; i++)
+            ttm_noc_write_to(NOC, go_buf[i], GO_SRC, go_xy[i]);
+        acks += go_acks;
         ttm_noc_wait_counter(NOC, BH_NIU_MST_WR_ACK_RECEIVED, acks);
         CTRL->sub_rd = ++rd;
         CTRL->sub_gos = CTRL->sub_gos + 1;

@@ -180,7 +180,7 @@ static int emit_args(struct fast_stream *t, const struct ttm_chip *c, const stru
         if (!core_set_has(&g->cores, i))
             continue;
         struct chip_worker w = chip_worker_at(c, i % c->grid_x, i / c->grid_x);
-        ((uint32_t *)base)[k] = w.x | (uint32_t)w.y << 8;
+        ((uint32_t *)base)[k] = TTM_NOC_XY(w.x, w.y);
         t->args_at[i] = (uint32_t)(base + xy_bytes + k * stride - t->blob);
         group_args(g, i, t->blob + t->args_at[i]);
         k++;

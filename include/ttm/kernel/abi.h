@@ -283,6 +283,9 @@ enum ttm_cq_cmd_id {
 };
 
 /* Every command starts with these 32 bytes; len covers header and payload (16-aligned). */
+/* A tile's translated NoC coordinates packed as a NIU takes them (device-facts 4.3). */
+#define TTM_NOC_XY(x, y) ((uint32_t)(x) | (uint32_t)(y) << 6)
+
 struct ttm_cq_cmd {
     uint8_t id;
     uint8_t flags;
@@ -293,8 +296,8 @@ struct ttm_cq_cmd {
 /* WRITE_LINEAR: arg0 = x0 | y0 << 8 | x1 << 16 | y1 << 24 (one tile: x0 == x1, y0 == y1;
  *   a rectangle reaches the worker tiles in it), arg1/arg2 = address low/high, arg3 =
  *   bytes; the payload follows the header.
- * WRITE_PACKED: arg1 = L1 address, arg3 = bytes per core; then count NoC xy words
- *   (x | y << 8), padded to 16 bytes, then count payloads of arg3 bytes rounded up to 16.
+ * WRITE_PACKED: arg1 = L1 address, arg3 = bytes per core (at most 16 KiB); then count
+ *   NoC xy words (x | y << 6, as the NIU takes them), padded to 16 bytes, then count payloads of arg3 bytes rounded up to 16.
  * WAIT: flags TTM_CQ_WAIT_MEM: until the word at L1 arg1 of the dispatcher is >= arg0;
  *   else until the DONE count reaches arg0 (17-bit, wrapping).
  * GO: arg0 = DONE count to reach first, arg1 = GO word (TTM_GO_WORD_DEV).

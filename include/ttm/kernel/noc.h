@@ -33,8 +33,8 @@
 /* ---- 64-bit NoC addresses (device-facts 4.3) ----
  * local address [35:0], x [41:36], y [47:42]; a multicast address adds the start corner
  * in x [53:48], y [59:54] (the end corner takes the unicast place); bit 60 selects host
- * memory behind the PCIe tile. Coordinates are translated ones. */
-#define TTM_NOC_XY(x, y) ((uint32_t)(x) | (uint32_t)(y) << 6)
+ * memory behind the PCIe tile. Coordinates are translated ones; TTM_NOC_XY (abi.h) packs
+ * them as bits 47:36 hold them. */
 
 static inline uint64_t ttm_noc_addr(uint32_t x, uint32_t y, uint64_t local)
 {
@@ -166,6 +166,36 @@ static inline uint32_t ttm_noc_write(uint32_t noc, uint32_t buf, uint32_t src, u
         src += len, dst += len, size -= len, n++;
     }
     return n;
+}
+
+/* Writes that share all but their source and destination tile, sent from one command
+ * buffer programmed once (TT-Metal's "with state" requests): the registers a request
+ * leaves behind stay as they were (device-facts 4.4), so each write then stores only
+ * what changes. ttm_noc_write_state sets the buffer up for `len`-byte writes (at most one
+ * burst) to local address `dst` of each tile; ttm_noc_write_to then sends the bytes at
+ * `src` to tile `xy` (TTM_NOC_XY, or a multicast's corners packed as the address's bits
+ * 59:36 are) and returns the requests issued. Nothing else may use the buffer meanwhile. */
+static inline void ttm_noc_write_state(uint32_t noc, uint32_t buf, uint64_t dst, uint32_t len,
+                                       uint32_t ctrl)
+{
+    uint32_t me = ttm_noc_my_xy(noc);
+    ttm_fence();
+    ttm_noc_wait_ready(noc, buf);
+    *ttm_noc_reg(noc, buf, BH_NOC_TARG_ADDR_MID) = 0;
+    *ttm_noc_reg(noc, buf, BH_NOC_TARG_ADDR_HI) = me;
+    ttm_noc_set_addr(noc, buf, BH_NOC_RET_ADDR_LO, dst);
+    *ttm_noc_reg(noc, buf, BH_NOC_BRCST_EXCLUDE) = 0;
+    *ttm_noc_reg(noc, buf, BH_NOC_CTRL) = ctrl;
+    *ttm_noc_reg(noc, buf, BH_NOC_AT_LEN_BE) = len;
+}
+
+static inline uint32_t ttm_noc_write_to(uint32_t noc, uint32_t buf, uint32_t src, uint32_t xy)
+{
+    ttm_noc_wait_ready(noc, buf);
+    *ttm_noc_reg(noc, buf, BH_NOC_TARG_ADDR_LO) = src;
+    *ttm_noc_reg(noc, buf, BH_NOC_RET_ADDR_HI) = xy;
+    *ttm_noc_reg(noc, buf, BH_NOC_CMD_CTRL) = 1;
+    return 1;
 }
 
 /* Non-posted atomic add of `incr` to the 32-bit word at `dst` (Tensix L1); the old value
