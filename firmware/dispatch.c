@@ -19,9 +19,11 @@ enum { DP_IDLE = 0x10, DP_RECORD = 0x20, DP_WAIT = 0x30, DP_COMPLETION = 0x40,
 
 static uint32_t reads, acks, atomics;
 
-static void write_acked(uint32_t src, uint64_t dst, uint32_t len, uint32_t ctrl)
+/* A non-posted write to `dests` tiles: each of them acknowledges each request (device-
+ * facts 4.5), so a multicast adds that many to the count the barrier waits for. */
+static void write_acked(uint32_t src, uint64_t dst, uint32_t len, uint32_t ctrl, uint32_t dests)
 {
-    acks += ttm_noc_write(NOC, BUF_WR, src, dst, len, ctrl | BH_NOC_CMD_RESP_MARKED);
+    acks += ttm_noc_write(NOC, BUF_WR, src, dst, len, ctrl | BH_NOC_CMD_RESP_MARKED) * dests;
 }
 
 static void barrier(void)
@@ -64,7 +66,7 @@ static void cpl_put(uint32_t kind, uint32_t id, uint32_t value, uint32_t value_h
         e->kind = TTM_CQ_DONE_WRAP;
         e->len = tail;
         write_acked(TTM_L1_CQ_SCRATCH, fw_host_addr(TTM_CQ_HOST_COMPLETION + pos),
-                   sizeof *e, BH_NOC_CMD_WR | TTM_NOC_UNICAST);
+                   sizeof *e, BH_NOC_CMD_WR | TTM_NOC_UNICAST, 1);
         cpl_wr += tail;
         pos = 0;
     }
@@ -76,16 +78,16 @@ static void cpl_put(uint32_t kind, uint32_t id, uint32_t value, uint32_t value_h
     e->data_len = data_len;
     e->offset = offset;
     write_acked(TTM_L1_CQ_SCRATCH, fw_host_addr(TTM_CQ_HOST_COMPLETION + pos), sizeof *e,
-               BH_NOC_CMD_WR | TTM_NOC_UNICAST);
+               BH_NOC_CMD_WR | TTM_NOC_UNICAST, 1);
     if (data_len)
         write_acked(data, fw_host_addr(TTM_CQ_HOST_COMPLETION + pos + sizeof *e), data_len,
-                   BH_NOC_CMD_WR | TTM_NOC_UNICAST);
+                   BH_NOC_CMD_WR | TTM_NOC_UNICAST, 1);
     barrier(); /* the entry is in host memory before the pointer that publishes it */
     cpl_wr += size;
     CTRL->dp_completion_wr = cpl_wr;
     SCRATCH[16] = cpl_wr;
     write_acked(TTM_L1_CQ_SCRATCH + 64, fw_host_addr(TTM_CQ_HOST_COMPLETION_WR), 4,
-               BH_NOC_CMD_WR | TTM_NOC_UNICAST);
+               BH_NOC_CMD_WR | TTM_NOC_UNICAST, 1);
     barrier();
 }
 
@@ -130,12 +132,14 @@ static int cmd_write_linear(const volatile struct ttm_cq_cmd *c, uint32_t payloa
     if ((payload ^ (uint32_t)addr) & 15)
         src = stage(payload, len, TTM_L1_DISPATCH_DATA, (uint32_t)addr);
     if (x0 == x1 && y0 == y1) {
-        write_acked(src, ttm_noc_addr(x0, y0, addr), len, BH_NOC_CMD_WR | TTM_NOC_UNICAST);
+        write_acked(src, ttm_noc_addr(x0, y0, addr), len, BH_NOC_CMD_WR | TTM_NOC_UNICAST, 1);
     } else {
         if (addr + len > TTM_L1_END)
             return TTM_CQ_ERR_TARGET;
+        /* The rectangles hold worker tiles only (the host splits them at the non-Tensix
+         * columns), so every tile in one acknowledges. */
         write_acked(src, ttm_noc_mcast_addr(NOC, x0, y0, x1, y1, addr), len,
-                   BH_NOC_CMD_WR | TTM_NOC_MCAST);
+                   BH_NOC_CMD_WR | TTM_NOC_MCAST, (x1 - x0 + 1) * (y1 - y0 + 1));
     }
     /* Staged data is rewritten by the next staged write: wait for this one to land. */
     if (src != payload)

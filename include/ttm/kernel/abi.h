@@ -294,7 +294,7 @@ struct ttm_cq_cmd {
     uint32_t arg[6];                      /* per command, below */
 };
 /* WRITE_LINEAR: arg0 = x0 | y0 << 8 | x1 << 16 | y1 << 24 (one tile: x0 == x1, y0 == y1;
- *   a rectangle reaches the worker tiles in it), arg1/arg2 = address low/high, arg3 =
+ *   a rectangle holds worker tiles only, each of which acknowledges), arg1/arg2 = address low/high, arg3 =
  *   bytes; the payload follows the header.
  * WRITE_PACKED: arg1 = L1 address, arg3 = bytes per core (at most 16 KiB); then count
  *   NoC xy words (x | y << 6, as the NIU takes them), padded to 16 bytes, then count payloads of arg3 bytes rounded up to 16.
