@@ -190,6 +190,7 @@ struct tensix_tile {
     /* The clock's parallel phase (sched.c): what the tile's units do there stays here
      * until the serial phase hands it to the chip in tile order. */
     struct emu_unit *running;   /* the unit in its run function during that phase */
+    uint64_t ran;               /* cycles its units ran in the last parallel phase */
     uint8_t woken;              /* bit u.index: made runnable during that phase */
     uint8_t n_staged;           /* faults recorded during that phase */
     uint16_t staged_dropped;    /* ... and those that did not fit */
@@ -275,6 +276,7 @@ struct bhemu {
     bool parallel;                /* the clock is in its parallel phase (sched.c) */
     uint64_t slice_end;           /* where the current slice ends */
     struct emu_threads *threads;  /* host threads for the parallel phase; NULL: the caller alone */
+    uint64_t last_work;           /* unit cycles the last parallel phase ran */
 
     uint8_t *xfer;                /* staging buffer for one NoC request */
 

@@ -23,9 +23,12 @@
  * chunks so its spin probe is re-armed now and then. */
 #define SOLO_CHUNK 4096
 
-/* Fewest tiles with runnable units for which the parallel phase goes to the threads: below
- * it, handing the work out costs more than it saves. */
+/* The parallel phase goes to the threads when the last one ran at least this many unit
+ * cycles over at least THREADS_MIN_TILES tiles: below that, handing the work out (a few
+ * microseconds a slice) costs more than it saves. Which phase runs where changes no
+ * result, so the choice may follow the work. */
 #define THREADS_MIN_TILES 8
+#define THREADS_MIN_WORK 16384
 
 /* Run one unit for up to `budget` cycles with its kind's run function, which leaves why
  * it ended in u->ended. */
@@ -39,33 +42,42 @@ static int64_t unit_run(struct emu_unit *u, int64_t budget)
 }
 
 /* Run u to `end`; *running names it meanwhile (bhe_time). */
-static void run_to(struct emu_unit *u, uint64_t end, struct emu_unit **running)
+/* Run u to `end`; *running names it meanwhile (bhe_time). Returns the cycles it ran. */
+static uint64_t run_to(struct emu_unit *u, uint64_t end, struct emu_unit **running)
 {
     *running = u;
     u->run_done = 0;
-    u->time += (uint64_t)unit_run(u, (int64_t)(end - u->time));
+    uint64_t ran = (uint64_t)unit_run(u, (int64_t)(end - u->time));
+    u->time += ran;
     u->run_done = 0;
     *running = NULL;
     if (u->ended == UNIT_PARK)
         bhe_park(u);
+    return ran;
 }
 
 /* The parallel phase's job: tile group g's units, in order. */
 static void run_tile(void *ctx, unsigned g)
 {
     struct bhemu *emu = ctx;
+    uint64_t ran = 0;
+    struct tensix_tile *t = emu->runq[emu->groups[g]]->tile;
     for (unsigned i = emu->groups[g]; i < emu->groups[g + 1]; i++) {
         struct emu_unit *u = emu->runq[i];
         if (u->state == BHEMU_CORE_RUNNING && u->time < emu->slice_end)
-            run_to(u, emu->slice_end, &u->tile->running);
+            ran += run_to(u, emu->slice_end, &t->running);
     }
+    t->ran = ran;
 }
 
 static void serial_phase(struct bhemu *emu)
 {
+    emu->last_work = 0;
     for (unsigned g = 0; g < emu->n_groups; g++) {
         struct tensix_tile *t = emu->runq[emu->groups[g]]->tile;
-        bhe_fault_flush(t);
+        emu->last_work += t->ran;
+        if (t->n_staged || t->staged_dropped)
+            bhe_fault_flush(t);
         for (unsigned w = t->woken; w; w &= w - 1)
             emu->pending[emu->pending_len++] = t->units[__builtin_ctz(w)];
         t->woken = 0;
@@ -131,7 +143,8 @@ int bhemu_clock(bhemu *emu, uint64_t n)
         uint64_t slice = emu->runq_len == 1 ? SOLO_CHUNK : EMU_QUANTUM;
         emu->slice_end = target - emu->now < slice ? target : emu->now + slice;
         emu->parallel = true;
-        if (emu->threads && emu->n_groups >= THREADS_MIN_TILES) {
+        if (emu->threads && emu->n_groups >= THREADS_MIN_TILES &&
+            emu->last_work >= THREADS_MIN_WORK) {
             bhe_threads_run(emu->threads, run_tile, emu, emu->n_groups);
         } else {
             for (unsigned g = 0; g < emu->n_groups; g++)

@@ -15,7 +15,7 @@
 #include "emu.h"
 
 /* Polls of the batch counter before a thread sleeps (a few microseconds). */
-#define POOL_SPINS 4000
+#define POOL_SPINS 1000
 
 struct emu_threads {
     unsigned n;                  /* threads besides the caller */
