@@ -28,7 +28,7 @@
  * microseconds a slice) costs more than it saves. Which phase runs where changes no
  * result, so the choice may follow the work. */
 #define THREADS_MIN_TILES 8
-#define THREADS_MIN_WORK 16384
+#define THREADS_MIN_WORK 4096
 
 /* Run one unit for up to `budget` cycles with its kind's run function, which leaves why
  * it ended in u->ended. */
