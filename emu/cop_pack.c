@@ -11,7 +11,8 @@
  * 0x155 from 32-bit), NaN becoming an infinity of its sign, 32-bit values rounding half
  * up, tiny values +0; to fp32 from 16-bit Dst (0x50) the same, widened; from 32-bit Dst to
  * fp32 (0x100) as stored. */
-static uint32_t to_out(const struct tt_cop *cop, uint32_t mode, uint32_t row, uint32_t col)
+static inline __attribute__((always_inline)) uint32_t to_out(const struct tt_cop *cop, uint32_t mode,
+                                                          uint32_t row, uint32_t col)
 {
     uint32_t v;
     if (mode == 0x100)
@@ -28,6 +29,24 @@ static uint32_t to_out(const struct tt_cop *cop, uint32_t mode, uint32_t row, ui
     }
     v = (v & 0x7FFF) < 0x80 ? 0 : v;
     return mode == 0x50 ? v << 16 : v;
+}
+
+/* One row of 16 datums to L1 at p, the columns outside `mask` as zeros; each mode its own
+ * loop, so the datum size is a constant there (little-endian: bf16 is the low half). */
+static void pack_row(const struct tt_cop *cop, uint32_t mode, uint32_t row, uint32_t mask,
+                     uint8_t *p)
+{
+    if (mode == 0x55 || mode == 0x155) {
+        for (uint32_t col = 0; col < 16; col++) {
+            uint16_t v = (uint16_t)(mask >> col & 1 ? to_out(cop, mode, row, col) : 0);
+            memcpy(p + 2 * col, &v, 2);
+        }
+        return;
+    }
+    for (uint32_t col = 0; col < 16; col++) {
+        uint32_t v = mask >> col & 1 ? to_out(cop, mode, row, col) : 0;
+        memcpy(p + 4 * col, &v, 4);
+    }
 }
 
 enum cop_exec bhe_cop_pacr(struct tt_cop *cop, unsigned th, uint32_t insn)
@@ -93,10 +112,8 @@ enum cop_exec bhe_cop_pacr(struct tt_cop *cop, unsigned th, uint32_t insn)
             return cop_refuse(cop, th, insn, "PACR edge mask other than 0, 1 or all");
         if (mask && read_int8)
             return cop_refuse(cop, th, insn, "PACR integer read of a float mode");
-        for (uint32_t col = 0; col < 16; col++, p += out_b) {
-            uint32_t v = mask >> col & 1 ? to_out(cop, mode, row0 + row, col) : 0;
-            memcpy(p, &v, out_b); /* little-endian: the low half for bf16 */
-        }
+        pack_row(cop, mode, row0 + row, mask, p);
+        p += 16 * out_b;
     }
     bhe_rv_invalidate(cop->tile, cop->pack_addr, out_b * count);
     bhe_note_write(cop->tile, EMU_LOC_L1(cop->pack_addr), out_b * count);
