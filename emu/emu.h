@@ -42,8 +42,9 @@
 #define EMU_FAULT_QUEUE 256
 #define EMU_HOST_REGIONS 16
 #define EMU_WATCH 8           /* locations a parked unit can wait on */
-#define EMU_TILE_FAULTS 4     /* faults a tile holds during the clock's parallel phase:
-                               * each stops its unit, so more than one per core is rare */
+/* Faults a tile can make in one parallel phase of the clock: one per core (a fault stops
+ * it) and one per coprocessor thread (a refused instruction stops the thread). */
+#define EMU_TILE_FAULTS (BH_CORES_PER_TILE + BH_TT_THREADS)
 
 /* Cycles between switches from one runnable unit to the next while several run. Smaller
  * gives finer interleaving of units that talk to each other, larger less overhead. */

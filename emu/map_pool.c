@@ -47,24 +47,35 @@ void *bhe_map_get(size_t size)
 #define PM_PRESENT (1ull << 63)
 #define PM_SWAPPED (1ull << 62)
 
-static pthread_once_t pagemap_once = PTHREAD_ONCE_INIT;
+/* The pagemap of the process that opened it: a forked child opens its own. */
 static int pagemap_fd = -1;
+static pid_t pagemap_pid;
 
-static void pagemap_open(void)
+static int pagemap(void)
 {
-    pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+    pid_t me = getpid();
+    pthread_mutex_lock(&pool_lock);
+    if (pagemap_pid != me) {
+        if (pagemap_fd >= 0)
+            close(pagemap_fd);
+        pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+        pagemap_pid = me;
+    }
+    int fd = pagemap_fd;
+    pthread_mutex_unlock(&pool_lock);
+    return fd;
 }
 
 /* Zero the `size` bytes at m by the pagemap: pages in memory by writing zeros, so they
  * stay; pages in swap by dropping them. False when the pagemap cannot be read. */
-static bool clear_by_pagemap(uint8_t *m, size_t size, size_t page)
+static bool clear_by_pagemap(int fd, uint8_t *m, size_t size, size_t page)
 {
     uint64_t ent[512];
     size_t n = (size + page - 1) / page;
     for (size_t first = 0; first < n; first += 512) {
         size_t count = n - first < 512 ? n - first : 512;
         off_t at = (off_t)(((uintptr_t)m / page + first) * sizeof ent[0]);
-        if (pread(pagemap_fd, ent, count * sizeof ent[0], at) != (ssize_t)(count * sizeof ent[0]))
+        if (pread(fd, ent, count * sizeof ent[0], at) != (ssize_t)(count * sizeof ent[0]))
             return false;
         for (size_t i = 0; i < count; i++) {
             uint8_t *p = m + (first + i) * page;
@@ -78,14 +89,21 @@ static bool clear_by_pagemap(uint8_t *m, size_t size, size_t page)
     return true;
 }
 
+/* Past this many bytes (a test that filled a DRAM bank, say) a range is dropped whole
+ * rather than written: keeping it would hold that much memory for the rest of the process
+ * and cost as long to clear as to fault in again. */
+#define CLEAR_BY_WRITING_MAX ((size_t)16 << 20)
+
 /* Zero the `size` bytes at m: the pages in memory by writing zeros, so they stay; the
  * others (never touched, or swapped out) by dropping them, so they read as zero again.
  * Without the pagemap, mincore finds the pages in memory and the others are dropped. */
 static bool clear(uint8_t *m, size_t size)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE), n = (size + page - 1) / page, run = 0;
-    pthread_once(&pagemap_once, pagemap_open);
-    if (pagemap_fd >= 0 && clear_by_pagemap(m, size, page))
+    if (size > CLEAR_BY_WRITING_MAX)
+        return !madvise(m, size, MADV_DONTNEED);
+    int fd = pagemap();
+    if (fd >= 0 && clear_by_pagemap(fd, m, size, page))
         return true;
     unsigned char vec[4096];
     for (size_t first = 0; first < n; first += sizeof vec) {

@@ -41,7 +41,6 @@ static int64_t unit_run(struct emu_unit *u, int64_t budget)
     return 0;
 }
 
-/* Run u to `end`; *running names it meanwhile (bhe_time). */
 /* Run u to `end`; *running names it meanwhile (bhe_time). Returns the cycles it ran. */
 static uint64_t run_to(struct emu_unit *u, uint64_t end, struct emu_unit **running)
 {

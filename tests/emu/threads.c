@@ -155,3 +155,28 @@ TEST(threads_give_the_same_chip_to_the_cycle)
             }
     }
 }
+
+/* Faults made in one parallel phase wait in the tile: all five cores of a tile faulting at
+ * once (zeros at every reset PC are illegal instructions) are all reported. */
+TEST(every_core_of_a_tile_faulting_at_once_is_reported)
+{
+    bhemu *emu = eu_create_default(BHEMU_P150A);
+    CHECK(emu);
+    uint32_t x, y;
+    eu_worker_xy(emu, 3, &x, &y);
+    eu_release(emu, x, y, BH_RESET_ALL_RISCS);
+    bhemu_clock(emu, 1000);
+    unsigned seen = 0, n = 0;
+    struct bhemu_fault f;
+    while (bhemu_fault_pop(emu, &f) == 1) {
+        n++;
+        if (f.cause == BHEMU_FAULT_ILLEGAL_INSN && f.x == x && f.y == y && f.core >= 0)
+            seen |= 1u << f.core;
+    }
+    struct bhemu_stats st;
+    bhemu_get_stats(emu, &st);
+    CHECK_EQ(n, 5);
+    CHECK_EQ(seen, 0x1F);
+    CHECK_EQ(st.faults_dropped, 0);
+    bhemu_destroy(emu);
+}
