@@ -134,13 +134,23 @@ int bhemu_create(const struct bhemu_config *cfg, bhemu **out)
     return rc;
 }
 
+/* Giving a tile's memory back clears the pages it touched (map_pool.c): the chip's threads
+ * share that out, one tile a job. */
+static void destroy_tile(void *ctx, unsigned i)
+{
+    bhe_tensix_destroy(&((struct bhemu *)ctx)->tensix[i]);
+}
+
 void bhemu_destroy(bhemu *emu)
 {
     if (!emu)
         return;
+    if (emu->tensix && emu->threads)
+        bhe_threads_run(emu->threads, destroy_tile, emu, EMU_MAX_TENSIX);
+    else
+        for (unsigned i = 0; emu->tensix && i < EMU_MAX_TENSIX; i++)
+            destroy_tile(emu, i);
     bhe_threads_destroy(emu->threads);
-    for (unsigned i = 0; emu->tensix && i < EMU_MAX_TENSIX; i++)
-        bhe_tensix_destroy(&emu->tensix[i]);
     for (unsigned b = 0; b < BH_DRAM_BANKS; b++)
         bhe_dram_destroy(&emu->dram[b]);
     bhe_arc_destroy(emu);
