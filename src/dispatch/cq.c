@@ -181,21 +181,30 @@ int cq_flush(struct cq *q, struct wait_budget *b)
     return 0;
 }
 
-int cq_cmd(struct cq *q, uint32_t len, struct wait_budget *b, struct ttm_cq_cmd **out)
+int cq_cmds(struct cq *q, uint32_t len, uint32_t n, struct wait_budget *b, uint8_t **out)
 {
     int rc;
-    if (len < sizeof(struct ttm_cq_cmd) || len % 16 ||
-        len > TTM_CQ_MAX_RECORD - sizeof(struct ttm_cq_record))
-        return err_set(-EINVAL, "command of %u bytes does not fit a record", len);
+    if (len < n * sizeof(struct ttm_cq_cmd) || len % 16 || len > CQ_MAX_CMDS_BYTES)
+        return err_set(-EINVAL, "%u commands of %u bytes do not fit a record", n, len);
     if (q->rec && q->rec_len + len > TTM_CQ_MAX_RECORD && (rc = cq_flush(q, b)))
         return rc;
     if (!q->rec && (rc = begin_record(q, b)))
         return rc;
-    struct ttm_cq_cmd *c = (struct ttm_cq_cmd *)(q->rec + q->rec_len);
+    *out = q->rec + q->rec_len;
+    q->rec_len += len;
+    q->rec_cmds += n;
+    return 0;
+}
+
+int cq_cmd(struct cq *q, uint32_t len, struct wait_budget *b, struct ttm_cq_cmd **out)
+{
+    uint8_t *p;
+    int rc = cq_cmds(q, len, 1, b, &p);
+    if (rc)
+        return rc;
+    struct ttm_cq_cmd *c = (struct ttm_cq_cmd *)p;
     memset(c, 0, sizeof *c);
     c->len = len;
-    q->rec_len += len;
-    q->rec_cmds++;
     *out = c;
     return 0;
 }

@@ -63,6 +63,12 @@ void cq_reset(struct cq *q);
  * command's bytes are the caller's to fill; its header's len is set. */
 MUST_CHECK int cq_cmd(struct cq *q, uint32_t len, struct wait_budget *b,
                       struct ttm_cq_cmd **out);
+/* Room for `n` whole commands of `len` bytes in all, back to back in one record, whose
+ * headers the caller writes in full. */
+MUST_CHECK int cq_cmds(struct cq *q, uint32_t len, uint32_t n, struct wait_budget *b,
+                       uint8_t **out);
+/* Most bytes of commands one record holds. */
+#define CQ_MAX_CMDS_BYTES (TTM_CQ_MAX_RECORD - sizeof(struct ttm_cq_record))
 /* Largest command payload that fits a record. */
 #define CQ_MAX_PAYLOAD (TTM_CQ_MAX_RECORD - sizeof(struct ttm_cq_record) - sizeof(struct ttm_cq_cmd))
 /* Announce the record being built, if any. */

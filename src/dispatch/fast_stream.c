@@ -337,26 +337,44 @@ uint32_t fast_stream_region(const struct fast_stream *s)
     return s->region;
 }
 
+/* Apply the patches from *pi on that fall in the copy `at` of blob bytes [off, off + len). */
+static void apply_patches(const struct fast_stream *t, uint32_t *pi, uint8_t *at, uint32_t off,
+                          uint32_t len, uint32_t region, uint32_t slot, uint32_t wait_for,
+                          uint32_t go_after)
+{
+    for (; *pi < t->n_patches && t->patches[*pi].off < off + len; ++*pi) {
+        uint32_t *w = (uint32_t *)(at + (t->patches[*pi].off - off));
+        switch (t->patches[*pi].kind) {
+        case PATCH_CFG: *w += region; break;
+        case PATCH_SLOT: *w += slot * (uint32_t)sizeof(struct ttm_launch_msg); break;
+        case PATCH_WAIT: *w = wait_for & DONE_MASK; break;
+        case PATCH_GO: *w = go_after & DONE_MASK; break;
+        }
+    }
+}
+
 int fast_stream_emit(struct fast *f, const struct fast_stream *t, uint32_t region, uint32_t slot,
                      uint32_t wait_for, uint32_t go_after, struct wait_budget *b)
 {
     uint32_t pi = 0;
-    for (uint32_t i = 0; i < t->n_cmds; i++) {
-        uint32_t off = t->cmds[i], len = ((const struct ttm_cq_cmd *)(t->blob + off))->len;
-        struct ttm_cq_cmd *c;
-        int rc = cq_cmd(&f->q, len, b, &c);
+    uint8_t *at;
+    /* A stream that fits a record goes in one copy (the usual case); a longer one command
+     * by command, records ending where they fill. */
+    if (t->len <= CQ_MAX_CMDS_BYTES) {
+        int rc = cq_cmds(&f->q, t->len, t->n_cmds, b, &at);
         if (rc)
             return rc;
-        memcpy(c, t->blob + off, len);
-        for (; pi < t->n_patches && t->patches[pi].off < off + len; pi++) {
-            uint32_t *w = (uint32_t *)((uint8_t *)c + (t->patches[pi].off - off));
-            switch (t->patches[pi].kind) {
-            case PATCH_CFG: *w += region; break;
-            case PATCH_SLOT: *w += slot * (uint32_t)sizeof(struct ttm_launch_msg); break;
-            case PATCH_WAIT: *w = wait_for & DONE_MASK; break;
-            case PATCH_GO: *w = go_after & DONE_MASK; break;
-            }
-        }
+        memcpy(at, t->blob, t->len);
+        apply_patches(t, &pi, at, 0, t->len, region, slot, wait_for, go_after);
+        return 0;
+    }
+    for (uint32_t i = 0; i < t->n_cmds; i++) {
+        uint32_t off = t->cmds[i], len = ((const struct ttm_cq_cmd *)(t->blob + off))->len;
+        int rc = cq_cmds(&f->q, len, 1, b, &at);
+        if (rc)
+            return rc;
+        memcpy(at, t->blob + off, len);
+        apply_patches(t, &pi, at, off, len, region, slot, wait_for, go_after);
     }
     return 0;
 }
