@@ -15,6 +15,24 @@ static bool window_is(const struct tlb_window *t, const struct tlb_window *want)
            t->y1 == want->y1 && (!t->mcast || (t->x0 == want->x0 && t->y0 == want->y0));
 }
 
+/* Whether the window reaches memory (a worker's L1, a DRAM bank) rather than registers:
+ * only memory may take combined writes on a card (kmd-facts R1). Before the grid is
+ * known, everything is treated as registers. */
+static bool reaches_memory(const struct ttm_chip *chip, const struct tlb_window *t)
+{
+    if (t->mcast)
+        return t->base < BH_L1_SIZE;
+    for (uint32_t b = 0; b < chip->n_dram; b++)
+        if (t->x1 == chip->dram_x[b] && t->y1 == chip->dram_y[b])
+            return true;
+    if (t->base >= BH_L1_SIZE || t->y1 < BH_TENSIX_Y0 || t->y1 >= BH_TENSIX_Y0 + chip->grid_y)
+        return false;
+    for (uint32_t c = 0; c < chip->grid_x; c++)
+        if (t->x1 == chip->col_x[c])
+            return true;
+    return false;
+}
+
 static int configure(struct ttm_chip *chip, struct tlb_window *t)
 {
     struct pcie_tlb_cfg cfg = {
@@ -25,6 +43,7 @@ static int configure(struct ttm_chip *chip, struct tlb_window *t)
         .y_start = t->mcast ? t->y0 : 0,
         .mcast = t->mcast,
         .ordering = BH_TLB_ORDERING_STRICT,
+        .memory = reaches_memory(chip, t),
     };
     int rc = chip->pcie.ops->tlb_configure(&chip->pcie, t->id, &cfg);
     return rc ? err_wrap(rc, "cannot program TLB window %u", t->id) : 0;

@@ -21,6 +21,8 @@ struct pcie_tlb_cfg {
     uint8_t noc;               /* 0 or 1 */
     uint8_t mcast;
     uint8_t ordering;          /* BH_TLB_ORDERING_* */
+    uint8_t memory;            /* the window reaches L1 or DRAM, not registers: a card
+                                * may combine its writes (kmd-facts R1) */
 };
 
 /* Something device code did that the device refused (a model knows at once; ttsim stops
