@@ -64,7 +64,7 @@ abi_value = $(patsubst %u,%,$(lastword $(shell printf '\043include "ttm/kernel/a
 # The suite climbs a ladder (tests/README.md): the instruction set, the emulator, the
 # runtime's units, end to end through the public API (C and Python), and the differential
 # run against ttsim. Each rung is a folder; each C file in it is one test binary.
-RUNGS = isa emu unit e2e ttsim
+RUNGS = isa emu unit e2e kmd ttsim
 TEST_BINS = $(foreach r,$(RUNGS),$(patsubst tests/$(r)/%.c,$(BUILD)/tests/$(r)_%,$(wildcard tests/$(r)/*.c)))
 RV_TESTS = $(filter-out tests/rv32/crt0.S,$(wildcard tests/rv32/*.S tests/rv32/*.c))
 RV_BINS = $(patsubst tests/rv32/%,$(BUILD)/rv32/%.bin,$(basename $(RV_TESTS)))
@@ -131,13 +131,19 @@ $(BUILD)/tests/emu_%: tests/emu/%.c $(TEST_DEPS) $(BUILD)/libbhemu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Itests $< $(TEST_DEPS) $(BUILD)/libbhemu.a $(LDFLAGS) -o $@
 
+# Runtime tests can drive the kmd backend over the fake tt-kmd (tests/fake_kmd.h).
+RT_TEST_DEPS = $(TEST_DEPS) $(BUILD)/tests/fake_kmd.o
 define RUNTIME_RUNG
-$(BUILD)/tests/$(1)_%: tests/$(1)/%.c $$(TEST_DEPS) $$(BUILD)/libttm.a
+$(BUILD)/tests/$(1)_%: tests/$(1)/%.c $$(RT_TEST_DEPS) $$(BUILD)/libttm.a
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS) -MMD -MP -MF $$@.d -Itests -Isrc $$< $$(TEST_DEPS) $$(BUILD)/libttm.a \
+	$$(CC) $$(CFLAGS) -MMD -MP -MF $$@.d -Itests -Isrc $$< $$(RT_TEST_DEPS) $$(BUILD)/libttm.a \
 		$$(LDFLAGS) $$(LDLIBS) -o $$@
 endef
-$(foreach r,unit e2e ttsim,$(eval $(call RUNTIME_RUNG,$(r))))
+$(foreach r,unit e2e kmd ttsim,$(eval $(call RUNTIME_RUNG,$(r))))
+
+$(BUILD)/tests/fake_kmd.o: tests/fake_kmd.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Isrc -MMD -MP -c $< -o $@
 
 $(BUILD)/tests/emu_util.o: tests/emu_util.c
 	@mkdir -p $(dir $@)
@@ -174,7 +180,10 @@ endif
 test: all
 	@TTM_LIB=$(abspath $(BUILD))/libttm.so TTM_CACHE_DIR=$(abspath $(BUILD))/kernel-cache \
 		TTM_PY_PRELOAD="$(PY_PRELOAD)" TTM_BUILD=$(abspath $(BUILD)) tests/run.sh $(TEST_BINS) \
-		$(PY_TESTS) tests/structure.py
+		$(KMD_E2E_RUNS) $(PY_TESTS) tests/structure.py
+
+# The end-to-end tests again, through the kmd backend over the fake tt-kmd.
+KMD_E2E_RUNS = $(addprefix kmd:,$(filter $(BUILD)/tests/e2e_%,$(TEST_BINS)))
 
 # The tests that call from several threads; under TSAN=1 a data race fails them.
 THREAD_TESTS = $(BUILD)/tests/e2e_threads $(BUILD)/tests/e2e_handles $(BUILD)/tests/emu_threads

@@ -1,13 +1,17 @@
 #!/bin/sh
 # Runs every test binary given on the command line, each under a time limit, and prints
 # one closing line: "N passed, N failed, N skipped". A binary that crashes or times out
-# counts as one failure beyond the tests it reported.
+# counts as one failure beyond the tests it reported. A binary given as kmd:PATH runs with
+# TTM_TEST_KMD=1: its devices open through the kmd backend over the fake tt-kmd.
 limit=${TEST_TIMEOUT:-300}
 passed=0 failed=0 skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-for bin in "$@"; do
+for arg in "$@"; do
+    bin=${arg#kmd:}
     name=$(basename "$bin")
+    kmd=
+    [ "$bin" != "$arg" ] && kmd=1 name="$name(kmd)"
     case "$bin" in
     *.py)
         # A sanitizer build's library needs its runtime preloaded into the interpreter.
@@ -17,7 +21,7 @@ for bin in "$@"; do
             timeout "$limit" python3 "$bin" >"$log" 2>&1
         fi
         ;;
-    *) timeout "$limit" "$bin" >"$log" 2>&1 ;;
+    *) TTM_TEST_KMD=$kmd timeout "$limit" "$bin" >"$log" 2>&1 ;;
     esac
     rc=$?
     p=$(grep -c '^PASS ' "$log")

@@ -571,6 +571,7 @@ static void kmd_close(struct ttm_pcie *p)
 
 const struct ttm_pcie_ops pcie_kmd_ops = {
     .name = "kmd",
+    .caps = TTM_PCIE_CAP_PC_SNAPSHOT,
     .open = kmd_open,
     .close = kmd_close,
     .config_read32 = kmd_config_read32,

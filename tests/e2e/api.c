@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "objects.h"
 #include "modes.h"
 #include "test.h"
@@ -25,7 +26,7 @@ static ttm_device *open_emu(uint32_t board, uint32_t cols, uint32_t banks)
                                 .emu_tensix_cols_off = cols, .emu_dram_banks_off = banks,
                                 .dispatch = mode};
     ttm_device *dev = NULL;
-    if (ttm_device_create_opts(&o, &dev))
+    if (ttm_device_create_opts(test_backend(&o), &dev))
         fprintf(stderr, "device: %s\n", ttm_last_error());
     return dev;
 }
@@ -230,6 +231,8 @@ static void hung_kernel_is_reported_and_the_device_recovers_in_mode(void)
 
 static void faulting_kernel_is_reported_and_the_device_recovers_in_mode(void)
 {
+    if (test_on_kmd)
+        SKIP("a card does not report a core's faults: they show as hangs");
     ttm_device *dev = open_emu(TTM_BOARD_P100A, 0, 0);
     CHECK(dev);
     ttm_program *p;

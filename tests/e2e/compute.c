@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "../../examples/add1_sfpu_kernels.h"
 #include "compute_faults.h"
 #include "modes.h"
@@ -18,7 +19,7 @@ static ttm_device *open_dev(void)
 {
     struct ttm_device_opts o = {.argsz = sizeof o, .backend = "emu", .dispatch = mode};
     ttm_device *dev = NULL;
-    return ttm_device_create_opts(&o, &dev) ? NULL : dev;
+    return ttm_device_create_opts(test_backend(&o), &dev) ? NULL : dev;
 }
 
 /* An input datum of add1_sfpu, and what its output must be: bfloat16 inputs as they are;
@@ -208,6 +209,8 @@ static void expect_fault(ttm_device *dev, const char *src, const char *core, con
 
 static void refused_instructions_fault_in_mode(void)
 {
+    if (test_on_kmd)
+        SKIP("a card does not report a core's faults: they show as hangs");
     ttm_device *dev = open_dev();
     CHECK(dev);
     for (size_t i = 0; i < sizeof compute_faults / sizeof compute_faults[0]; i++)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "objects.h"
 #include "dispatch/fast.h"
 #include "test.h"
@@ -16,7 +17,7 @@ static ttm_device *open_fast(uint32_t board)
     struct ttm_device_opts o = {.argsz = sizeof o, .backend = "emu", .emu_board = board,
                                 .dispatch = TTM_DISPATCH_FAST};
     ttm_device *dev = NULL;
-    if (ttm_device_create_opts(&o, &dev))
+    if (ttm_device_create_opts(test_backend(&o), &dev))
         fprintf(stderr, "device: %s\n", ttm_last_error());
     return dev;
 }
@@ -261,7 +262,7 @@ TEST(fast_only_calls_on_a_slow_device_are_refused)
 {
     struct ttm_device_opts o = {.argsz = sizeof o, .backend = "emu", .dispatch = TTM_DISPATCH_SLOW};
     ttm_device *dev;
-    CHECK_EQ(ttm_device_create_opts(&o, &dev), 0);
+    CHECK_EQ(ttm_device_create_opts(test_backend(&o), &dev), 0);
     uint64_t ev;
     CHECK_EQ(ttm_enqueue_record_event(dev, &ev), -EPERM);
     CHECK(strstr(ttm_last_error(), "Mixing fast and slow dispatch is prohibited!") != NULL);
@@ -272,5 +273,5 @@ TEST(fast_only_calls_on_a_slow_device_are_refused)
     ttm_program_destroy(p);
     ttm_device_close(dev);
     o.dispatch = 7;
-    CHECK_EQ(ttm_device_create_opts(&o, &dev), -EINVAL);
+    CHECK_EQ(ttm_device_create_opts(test_backend(&o), &dev), -EINVAL);
 }

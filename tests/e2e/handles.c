@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "backend.h"
 #include "test.h"
 #include "ttm.h"
 
@@ -12,7 +13,7 @@ static ttm_device *open_slow(void)
 {
     struct ttm_device_opts o = {.argsz = sizeof o, .backend = "emu", .dispatch = TTM_DISPATCH_SLOW};
     ttm_device *dev = NULL;
-    return ttm_device_create_opts(&o, &dev) ? NULL : dev;
+    return ttm_device_create_opts(test_backend(&o), &dev) ? NULL : dev;
 }
 
 static const char store_src[] =

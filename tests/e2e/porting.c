@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "build/runtime.h"
 #include "modes.h"
 #include "test.h"
@@ -19,7 +20,7 @@ static ttm_device *open_dev(void)
 {
     struct ttm_device_opts o = {.argsz = sizeof o, .backend = "emu", .dispatch = mode};
     ttm_device *dev = NULL;
-    return ttm_device_create_opts(&o, &dev) ? NULL : dev;
+    return ttm_device_create_opts(test_backend(&o), &dev) ? NULL : dev;
 }
 
 /* Each core adds its (logical x + 1) * 10 to its partner's semaphore 0 with the TT-Metal

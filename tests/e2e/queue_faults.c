@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "backend.h"
 #include "dispatch/fast.h"
 #include "objects.h"
 #include "test.h"
@@ -16,7 +17,7 @@ static ttm_device *open_fast(void)
 {
     struct ttm_device_opts o = {.argsz = sizeof o, .backend = "emu", .dispatch = TTM_DISPATCH_FAST};
     ttm_device *dev = NULL;
-    if (ttm_device_create_opts(&o, &dev))
+    if (ttm_device_create_opts(test_backend(&o), &dev))
         fprintf(stderr, "device: %s\n", ttm_last_error());
     return dev;
 }

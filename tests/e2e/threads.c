@@ -8,22 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "queue_sequence.h"
 #include "test.h"
 #include "ttm.h"
 
-static ttm_device *open_mode(uint32_t mode)
+static ttm_device *open_board(uint32_t mode, uint32_t board)
 {
-    struct ttm_device_opts o = {.argsz = sizeof o, .backend = "emu", .dispatch = mode};
+    struct ttm_device_opts o = {.argsz = sizeof o, .backend = "emu", .dispatch = mode,
+                                .emu_board = board};
     ttm_device *dev = NULL;
-    return ttm_device_create_opts(&o, &dev) ? NULL : dev;
+    return ttm_device_create_opts(test_backend(&o), &dev) ? NULL : dev;
 }
 
 /* ---- Two devices, two threads ---- */
 
+/* Two boards, so that through the kmd backend they are two cards. */
 struct own_device {
     pthread_t t;
-    uint32_t seed;
+    uint32_t board, seed;
     int rc;
     char why[256];
 };
@@ -31,7 +34,7 @@ struct own_device {
 static void *own_device_run(void *arg)
 {
     struct own_device *d = arg;
-    ttm_device *dev = open_mode(TTM_DISPATCH_FAST);
+    ttm_device *dev = open_board(TTM_DISPATCH_FAST, d->board);
     if (!dev) {
         snprintf(d->why, sizeof d->why, "open: %s", ttm_last_error());
         d->rc = -1;
@@ -47,7 +50,8 @@ static void *own_device_run(void *arg)
 
 TEST(devices_in_two_threads_run_independently)
 {
-    struct own_device d[2] = {{.seed = 11}, {.seed = 12}};
+    struct own_device d[2] = {{.board = TTM_BOARD_P100A, .seed = 11},
+                              {.board = TTM_BOARD_P150A, .seed = 12}};
     for (int i = 0; i < 2; i++)
         CHECK_EQ(pthread_create(&d[i].t, NULL, own_device_run, &d[i]), 0);
     for (int i = 0; i < 2; i++)
@@ -146,7 +150,7 @@ static void *worker_run(void *arg)
 
 static void shared_device(uint32_t mode)
 {
-    struct shared s = {.dev = open_mode(mode), .fast = mode == TTM_DISPATCH_FAST};
+    struct shared s = {.dev = open_board(mode, TTM_BOARD_P100A), .fast = mode == TTM_DISPATCH_FAST};
     CHECK(s.dev);
     CHECK_EQ(ttm_buffer_create_interleaved(s.dev, ROUNDS * THREADS * 1024, 1024, TTM_BUFFER_DRAM,
                                            &s.marks), 0);
@@ -200,7 +204,7 @@ static void *close_run(void *arg)
 TEST(two_threads_closing_one_device_close_it_once)
 {
     for (int round = 0; round < 4; round++) {
-        ttm_device *dev = open_mode(TTM_DISPATCH_SLOW);
+        ttm_device *dev = open_board(TTM_DISPATCH_SLOW, TTM_BOARD_P100A);
         CHECK(dev);
         struct closer c[2] = {{.dev = dev}, {.dev = dev}};
         for (int i = 0; i < 2; i++)

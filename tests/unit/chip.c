@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "chip/chip.h"
+#include "fake_kmd.h"
 #include "test.h"
 #include "ttm.h"
 
@@ -167,10 +168,15 @@ TEST(grid_comes_from_telemetry_for_several_masks)
     }
 }
 
-TEST(unknown_and_unbuilt_backends_say_so)
+TEST(unknown_backends_and_absent_cards_say_so)
 {
     CHECK(pcie_backend("nope") == NULL);
     struct ttm_chip c;
-    CHECK_EQ(chip_open(&c, pcie_backend("kmd"), NULL), -ENOSYS);
+    struct fake_kmd_config none = {.version = FAKE_KMD_2_10};
+    CHECK_EQ(fake_kmd_install(&none), 0);
+    struct ttm_device_opts o = {.argsz = sizeof o, .device_id = 7}; /* the fake has 0 and 1 */
+    CHECK_EQ(chip_open(&c, pcie_backend("kmd"), &o), -ENOENT);
+    fake_kmd_uninstall();
+    CHECK(strstr(err_get(), "no /dev/tenstorrent/7"));
     CHECK_EQ(open_emu(&c, TTM_BOARD_P100A, 1u << 3, 0), -EINVAL); /* one column is not a P100A */
 }
