@@ -35,6 +35,11 @@
 /* P150A: 12 usable Ethernet ports (host-facts 2.1); P100A has none. */
 #define ARC_ETH_P150A 0x0FFFu
 #define ARC_L2CPU_ALL 0xFu
+/* GDDR training done on every channel (01 each), as ttsim reports it, harvested ones
+ * included; the firmware bundle is ttsim's, 18.5.0, whose GDDR_STATUS has no self-test
+ * half. */
+#define ARC_GDDR_TRAINED 0x5555u
+#define ARC_FW_BUNDLE 0x12050000u
 /* PCIE_USAGE: two bits per instance, 1 = endpoint in use; instance 0 is the active one. */
 #define ARC_PCIE_USAGE 1u
 
@@ -47,6 +52,8 @@ enum arc_telem_slot {
     SLOT_AXICLK,
     SLOT_ARCCLK,
     SLOT_HEARTBEAT,
+    SLOT_GDDR_STATUS,
+    SLOT_FW_BUNDLE,
     SLOT_TENSIX_COL,
     SLOT_ETH,
     SLOT_GDDR,
@@ -64,6 +71,8 @@ static const uint16_t slot_tag[ARC_TELEM_SLOTS] = {
     [SLOT_AXICLK] = BH_TAG_AXICLK,
     [SLOT_ARCCLK] = BH_TAG_ARCCLK,
     [SLOT_HEARTBEAT] = BH_TAG_TIMER_HEARTBEAT,
+    [SLOT_GDDR_STATUS] = BH_TAG_GDDR_STATUS,
+    [SLOT_FW_BUNDLE] = BH_TAG_FLASH_BUNDLE_VERSION,
     [SLOT_TENSIX_COL] = BH_TAG_ENABLED_TENSIX_COL,
     [SLOT_ETH] = BH_TAG_ENABLED_ETH,
     [SLOT_GDDR] = BH_TAG_ENABLED_GDDR,
@@ -93,6 +102,8 @@ static void telemetry_values(const struct bhemu_config *cfg, uint32_t val[ARC_TE
     val[SLOT_AXICLK] = ARC_AXICLK_MHZ;
     val[SLOT_ARCCLK] = ARC_ARCCLK_MHZ;
     val[SLOT_HEARTBEAT] = 0;
+    val[SLOT_GDDR_STATUS] = ARC_GDDR_TRAINED;
+    val[SLOT_FW_BUNDLE] = ARC_FW_BUNDLE;
     val[SLOT_TENSIX_COL] = enabled_tensix_cols(cfg->tensix_cols_off);
     val[SLOT_ETH] = p150 ? ARC_ETH_P150A : 0;
     val[SLOT_GDDR] = ~cfg->dram_banks_off & ((1u << BH_DRAM_BANKS) - 1);

@@ -13,6 +13,7 @@
 
 #include "../emu/bhemu.h"
 #include "pcie/kmd_io.h"
+#include "ttm/blackhole.h"
 
 #define NODES 2                       /* 0: P100A, 1: P150A */
 #define FDS 16
@@ -73,6 +74,8 @@ struct pin {
 
 struct node {
     bhemu *emu;
+    uint32_t pauses;                  /* since power-on (bring_up_pauses) */
+    uint32_t gddr_status;             /* where GDDR_STATUS's value lives in the ARC */
     unsigned fds;                     /* open handles */
     uint32_t generation;
     bool needs_hw_init;
@@ -139,6 +142,44 @@ static void out_bytes(void *arg, size_t out_at, uint32_t claimed, const void *ou
 
 /* ---- nodes ---- */
 
+static void arc_write(struct node *n, uint32_t addr, uint32_t v)
+{
+    (void)bhemu_tile_write(n->emu, BH_ARC_X, BH_ARC_Y, addr, &v, 4);
+}
+
+/* The card as it is just after power-on: the ARC not booted, the DRAM not trained. */
+static void bring_up_start(struct node *n)
+{
+    uint32_t table = 0, data = 0, count = 0, entry;
+    (void)bhemu_tile_read(n->emu, BH_ARC_X, BH_ARC_Y, BH_ARC_TELEMETRY_TABLE_PTR, &table, 4);
+    (void)bhemu_tile_read(n->emu, BH_ARC_X, BH_ARC_Y, BH_ARC_TELEMETRY_DATA_PTR, &data, 4);
+    (void)bhemu_tile_read(n->emu, BH_ARC_X, BH_ARC_Y, table + 4, &count, 4);
+    for (uint32_t i = 0; i < count && i < 256; i++) {
+        (void)bhemu_tile_read(n->emu, BH_ARC_X, BH_ARC_Y, table + 8 + 4 * i, &entry, 4);
+        if ((entry & 0xFFFF) == BH_TAG_GDDR_STATUS)
+            n->gddr_status = data + 4 * (entry >> 16);
+    }
+    arc_write(n, BH_ARC_BOOT_STATUS, 0);
+    if (n->gddr_status)
+        arc_write(n, n->gddr_status, 0);
+}
+
+/* One host pause of the bring-up: the ARC comes up half way, the DRAM at the end. */
+static void bring_up_step(struct node *n)
+{
+    uint32_t total = F.cfg.bring_up_pauses;
+    if (!total || n->pauses > total)
+        return;
+    if (++n->pauses == total / 2)
+        arc_write(n, BH_ARC_BOOT_STATUS, 5);
+    if (n->pauses == total && n->gddr_status) {
+        uint32_t status = 0x5555, bad = F.cfg.failing_channel;
+        if (bad)
+            status = (status & ~(3u << 2 * (bad - 1))) | 2u << 2 * (bad - 1);
+        arc_write(n, n->gddr_status, status);
+    }
+}
+
 static int node_boot(struct node *n, unsigned index)
 {
     struct bhemu_config cfg;
@@ -150,6 +191,8 @@ static int node_boot(struct node *n, unsigned index)
     for (unsigned i = 0; i < WIN_COUNT; i++)
         n->window_owner[i] = NOBODY;
     n->window_owner[WIN2M_KERNEL] = FOREIGN;
+    if (F.cfg.bring_up_pauses)
+        bring_up_start(n);
     /* Another process's windows, spread so the lowest ids are not all free. */
     for (unsigned k = 0; k < F.cfg.foreign_windows && k < WIN2M_KERNEL; k++)
         n->window_owner[(k * 37 + 3) % WIN2M_KERNEL] = FOREIGN;
@@ -881,8 +924,10 @@ static void fake_pause(void *ctx, uint64_t cycles)
     (void)ctx;
     pthread_mutex_lock(&F.lock);
     for (unsigned i = 0; i < NODES; i++)
-        if (F.nodes[i].emu)
+        if (F.nodes[i].emu) {
             (void)bhemu_clock(F.nodes[i].emu, cycles);
+            bring_up_step(&F.nodes[i]);
+        }
     pthread_mutex_unlock(&F.lock);
 }
 

@@ -26,6 +26,10 @@ struct fake_kmd_config {
     bool strict;
     uint32_t foreign_windows;  /* 2 MiB windows another process holds, spread over the
                                 * ids, so that no id can be assumed free */
+    /* After power-on or a reset, the ARC firmware boots over the first half of this many
+     * host pauses and the DRAM trains over the second (0: ready at once). */
+    uint32_t bring_up_pauses;
+    uint32_t failing_channel;  /* 1 + the DRAM channel whose training fails (0: none) */
 };
 
 /* Install the fake (replacing one installed before: devices open on it must be closed).

@@ -319,6 +319,8 @@ enum bh_telemetry_tag {
     BH_TAG_AICLK = 14,
     BH_TAG_AXICLK = 15,
     BH_TAG_ARCCLK = 16,
+    BH_TAG_GDDR_STATUS = 22,         /* 2 bits a channel: 01 trained (kmd-facts 2.12) */
+    BH_TAG_FLASH_BUNDLE_VERSION = 28,/* major << 24 | minor << 16 | patch << 8 */
     BH_TAG_TIMER_HEARTBEAT = 32,
     BH_TAG_ENABLED_TENSIX_COL = 34,  /* 14 bits, die order (bh_harvest_bit_x) */
     BH_TAG_ENABLED_ETH = 35,
@@ -328,7 +330,9 @@ enum bh_telemetry_tag {
     BH_TAG_NOC_TRANSLATION = 40,
 };
 
-/* Board UPIs as found in BOARD_ID (UMD cluster_descriptor_types.hpp): upi = (hi >> 4). */
+/* Board UPIs as found in BOARD_ID (UMD cluster_descriptor_types.hpp): upi = (hi >> 4) &
+ * BH_UPI_MASK, bits 36-55 of the 64-bit id. */
+#define BH_UPI_MASK 0xFFFFFu
 #define BH_UPI_P100A 0x43u
 #define BH_UPI_P150A 0x40u
 

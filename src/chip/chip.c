@@ -1,7 +1,6 @@
-/* Opening a chip and waiting on it. */
+/* Opening and closing a chip. */
 #include <errno.h>
 #include <string.h>
-#include <time.h>
 
 #include "../util/err.h"
 #include "chip.h"
@@ -12,8 +11,6 @@
  * 64 KiB stay free for scratch use. */
 #define DRAM_USABLE 0xFF000000ull
 #define DRAM_FIRST 0x10000ull
-/* Device cycles a waiting host lets pass between two polls. */
-#define POLL_CYCLES 1024
 
 int chip_open(struct ttm_chip *chip, const struct ttm_pcie_ops *ops,
               const struct ttm_device_opts *opts)
@@ -57,45 +54,4 @@ void chip_close(struct ttm_chip *chip)
     alloc_fini(&chip->dram_alloc);
     alloc_fini(&chip->l1_alloc);
     chip->pcie.ops->close(&chip->pcie);
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-void wait_budget_start(struct wait_budget *b, uint32_t timeout_ms)
-{
-    *b = (struct wait_budget){.timeout_ms = timeout_ms};
-}
-
-int chip_poll(struct ttm_chip *chip, int (*check)(void *arg), void *arg, struct wait_budget *b)
-{
-    if (!b->start_ms)
-        b->start_ms = b->quiet_since_ms = now_ms();
-    uint64_t cap = b->start_ms + (uint64_t)CHIP_WAIT_CAP * b->timeout_ms;
-    for (;;) {
-        int rc = check(arg);
-        if (rc == 1)
-            return 0;
-        if (rc < 0)
-            return rc;
-        uint64_t t = now_ms();
-        if (rc == 2)
-            b->quiet_since_ms = t;
-        if (t - b->quiet_since_ms >= b->timeout_ms || t >= cap)
-            return -ETIMEDOUT;
-        if ((rc = chip_tick(chip)))
-            return rc;
-    }
-}
-
-int chip_tick(struct ttm_chip *chip)
-{
-    int rc = chip->pcie.ops->advance(&chip->pcie, POLL_CYCLES);
-    if (rc)
-        return rc;
-    return chip_collect_faults(chip) ? err_set(-EFAULT, "device code faulted") : 0;
 }

@@ -17,14 +17,43 @@ struct telemetry {
     uint32_t entries[TELEMETRY_MAX_ENTRIES];
 };
 
+/* How long a card may take to become usable after power-on or a reset: its ARC firmware
+ * boots, then it trains the GDDR channels (tt-umd waits for both, kmd-facts 2.12). A
+ * model is ready at once. */
+#define ARC_BOOT_TIMEOUT_MS 10000u
+#define DRAM_TRAINING_TIMEOUT_MS 30000u
+
+struct arc_wait {
+    struct ttm_chip *chip;
+    uint32_t status;
+};
+
+/* BOOT_STATUS & 7 == 5 once the ARC firmware takes messages (tt-umd); all-ones is a NoC
+ * or a card that no longer answers (host-facts 2.9). */
+static int arc_booted(void *arg)
+{
+    struct arc_wait *w = arg;
+    int rc = chip_read32(w->chip, BH_ARC_X, BH_ARC_Y, BH_ARC_BOOT_STATUS, &w->status);
+    if (rc)
+        return err_wrap(rc, "reading ARC boot status");
+    if (w->status == 0xFFFFFFFFu)
+        return err_set(-ENODEV, "the ARC boot status reads all-ones: the card's NoC is hung "
+                                "(reset it: tt-smi -r)");
+    return (w->status & 7) == 5;
+}
+
 static int read_telemetry(struct ttm_chip *chip, struct telemetry *t)
 {
-    uint32_t status, table;
-    int rc;
-    if ((rc = chip_read32(chip, BH_ARC_X, BH_ARC_Y, BH_ARC_BOOT_STATUS, &status)))
-        return err_wrap(rc, "reading ARC boot status");
-    if (status == 0xFFFFFFFFu || (status & 7) != 5)
-        return err_set(-EIO, "ARC firmware not ready (boot status 0x%08x)", status);
+    struct arc_wait w = {chip, 0};
+    struct wait_budget b;
+    uint32_t table;
+    wait_budget_start(&b, ARC_BOOT_TIMEOUT_MS);
+    int rc = chip_poll(chip, arc_booted, &w, &b);
+    if (rc == -ETIMEDOUT)
+        return err_set(-EIO, "ARC firmware not ready after %u ms (boot status 0x%08x)",
+                       ARC_BOOT_TIMEOUT_MS, w.status);
+    if (rc)
+        return rc;
     if ((rc = chip_read32(chip, BH_ARC_X, BH_ARC_Y, BH_ARC_TELEMETRY_TABLE_PTR, &table)) ||
         (rc = chip_read32(chip, BH_ARC_X, BH_ARC_Y, BH_ARC_TELEMETRY_DATA_PTR, &t->data)) ||
         (rc = chip_read32(chip, BH_ARC_X, BH_ARC_Y, table + 4, &t->n)))
@@ -44,6 +73,58 @@ static int telemetry_value(struct ttm_chip *chip, const struct telemetry *t, uin
         if ((t->entries[i] & 0xFFFF) == tag)
             return chip_read32(chip, BH_ARC_X, BH_ARC_Y, t->data + 4 * (t->entries[i] >> 16), val);
     return -ENOENT;
+}
+
+/* GDDR_STATUS: two bits a channel, 01 trained, 1x failed, 00 still training; from
+ * firmware 19.7 the upper half reports the memory self-test the same way, and both must
+ * pass (tt-umd, kmd-facts 2.12). Channels the board does not have are skipped. */
+#define GDDR_TRAINED 1u
+#define FW_WITH_GDDR_BIST 0x13070000u   /* 19.7.0 as FLASH_BUNDLE_VERSION encodes it */
+
+struct dram_wait {
+    struct ttm_chip *chip;
+    const struct telemetry *t;
+    uint32_t banks, halves, status;
+};
+
+static int dram_trained(void *arg)
+{
+    struct dram_wait *w = arg;
+    int rc = telemetry_value(w->chip, w->t, BH_TAG_GDDR_STATUS, &w->status);
+    if (rc)
+        return err_wrap(rc, "reading GDDR_STATUS");
+    int done = 1;
+    for (uint32_t half = 0; half < w->halves; half++) {
+        for (uint32_t b = 0; b < BH_DRAM_BANKS; b++) {
+            uint32_t code = w->status >> (16 * half + 2 * b) & 3;
+            if (!(w->banks >> b & 1) || code == GDDR_TRAINED)
+                continue;
+            if (code)
+                return err_set(-EIO, "DRAM channel %u failed %s (GDDR_STATUS 0x%08x): reset "
+                                     "the card (tt-smi -r)", b, half ? "its self-test"
+                                                                     : "training", w->status);
+            done = 0;
+        }
+    }
+    return done;
+}
+
+static int wait_dram_trained(struct ttm_chip *chip, const struct telemetry *t, uint32_t banks)
+{
+    uint32_t fw = 0, status;
+    int rc = telemetry_value(chip, t, BH_TAG_GDDR_STATUS, &status);
+    if (rc == -ENOENT) /* firmware that does not report it */
+        return 0;
+    if ((rc = telemetry_value(chip, t, BH_TAG_FLASH_BUNDLE_VERSION, &fw)) && rc != -ENOENT)
+        return err_wrap(rc, "reading FLASH_BUNDLE_VERSION");
+    struct dram_wait w = {chip, t, banks, fw >= FW_WITH_GDDR_BIST ? 2 : 1, status};
+    struct wait_budget b;
+    wait_budget_start(&b, DRAM_TRAINING_TIMEOUT_MS);
+    rc = chip_poll(chip, dram_trained, &w, &b);
+    if (rc == -ETIMEDOUT)
+        return err_set(-EIO, "DRAM still training after %u ms (GDDR_STATUS 0x%08x)",
+                       DRAM_TRAINING_TIMEOUT_MS, w.status);
+    return rc;
 }
 
 int grid_discover(struct ttm_chip *chip)
@@ -75,6 +156,8 @@ int grid_discover(struct ttm_chip *chip)
         chip->col_x[k] = bh_tensix_x(k);
     chip->n_workers = chip->grid_x * chip->grid_y;
 
+    if ((rc = wait_dram_trained(chip, &t, gddr)))
+        return rc;
     /* Enabled banks take logical ids 0..; the host reaches each through its port 0. */
     chip->n_dram = (uint32_t)__builtin_popcount(gddr & 0xFF);
     if (!chip->n_dram)
@@ -83,7 +166,7 @@ int grid_discover(struct ttm_chip *chip)
         chip->dram_x[b] = (uint8_t)bh_dram_x(b);
         chip->dram_y[b] = (uint8_t)bh_dram_y(b, 0);
     }
-    chip->board = (board_hi >> 4) == BH_UPI_P100A || chip->grid_x < BH_TENSIX_COLS
+    chip->board = (board_hi >> 4 & BH_UPI_MASK) == BH_UPI_P100A || chip->grid_x < BH_TENSIX_COLS
                       ? TTM_BOARD_P100A
                       : TTM_BOARD_P150A;
     return 0;

@@ -231,3 +231,26 @@ TEST(a_request_the_driver_fails_is_named_and_nothing_is_held)
     }
     fake_kmd_uninstall();
 }
+
+TEST(opening_waits_for_the_arc_and_dram_training)
+{
+    struct fake_kmd_config c = strict;
+    c.bring_up_pauses = 200;
+    CHECK_EQ(fake_kmd_install(&c), 0);
+    ttm_device *dev;
+    CHECK_EQ(open_card(1, TTM_DISPATCH_FAST, &dev), 0);
+    CHECK_EQ(round_trip(dev, TTM_BUFFER_DRAM, 1 << 16, 4), 0);
+    CHECK_EQ(ttm_device_close(dev), 0);
+    /* A channel that fails training is named. */
+    c.failing_channel = 1 + 6;
+    CHECK_EQ(fake_kmd_install(&c), 0);
+    CHECK_EQ(open_card(1, TTM_DISPATCH_SLOW, &dev), -EIO);
+    CHECK(strstr(ttm_last_error(), "DRAM channel 6 failed training"));
+    CHECK(all_given_back());
+    /* A harvested channel does not count: the P100A has no bank 7. */
+    c.failing_channel = 1 + 7;
+    CHECK_EQ(fake_kmd_install(&c), 0);
+    CHECK_EQ(open_card(0, TTM_DISPATCH_SLOW, &dev), 0);
+    CHECK_EQ(ttm_device_close(dev), 0);
+    fake_kmd_uninstall();
+}
