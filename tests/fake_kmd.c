@@ -715,7 +715,7 @@ static int fake_mmap(void *ctx, size_t len, int prot, int flags, int fd, uint64_
         bool huge = flags & MAP_HUGETLB;
         void *p = huge && F.cfg.no_hugepages
                       ? MAP_FAILED
-                      : mmap(NULL, len, prot, flags & ~(MAP_HUGETLB | (0x3F << 26)), -1, 0);
+                      : mmap(NULL, len, prot, flags & ~(MAP_HUGETLB | (int)(0x3Fu << 26)), -1, 0);
         if (p == MAP_FAILED)
             rc = -ENOMEM;
         else
