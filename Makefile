@@ -75,7 +75,7 @@ PY_TESTS = tests/e2e/python/run_tests.py
 .PHONY: all test test-threads bench demo clean
 .SECONDARY:
 all: $(BUILD)/libbhemu.a $(BUILD)/libttm.a $(BUILD)/libttm.so $(TEST_BINS) $(RV_BINS) \
-	$(BENCH_BINS) $(EXAMPLE_BINS)
+	$(BENCH_BINS) $(EXAMPLE_BINS) $(BUILD)/ttm
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -168,6 +168,10 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/tests/emu_util.o $(BUILD)/libttm.a $(RV_BIN
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Itests -Isrc $< $(BUILD)/tests/emu_util.o $(BUILD)/libttm.a $(LDFLAGS) \
 		$(LDLIBS) -o $@
+
+# The command-line tool (cli/ttm.c).
+$(BUILD)/ttm: cli/ttm.c $(BUILD)/libttm.a
+	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Isrc $< $(BUILD)/libttm.a $(LDFLAGS) $(LDLIBS) -o $@
 
 $(BUILD)/examples/%: examples/%.c $(BUILD)/libttm.a
 	@mkdir -p $(dir $@)

@@ -75,6 +75,13 @@ static int telemetry_value(struct ttm_chip *chip, const struct telemetry *t, uin
     return -ENOENT;
 }
 
+int grid_telemetry(struct ttm_chip *chip, uint32_t tag, uint32_t *val)
+{
+    struct telemetry t;
+    int rc = read_telemetry(chip, &t);
+    return rc ? rc : telemetry_value(chip, &t, tag, val);
+}
+
 /* GDDR_STATUS: two bits a channel, 01 trained, 1x failed, 00 still training; from
  * firmware 19.7 the upper half reports the memory self-test the same way, and both must
  * pass (tt-umd, kmd-facts 2.12). Channels the board does not have are skipped. */

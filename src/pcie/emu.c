@@ -168,6 +168,12 @@ static unsigned emu_take_faults(struct ttm_pcie *p, struct pcie_fault *out, unsi
     return n;
 }
 
+static void emu_describe(struct ttm_pcie *p, char *buf, size_t len)
+{
+    (void)p;
+    snprintf(buf, len, "the emulator, in this process");
+}
+
 const struct ttm_pcie_ops pcie_emu_ops = {
     .name = "emu",
     .caps = TTM_PCIE_CAP_PC_SNAPSHOT,
@@ -185,4 +191,5 @@ const struct ttm_pcie_ops pcie_emu_ops = {
     .host_mem_free = emu_host_mem_free,
     .advance = emu_advance,
     .take_faults = emu_take_faults,
+    .describe = emu_describe,
 };

@@ -569,6 +569,15 @@ static void kmd_close(struct ttm_pcie *p)
     p->priv = NULL;
 }
 
+static void kmd_describe(struct ttm_pcie *p, char *buf, size_t len)
+{
+    struct kmd_port *k = port(p);
+    snprintf(buf, len, "tt-kmd %u.%u.%u, /dev/tenstorrent/%u at PCI %04x:%02x:%02x.%x, IOMMU %s, "
+                       "clock %s", k->version[0], k->version[1], k->version[2], k->node,
+             k->domain, k->bdf >> 8, (k->bdf >> 3) & 0x1F, k->bdf & 7, k->iommu ? "on" : "off",
+             k->power_busy ? "raised (SET_POWER_STATE)" : "as the driver left it (before 2.6)");
+}
+
 const struct ttm_pcie_ops pcie_kmd_ops = {
     .name = "kmd",
     .caps = TTM_PCIE_CAP_PC_SNAPSHOT,
@@ -585,4 +594,5 @@ const struct ttm_pcie_ops pcie_kmd_ops = {
     .host_mem_alloc = kmd_host_mem_alloc,
     .host_mem_free = kmd_host_mem_free,
     .advance = kmd_advance,
+    .describe = kmd_describe,
 };

@@ -73,6 +73,8 @@ struct ttm_pcie_ops {
     /* Let device time pass while the host waits: `cycles` of device clock on a model,
      * a short pause on a card. */
     int (*advance)(struct ttm_pcie *p, uint64_t cycles);
+    /* Optional: a line on what the port is (driver and its version, PCI address, ...). */
+    void (*describe)(struct ttm_pcie *p, char *buf, size_t len);
     /* Optional (models only): move up to max of the faults recorded so far into out,
      * oldest first; returns how many. */
     unsigned (*take_faults)(struct ttm_pcie *p, struct pcie_fault *out, unsigned max);
