@@ -787,6 +787,7 @@ static int fake_read_file(void *ctx, const char *path, char *buf, size_t len)
     (void)ctx;
     unsigned node;
     int n = -ENOENT;
+    buf[0] = 0;
     if (sscanf(path, "/proc/driver/tenstorrent/%u/pids", &node) == 1 && node < NODES)
         n = snprintf(buf, len, "%d\n", (int)getpid());
     else if (strstr(path, "/iommu_group/type") && !F.cfg.no_iommu)

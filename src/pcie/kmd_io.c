@@ -54,6 +54,7 @@ static int sys_munmap(void *ctx, void *addr, size_t len)
 static int sys_read_file(void *ctx, const char *path, char *buf, size_t len)
 {
     (void)ctx;
+    buf[0] = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
@@ -64,8 +65,9 @@ static int sys_read_file(void *ctx, const char *path, char *buf, size_t len)
     return rc;
 }
 
-/* The access in progress on this thread, if any. */
-static __thread sigjmp_buf *mmio_jump;
+/* The access in progress on this thread, if any. Volatile: the compiler must neither
+ * drop nor move its stores around the device accesses, which the signal handler reads. */
+static __thread sigjmp_buf *volatile mmio_jump;
 static struct sigaction old_sigbus;
 static pthread_once_t sigbus_once = PTHREAD_ONCE_INIT;
 

@@ -17,7 +17,8 @@ struct kmd_io {
     int (*mmap)(void *ctx, size_t len, int prot, int flags, int fd, uint64_t offset,
                 void **addr);
     int (*munmap)(void *ctx, void *addr, size_t len);
-    /* Up to len - 1 bytes of a small file (sysfs, procfs), NUL-terminated; the count. */
+    /* Up to len - 1 bytes of a small file (sysfs, procfs), NUL-terminated (empty on
+     * failure); the count. */
     int (*read_file)(void *ctx, const char *path, char *buf, size_t len);
     /* 32-bit loads and stores into a device mapping: addr and len 4-byte aligned (the NoC
      * takes nothing narrower from a register, host-facts 2.5). -ENODEV when the mapping
