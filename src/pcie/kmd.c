@@ -121,6 +121,11 @@ static int check_driver(struct kmd_port *k)
     int rc = request(k, KMD_GET_DRIVER_INFO, &d, "GET_DRIVER_INFO");
     if (rc)
         return rc;
+    /* The driver says how much it wrote: anything less than this file reads is a driver
+     * speaking another ABI. */
+    if (d.out.output_size_bytes < sizeof d.out)
+        return err_set(-EPROTO, "backend kmd: GET_DRIVER_INFO wrote %u bytes, not %zu",
+                       d.out.output_size_bytes, sizeof d.out);
     memcpy(k->version, &d.out.major, 3);
     /* 2.0.0 brought the TLB ABI this file speaks, NoC mappings for pinned memory and the
      * version bytes themselves (kmd-facts 2.11). */
@@ -131,6 +136,9 @@ static int check_driver(struct kmd_port *k)
     struct kmd_device_info i = {.in.output_size_bytes = sizeof i.out};
     if ((rc = request(k, KMD_GET_DEVICE_INFO, &i, "GET_DEVICE_INFO")))
         return rc;
+    if (i.out.output_size_bytes < sizeof i.out)
+        return err_set(-EPROTO, "backend kmd: GET_DEVICE_INFO wrote %u bytes, not %zu",
+                       i.out.output_size_bytes, sizeof i.out);
     k->vendor = i.out.vendor_id;
     k->device = i.out.device_id;
     k->bdf = i.out.bus_dev_fn;
