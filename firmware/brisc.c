@@ -37,7 +37,9 @@ static void serve(const volatile struct ttm_launch_msg *msg)
     if (msg->enables & (1u << BH_BRISC)) {
         fw_prepare_kernel(msg, BH_BRISC);
         MAILBOX->postcode[BH_BRISC] = TTM_PC_KERNEL;
+        fw_trace(BH_BRISC, TTM_TR_KERNEL_BEGIN, MAILBOX->launches, msg->host_id);
         fw_run_kernel(msg, BH_BRISC);
+        fw_trace(BH_BRISC, TTM_TR_KERNEL_END, MAILBOX->launches, msg->host_id);
     }
     if (msg->enables & (1u << BH_NCRISC)) {
         MAILBOX->postcode[BH_BRISC] = TTM_PC_WAIT_NCRISC;
@@ -55,6 +57,7 @@ static void serve(const volatile struct ttm_launch_msg *msg)
 int main(void)
 {
     MAILBOX->postcode[BH_BRISC] = TTM_PC_BOOT;
+    fw_trace_boot(BH_BRISC);
     /* The other cores' reset PCs were set by the host; release them and wait until each
      * is ready. */
     REG32(BH_SOFT_RESET_0) &= ~(BH_RESET_NCRISC | BH_RESET_TRISC0 | BH_RESET_TRISC1 |
@@ -76,7 +79,8 @@ int main(void)
         MAILBOX->t_go = fw_wall_clock();
         const volatile struct ttm_launch_msg *msg =
             &MAILBOX->launch[MAILBOX->launch_rd_ptr % TTM_LAUNCH_RING];
-        uint32_t mode = msg->mode;
+        uint32_t mode = msg->mode, seq = MAILBOX->launches, program = msg->host_id;
+        fw_trace(BH_BRISC, TTM_TR_GO, seq, program);
         serve(msg);
         MAILBOX->launches++;
         MAILBOX->t_done = fw_wall_clock();
@@ -87,5 +91,6 @@ int main(void)
                                          BH_STREAM_REG(TTM_GO_STREAM(go), BH_STREAM_SPACE_AVAILABLE_UPDATE));
             ttm_noc_inline_write(NOTIFY_NOC, NOTIFY_BUF, done, TTM_STREAM_INC);
         }
+        fw_trace(BH_BRISC, TTM_TR_DONE, seq, program);
     }
 }

@@ -106,8 +106,10 @@ static void refuse(uint32_t seq, uint32_t code, uint32_t offset)
 static void wait_done(uint32_t target)
 {
     CTRL->postcode[1] = DP_WAIT;
+    fw_trace(BH_BRISC, TTM_TR_WAIT_BEGIN, 0, target);
     while (!fw_count_reached(fw_stream_count(TTM_STREAM_DONE), target))
         fw_fence();
+    fw_trace(BH_BRISC, TTM_TR_WAIT_END, 0, target);
 }
 
 /* Rectangles in arg0 are translated coordinates of worker tiles. */
@@ -195,6 +197,7 @@ static int cmd_go(const volatile struct ttm_cq_cmd *c)
     s->go_word = c->arg[1];
     fw_fence();
     CTRL->sub_wr = ++sub_wr;
+    fw_trace(BH_BRISC, TTM_TR_GO_QUEUED, 0, c->arg[0]);
     return 0;
 }
 
@@ -272,6 +275,7 @@ int main(void)
     REG32(BH_STREAM_REG(TTM_STREAM_RECORDS, BH_STREAM_REMOTE_DEST_BUF_SIZE)) = 0;
     /* Bring the subordinate up (its start address was set by the host). */
     REG32(BH_SOFT_RESET_0) &= ~BH_RESET_NCRISC;
+    fw_trace_boot(BH_BRISC);
     MAILBOX->fw_version = TTM_FW_ABI_VERSION;
     MAILBOX->go = TTM_GO_WORD(TTM_RUN_MSG_DONE);
     for (;;) {
@@ -281,7 +285,10 @@ int main(void)
         CTRL->postcode[1] = DP_RECORD;
         uint32_t pos = ring_rd % TTM_DISPATCH_RING_SIZE;
         uint32_t rec = TTM_L1_DISPATCH_RING + pos;
+        uint32_t seq = ((const volatile struct ttm_cq_record *)(uintptr_t)rec)->seq;
+        fw_trace(BH_BRISC, TTM_TR_RECORD_BEGIN, records, seq);
         run_record(rec, TTM_DISPATCH_RING_SIZE - pos);
+        fw_trace(BH_BRISC, TTM_TR_RECORD_END, records, seq);
         uint32_t size = ((const volatile struct ttm_cq_record *)(uintptr_t)rec)->size;
         ring_rd += size;
         CTRL->dp_records = ++records;

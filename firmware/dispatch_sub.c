@@ -35,6 +35,7 @@ int main(void)
                         BH_NOC_CMD_WR | TTM_NOC_MCAST | BH_NOC_CMD_RESP_MARKED);
     ttm_noc_write_state(NOC, BUF_UNICAST, TTM_L1_MAILBOX, 4,
                         BH_NOC_CMD_WR | TTM_NOC_UNICAST | BH_NOC_CMD_RESP_MARKED);
+    fw_trace_boot(BH_NCRISC);
     MAILBOX->ncrisc_sync = TTM_SYNC_DONE;
     for (;;) {
         CTRL->postcode[2] = SUB_IDLE;
@@ -42,8 +43,10 @@ int main(void)
             fw_fence();
         volatile struct ttm_sub_cmd *s = &SUBQ[rd % TTM_SUB_QUEUE_ENTRIES];
         CTRL->postcode[2] = SUB_WAIT_DONE;
+        fw_trace(BH_NCRISC, TTM_TR_WAIT_BEGIN, 0, s->target);
         while (!fw_count_reached(fw_stream_count(TTM_STREAM_DONE), s->target))
             fw_fence();
+        fw_trace(BH_NCRISC, TTM_TR_WAIT_END, 0, s->target);
         CTRL->postcode[2] = SUB_SEND;
         REG32(GO_SRC) = s->go_word;
         ttm_fence(); /* the word is in L1 before the NIU reads it */
@@ -51,6 +54,7 @@ int main(void)
             ttm_noc_write_to(NOC, go_buf[i], GO_SRC, go_xy[i]);
         acks += go_acks;
         ttm_noc_wait_counter(NOC, BH_NIU_MST_WR_ACK_RECEIVED, acks);
+        fw_trace(BH_NCRISC, TTM_TR_GO_SENT, 0, s->go_word);
         CTRL->sub_rd = ++rd;
         CTRL->sub_gos = CTRL->sub_gos + 1;
     }

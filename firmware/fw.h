@@ -67,6 +67,26 @@ static inline uint32_t fw_wall_clock(void)
     return REG32(BH_WALL_CLOCK_0);
 }
 
+/* Record an event in this processor's trace ring (ttm/kernel/abi.h, device timestamps). */
+static inline void fw_trace(unsigned proc, unsigned what, unsigned seq, uint32_t arg)
+{
+    volatile struct ttm_trace_ring *r = (volatile struct ttm_trace_ring *)TTM_TRACE_RING_ADDR(proc);
+    uint32_t n = r->written;
+    volatile struct ttm_trace_event *e = &r->ev[n % TTM_TRACE_EVENTS];
+    e->t_lo = REG32(BH_WALL_CLOCK_0);
+    e->t_hi = REG32(BH_WALL_CLOCK_1_AT);
+    e->what = (uint16_t)what;
+    e->seq = (uint16_t)seq;
+    e->arg = arg;
+    r->written = n + 1;
+}
+
+/* A processor's ring starts empty at boot. */
+static inline void fw_trace_boot(unsigned proc)
+{
+    ((volatile struct ttm_trace_ring *)TTM_TRACE_RING_ADDR(proc))->written = 0;
+}
+
 /* The 17-bit count an overlay stream keeps in its SPACE_AVAILABLE register. */
 static inline uint32_t fw_stream_count(uint32_t stream)
 {

@@ -5,6 +5,7 @@
 int main(void)
 {
     MAILBOX->postcode[BH_NCRISC] = TTM_PC_BOOT;
+    fw_trace_boot(BH_NCRISC);
     MAILBOX->ncrisc_sync = TTM_SYNC_DONE;
     for (;;) {
         MAILBOX->postcode[BH_NCRISC] = TTM_PC_IDLE;
@@ -14,7 +15,9 @@ int main(void)
             &MAILBOX->launch[MAILBOX->launch_rd_ptr % TTM_LAUNCH_RING];
         fw_prepare_kernel(msg, BH_NCRISC);
         MAILBOX->postcode[BH_NCRISC] = TTM_PC_KERNEL;
+        fw_trace(BH_NCRISC, TTM_TR_KERNEL_BEGIN, MAILBOX->launches, msg->host_id);
         fw_run_kernel(msg, BH_NCRISC);
+        fw_trace(BH_NCRISC, TTM_TR_KERNEL_END, MAILBOX->launches, msg->host_id);
         MAILBOX->ncrisc_sync = TTM_SYNC_DONE;
     }
 }

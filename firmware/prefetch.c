@@ -50,6 +50,7 @@ int main(void)
     uint32_t q = 0, issue_rd = 0, ring_wr = 0;
     reads = ttm_noc_counter(NOC, BH_NIU_MST_RD_RESP_RECEIVED);
     acks = ttm_noc_counter(NOC, BH_NIU_MST_WR_ACK_RECEIVED);
+    fw_trace_boot(BH_BRISC);
     MAILBOX->fw_version = TTM_FW_ABI_VERSION;
     MAILBOX->go = TTM_GO_WORD(TTM_RUN_MSG_DONE);
     for (;;) {
@@ -70,8 +71,10 @@ int main(void)
             issue_rd += TTM_CQ_ISSUE_SIZE - pos;
             pos = 0;
         }
+        fw_trace(BH_BRISC, TTM_TR_FETCH_BEGIN, 0, size);
         reads += ttm_noc_read(NOC, BUF_RD, fw_host_addr(TTM_CQ_HOST_ISSUE + pos), TTM_L1_PREFETCH_BUF, size);
         ttm_noc_wait_counter(NOC, BH_NIU_MST_RD_RESP_RECEIVED, reads);
+        fw_trace(BH_BRISC, TTM_TR_FETCH_END, 0, size);
         issue_rd += size;
         CTRL->pf_issue_rd = issue_rd;
         QUEUE[q] = 0; /* the host may reuse the slot, and the ring bytes, from now on */
@@ -101,6 +104,7 @@ int main(void)
         }
         write_and_wait(TTM_L1_PREFETCH_BUF, dispatcher_addr(TTM_L1_DISPATCH_RING + rpos), size);
         count_record();
+        fw_trace(BH_BRISC, TTM_TR_DELIVERED, 0, size);
         ring_wr += size;
         CTRL->pf_ring_wr = ring_wr;
     }

@@ -11,6 +11,7 @@
 int main(void)
 {
     MAILBOX->postcode[FW_PROC] = TTM_PC_BOOT;
+    fw_trace_boot(FW_PROC);
     MAILBOX->trisc_sync[ME] = TTM_SYNC_DONE;
     for (;;) {
         MAILBOX->postcode[FW_PROC] = TTM_PC_IDLE;
@@ -20,8 +21,10 @@ int main(void)
             &MAILBOX->launch[MAILBOX->launch_rd_ptr % TTM_LAUNCH_RING];
         fw_prepare_kernel(msg, FW_PROC);
         MAILBOX->postcode[FW_PROC] = TTM_PC_KERNEL;
+        fw_trace(FW_PROC, TTM_TR_KERNEL_BEGIN, MAILBOX->launches, msg->host_id);
         fw_run_kernel(msg, FW_PROC);
         tensix_sync();
+        fw_trace(FW_PROC, TTM_TR_KERNEL_END, MAILBOX->launches, msg->host_id);
         MAILBOX->trisc_sync[ME] = TTM_SYNC_DONE;
     }
 }

@@ -49,7 +49,7 @@ extern "C" {
 #endif
 
 #define TTM_VERSION_MAJOR 0
-#define TTM_VERSION_MINOR 4
+#define TTM_VERSION_MINOR 5
 #define TTM_VERSION_PATCH 0
 
 typedef struct ttm_device ttm_device;
@@ -257,6 +257,23 @@ int ttm_event_wait(ttm_device *dev, uint64_t event, uint32_t timeout_ms);
 int ttm_event_query(ttm_device *dev, uint64_t event);
 /* Wait until everything enqueued has finished. */
 int ttm_finish(ttm_device *dev, uint32_t timeout_ms);
+
+/* ---- Tracing ----
+ * A timeline of the device's work on its own clock: on every worker processor each
+ * launch (GO seen to DONE reported) and kernel; in fast dispatch the prefetcher's
+ * fetches, the dispatcher's records and waits, the subordinate's GOs; and this device's
+ * API calls. The firmware always records into small rings in L1; a tracing device reads
+ * them at the calls that wait (launch, finish, event wait, blocking reads and writes), so
+ * a ring holds 256 events a processor between two such calls and older ones are lost
+ * (the trace says how many).
+ *
+ * ttm_trace_begin starts collecting (-EBUSY when the device already traces);
+ * ttm_trace_end stops and writes Chrome/Perfetto trace-event JSON to json_path (open it
+ * in ui.perfetto.dev or chrome://tracing) and an SVG picture to svg_path; either may be
+ * NULL. With TTM_TRACE=path in the environment every device traces from its creation and
+ * writes path and path's .svg when closed (a second device of the process adds "-2"). */
+int ttm_trace_begin(ttm_device *dev);
+int ttm_trace_end(ttm_device *dev, const char *json_path, const char *svg_path);
 
 /* ---- Layouts (for bindings that mirror these structs, e.g. python/ttm/_lib.py) ---- */
 #ifdef __cplusplus

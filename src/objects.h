@@ -26,12 +26,16 @@ struct dispatch_ops;
 struct fast;
 struct fast_stream;
 
+struct trace;
+
 struct ttm_device {
     struct ttm_chip chip;
     const struct dispatch_ops *dispatch;  /* slow or fast, chosen at open */
     struct fast *fast;          /* fast dispatch state; NULL in slow dispatch */
     char backend[16];
     uint32_t next_program_id;
+    struct trace *trace;        /* collecting a timeline (src/trace/); NULL: not */
+    unsigned trace_env;         /* traced for TTM_TRACE: its number in the process, else 0 */
     pthread_mutex_t lock;       /* held by every call on the device or its children */
     /* Guarded by the handle table's lock (src/api/handles.c); closed is also written
      * only with `lock` held. */

@@ -19,10 +19,16 @@ enum handle_kind { HANDLE_DEVICE = 1, HANDLE_BUFFER, HANDLE_PROGRAM, HANDLE_KERN
 #define HANDLE_KIND_MASK 0xffu
 #define HANDLE_CLOSED_OK 0x100u     /* the call also runs once the device closed (destroy) */
 
-MUST_CHECK int api_enter(const void *h, uint32_t kind, struct ttm_device **dev);
+MUST_CHECK int api_enter_at(const char *fn, const void *h, uint32_t kind,
+                            struct ttm_device **dev);
+/* The entry point's name goes with it: a tracing device shows its calls (src/trace/). */
+#define api_enter(h, kind, dev) api_enter_at(__func__, h, kind, dev)
 /* Unlock the device (freeing its memory once it is closed and has no handle left);
  * returns rc. */
 int api_leave(struct ttm_device *dev, int rc);
+/* api_leave for a call that waited on the device: a tracing device first reads the
+ * events its cores recorded meanwhile (src/trace/), so its rings do not overflow. */
+int api_leave_waited(struct ttm_device *dev, int rc);
 /* A new handle of dev (a device names itself), counted among its children. */
 MUST_CHECK int api_handle_add(const void *h, uint32_t kind, struct ttm_device *dev);
 /* The handle goes. A device's own handle marks it closed and stays (calls on it fail with
@@ -30,6 +36,11 @@ MUST_CHECK int api_handle_add(const void *h, uint32_t kind, struct ttm_device *d
 void api_handle_remove(const void *h);
 /* h is a live handle of that kind on dev. */
 bool api_handle_is(const void *h, uint32_t kind, const struct ttm_device *dev);
+
+/* TTM_TRACE (trace.c): start tracing a new device when it is set; at close, write the
+ * files it names. */
+MUST_CHECK int api_trace_from_env(struct ttm_device *dev);
+MUST_CHECK int api_trace_close(struct ttm_device *dev);
 
 /* The device has a command queue: fast dispatch (seed 000: the modes do not mix). */
 MUST_CHECK int api_check_queue(const struct ttm_device *dev);

@@ -83,10 +83,10 @@ VIS int ttm_buffer_destroy(ttm_buffer *b)
  * live. */
 enum buffer_field { FIELD_ADDRESS, FIELD_SIZE, FIELD_PAGE_SIZE };
 
-static uint64_t field(const ttm_buffer *b, enum buffer_field which)
+static uint64_t field(const char *fn, const ttm_buffer *b, enum buffer_field which)
 {
     struct ttm_device *d;
-    if (api_enter(b, HANDLE_BUFFER | HANDLE_CLOSED_OK, &d))
+    if (api_enter_at(fn, b, HANDLE_BUFFER | HANDLE_CLOSED_OK, &d))
         return 0;
     uint64_t v = which == FIELD_ADDRESS ? b->addr : which == FIELD_SIZE ? b->size : b->page_size;
     api_leave(d, 0);
@@ -95,17 +95,17 @@ static uint64_t field(const ttm_buffer *b, enum buffer_field which)
 
 VIS uint64_t ttm_buffer_address(const ttm_buffer *b)
 {
-    return field(b, FIELD_ADDRESS);
+    return field(__func__, b, FIELD_ADDRESS);
 }
 
 VIS uint64_t ttm_buffer_size(const ttm_buffer *b)
 {
-    return field(b, FIELD_SIZE);
+    return field(__func__, b, FIELD_SIZE);
 }
 
 VIS uint32_t ttm_buffer_page_size(const ttm_buffer *b)
 {
-    return (uint32_t)field(b, FIELD_PAGE_SIZE);
+    return (uint32_t)field(__func__, b, FIELD_PAGE_SIZE);
 }
 
 int api_check_range(const struct ttm_buffer *b, uint64_t offset, const void *host,
@@ -128,7 +128,7 @@ VIS int ttm_buffer_write(ttm_buffer *b, uint64_t offset, const void *src, uint64
         return rc;
     if (!(rc = api_check_range(b, offset, src, size)))
         rc = d->dispatch->write_buffer(b, offset, src, size, 1);
-    return api_leave(d, rc);
+    return api_leave_waited(d, rc);
 }
 
 VIS int ttm_buffer_read(ttm_buffer *b, uint64_t offset, void *dst, uint64_t size)
@@ -139,5 +139,5 @@ VIS int ttm_buffer_read(ttm_buffer *b, uint64_t offset, void *dst, uint64_t size
         return rc;
     if (!(rc = api_check_range(b, offset, dst, size)))
         rc = d->dispatch->read_buffer(b, offset, dst, size, 1);
-    return api_leave(d, rc);
+    return api_leave_waited(d, rc);
 }

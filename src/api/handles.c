@@ -19,6 +19,7 @@
 #include <stdlib.h>
 
 #include "../util/err.h"
+#include "../trace/trace.h"
 #include "api.h"
 
 struct slot {
@@ -171,7 +172,7 @@ static void unlock_both(struct ttm_device *dev)
     }
 }
 
-int api_enter(const void *h, uint32_t kind, struct ttm_device **out)
+int api_enter_at(const char *fn, const void *h, uint32_t kind, struct ttm_device **out)
 {
     *out = NULL;
     if (!h)
@@ -197,15 +198,28 @@ int api_enter(const void *h, uint32_t kind, struct ttm_device **out)
         }
     }
     pthread_mutex_unlock(&reg.lock);
-    if (!rc)
+    if (!rc) {
         *out = dev;
+        trace_call_begin(dev, fn);
+    }
     return rc;
+}
+
+int api_leave_waited(struct ttm_device *dev, int rc)
+{
+    if (dev && dev->trace && !dev->closed) {
+        trace_call_end(dev); /* the reading is not part of the call */
+        int drained = trace_drain(dev);
+        rc = rc ? rc : drained;
+    }
+    return api_leave(dev, rc);
 }
 
 int api_leave(struct ttm_device *dev, int rc)
 {
     if (!dev)
         return rc;
+    trace_call_end(dev);
     if (!dev->closed) {
         pthread_mutex_unlock(&dev->lock);
         return rc;

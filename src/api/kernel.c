@@ -176,15 +176,21 @@ static int create_kernel(ttm_program *p, const char *source, size_t len, const c
     struct kernel_kind kind;
     struct core_set cores;
     struct ttm_device *d;
+    /* The entry point that got here, for a trace. */
+    bool string = !strcmp(name, "<string>");
+    const char *fn = compute ? (string ? "ttm_kernel_create_compute_from_string"
+                                       : "ttm_kernel_create_compute")
+                             : (string ? "ttm_kernel_create_dataflow_from_string"
+                                       : "ttm_kernel_create_dataflow");
     int rc = kernel_kind(opts, compute, name, &kind);
-    if (rc || (rc = api_enter(p, HANDLE_PROGRAM, &d)) ||
+    if (rc || (rc = api_enter_at(fn, p, HANDLE_PROGRAM, &d)) ||
         (rc = api_leave(d, check_placement(p, name, kind.proc, kind.noc, ranges, n_ranges,
                                            &cores))))
         return rc;
     struct ttm_kernel *k;
     if ((rc = build_kernel(source, len, name, is_cpp, &kind, opts, &k)))
         return rc;
-    if (!(rc = api_enter(p, HANDLE_PROGRAM, &d)))
+    if (!(rc = api_enter_at(fn, p, HANDLE_PROGRAM, &d)))
         rc = api_leave(d, attach_kernel(p, k, ranges, n_ranges));
     if (rc) {
         api_kernel_free(k);
@@ -253,15 +259,16 @@ VIS int ttm_kernel_create_compute_from_string(ttm_program *p, const char *source
 }
 
 /* Enter a call on kernel k of program p. */
-static int enter_kernel(ttm_program *p, ttm_kernel *k, struct ttm_device **dev)
+static int enter_kernel_at(const char *fn, ttm_program *p, ttm_kernel *k, struct ttm_device **dev)
 {
-    int rc = api_enter(p, HANDLE_PROGRAM, dev);
+    int rc = api_enter_at(fn, p, HANDLE_PROGRAM, dev);
     if (!rc && (!api_handle_is(k, HANDLE_KERNEL, *dev) || k->prog != p)) {
         rc = api_leave(*dev, err_set(-EINVAL, "kernel handle does not belong to this program"));
         *dev = NULL;
     }
     return rc;
 }
+#define enter_kernel(p, k, dev) enter_kernel_at(__func__, p, k, dev)
 
 static int set_args(ttm_program *p, ttm_kernel *k, uint32_t x, uint32_t y, const uint32_t *args,
                     size_t n_args)

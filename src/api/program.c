@@ -173,5 +173,5 @@ VIS int ttm_program_launch(ttm_device *dev, ttm_program *p, uint32_t timeout_ms)
         rc = err_set(-EINVAL, "the program belongs to another device");
     else
         rc = d->dispatch->launch(d, p, timeout_ms ? timeout_ms : DISPATCH_TIMEOUT_MS);
-    return api_leave(d, rc);
+    return api_leave_waited(d, rc);
 }

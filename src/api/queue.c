@@ -7,15 +7,16 @@
 #include "api.h"
 
 /* Enter a queue call on handle h (device or buffer). */
-static int enter_queue(const void *h, uint32_t kind, struct ttm_device **dev)
+static int enter_queue_at(const char *fn, const void *h, uint32_t kind, struct ttm_device **dev)
 {
-    int rc = api_enter(h, kind, dev);
+    int rc = api_enter_at(fn, h, kind, dev);
     if (!rc && (rc = api_check_queue(*dev))) {
         api_leave(*dev, rc);
         *dev = NULL;
     }
     return rc;
 }
+#define enter_queue(h, kind, dev) enter_queue_at(__func__, h, kind, dev)
 
 VIS int ttm_enqueue_program(ttm_device *dev, ttm_program *p)
 {
@@ -47,7 +48,7 @@ VIS int ttm_enqueue_read_buffer(ttm_buffer *b, uint64_t offset, void *dst, uint6
     int rc = enter_queue(b, HANDLE_BUFFER, &d);
     if (!rc && !(rc = api_check_range(b, offset, dst, size)))
         rc = d->dispatch->read_buffer(b, offset, dst, size, blocking);
-    return api_leave(d, rc);
+    return blocking ? api_leave_waited(d, rc) : api_leave(d, rc);
 }
 
 VIS int ttm_enqueue_record_event(ttm_device *dev, uint64_t *event)
@@ -64,7 +65,7 @@ VIS int ttm_event_wait(ttm_device *dev, uint64_t event, uint32_t timeout_ms)
     struct ttm_device *d;
     int rc = enter_queue(dev, HANDLE_DEVICE, &d);
     return rc ? rc
-              : api_leave(d, d->dispatch->event_wait(d, event,
+              : api_leave_waited(d, d->dispatch->event_wait(d, event,
                                                      timeout_ms ? timeout_ms : DISPATCH_TIMEOUT_MS));
 }
 
@@ -80,5 +81,6 @@ VIS int ttm_finish(ttm_device *dev, uint32_t timeout_ms)
     struct ttm_device *d;
     int rc = enter_queue(dev, HANDLE_DEVICE, &d);
     return rc ? rc
-              : api_leave(d, d->dispatch->finish(d, timeout_ms ? timeout_ms : DISPATCH_TIMEOUT_MS));
+              : api_leave_waited(d, d->dispatch->finish(d, timeout_ms ? timeout_ms
+                                                                      : DISPATCH_TIMEOUT_MS));
 }

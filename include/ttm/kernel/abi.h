@@ -16,7 +16,7 @@
 
 #include "../blackhole.h"
 
-#define TTM_FW_ABI_VERSION 4u
+#define TTM_FW_ABI_VERSION 5u
 
 /* ---- Worker L1 map ---- */
 #define TTM_L1_BOOT 0x00000u            /* BRISC's reset PC: one JAL to the firmware */
@@ -30,6 +30,7 @@
 #define TTM_L1_FW_TRISC1 0x08000u       /* to kernels, so 4 KiB each. Set as reset PCs: */
 #define TTM_L1_FW_TRISC2 0x09000u       /* the default 0x6000 lies in NCRISC's image */
 #define TTM_L1_FW_TRISC_SIZE 0x01000u
+#define TTM_L1_TRACE 0x0A000u           /* struct ttm_trace_ring per processor */
 #define TTM_L1_KERNEL_CONFIG 0x10000u   /* kernel-config images of launches in flight */
 #define TTM_L1_KERNEL_CONFIG_SIZE 0x30000u
 #define TTM_L1_UNRESERVED 0x40000u      /* first byte for buffers and circular buffers */
@@ -102,6 +103,45 @@ struct ttm_mailbox {
     uint32_t pad;
     struct ttm_launch_msg launch[TTM_LAUNCH_RING];
 };
+
+/* ---- Device timestamps ----
+ * Every processor of every tile running our firmware (workers and dispatch cores) records
+ * the events of its work, each with the tile's wall clock, in a ring of its own at
+ * TTM_L1_TRACE + proc * sizeof(struct ttm_trace_ring). Only that processor writes its
+ * ring; `written` counts events ever recorded (since boot), so the host, which reads the
+ * rings, knows which are new and how many it missed. Recording is always on: a handful of
+ * loads and stores an event. */
+#define TTM_TRACE_EVENTS 256u
+enum ttm_trace_what {
+    TTM_TR_GO = 1,          /* worker BRISC: GO seen, launch message read (arg: program id) */
+    TTM_TR_KERNEL_BEGIN,    /* a worker processor enters its kernel (arg: program id) */
+    TTM_TR_KERNEL_END,      /* ... and returns from it */
+    TTM_TR_DONE,            /* worker BRISC: DONE reported */
+    TTM_TR_FETCH_BEGIN,     /* prefetcher: reads a record from host memory (arg: bytes) */
+    TTM_TR_FETCH_END,       /* ... it has arrived */
+    TTM_TR_DELIVERED,       /* prefetcher: the record is in the dispatcher's ring */
+    TTM_TR_RECORD_BEGIN,    /* dispatcher: runs a record (arg: its sequence number) */
+    TTM_TR_RECORD_END,      /* ... all its writes have landed */
+    TTM_TR_GO_QUEUED,       /* dispatcher: hands a launch's GO to the subordinate (arg: the
+                             * DONE count it waits for) */
+    TTM_TR_WAIT_BEGIN,      /* dispatcher or subordinate: waits for the workers' DONE count
+                             * (arg: the count) */
+    TTM_TR_WAIT_END,        /* ... reached */
+    TTM_TR_GO_SENT,         /* subordinate: the GO went to every worker (arg: the GO word) */
+    TTM_TR_WHAT_END
+};
+struct ttm_trace_event {
+    uint32_t t_lo, t_hi;    /* the tile's wall clock (BH_WALL_CLOCK_0, _1_AT) */
+    uint16_t what;          /* enum ttm_trace_what */
+    uint16_t seq;           /* worker: launches completed before this one (low bits) */
+    uint32_t arg;
+};
+struct ttm_trace_ring {
+    uint32_t written;       /* events recorded since boot; the next goes to written % N */
+    uint32_t pad[3];
+    struct ttm_trace_event ev[TTM_TRACE_EVENTS];
+};
+#define TTM_TRACE_RING_ADDR(proc) (TTM_L1_TRACE + (uint32_t)(proc) * sizeof(struct ttm_trace_ring))
 
 /* Progress markers firmware leaves in mailbox postcode[] (for hang reports). */
 enum ttm_postcode {
@@ -366,7 +406,10 @@ TTM_ABI_ASSERT(TTM_L1_FW_BRISC + TTM_L1_FW_SIZE <= TTM_L1_FW_NCRISC);
 TTM_ABI_ASSERT(TTM_L1_FW_NCRISC + TTM_L1_FW_SIZE <= TTM_L1_FW_TRISC0);
 TTM_ABI_ASSERT(TTM_L1_FW_TRISC0 + TTM_L1_FW_TRISC_SIZE <= TTM_L1_FW_TRISC1);
 TTM_ABI_ASSERT(TTM_L1_FW_TRISC1 + TTM_L1_FW_TRISC_SIZE <= TTM_L1_FW_TRISC2);
-TTM_ABI_ASSERT(TTM_L1_FW_TRISC2 + TTM_L1_FW_TRISC_SIZE <= TTM_L1_KERNEL_CONFIG);
+TTM_ABI_ASSERT(TTM_L1_FW_TRISC2 + TTM_L1_FW_TRISC_SIZE <= TTM_L1_TRACE);
+TTM_ABI_ASSERT(sizeof(struct ttm_trace_event) == 16);
+TTM_ABI_ASSERT(sizeof(struct ttm_trace_ring) == 16 + 16 * TTM_TRACE_EVENTS);
+TTM_ABI_ASSERT(TTM_TRACE_RING_ADDR(BH_CORES_PER_TILE) <= TTM_L1_KERNEL_CONFIG);
 TTM_ABI_ASSERT(offsetof(struct ttm_mailbox, trisc_sync) == 56);
 TTM_ABI_ASSERT(TTM_L1_KERNEL_CONFIG + TTM_L1_KERNEL_CONFIG_SIZE == TTM_L1_UNRESERVED);
 TTM_ABI_ASSERT(sizeof(struct ttm_cb_config) == 16);

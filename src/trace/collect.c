@@ -1,0 +1,200 @@
+/* Collecting a trace: which rings to read, draining them, and the host's API calls. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../chip/chip.h"
+#include "../dispatch/fast.h"
+#include "../objects.h"
+#include "trace.h"
+#include "ttm/kernel/abi.h"
+
+/* The device clock: a worker's wall clock, read twice around the low word so that a
+ * carry between the halves is seen (host-facts 2.7: reading the low word latches the
+ * high one, which the firmware's own reads rely on; the live high word leaves it be). */
+static int device_clock(struct ttm_device *dev, uint64_t *t)
+{
+    struct ttm_chip *c = &dev->chip;
+    struct chip_worker w = chip_worker_at(c, 0, 0);
+    uint32_t hi, lo, hi2;
+    for (int tries = 0; tries < 3; tries++) {
+        int rc = chip_read32(c, w.x, w.y, BH_WALL_CLOCK_1, &hi);
+        if (!rc)
+            rc = chip_read32(c, w.x, w.y, BH_WALL_CLOCK_0, &lo);
+        if (!rc)
+            rc = chip_read32(c, w.x, w.y, BH_WALL_CLOCK_1, &hi2);
+        if (rc)
+            return rc;
+        if (hi == hi2) {
+            *t = (uint64_t)hi << 32 | lo;
+            return 0;
+        }
+    }
+    return err_set(-EIO, "the device's wall clock does not read steadily");
+}
+
+static void add_track(struct trace *tr, uint8_t role, uint8_t proc, struct chip_worker w,
+                      uint32_t lx, uint32_t ly)
+{
+    tr->tracks[tr->n_tracks++] = (struct trace_track){role, proc, w.x, w.y, (uint8_t)lx,
+                                                      (uint8_t)ly, 0};
+}
+
+/* Every worker processor, then (fast dispatch) the prefetcher, the dispatcher and its
+ * subordinate. */
+static int make_tracks(struct ttm_device *dev, struct trace *tr)
+{
+    struct ttm_chip *c = &dev->chip;
+    tr->grid_x = c->grid_x;
+    tr->grid_y = c->grid_y;
+    tr->tracks = calloc((size_t)c->n_workers * BH_CORES_PER_TILE + 3, sizeof *tr->tracks);
+    if (!tr->tracks)
+        return err_set(-ENOMEM, "out of memory");
+    for (uint32_t ly = 0; ly < c->grid_y; ly++)
+        for (uint32_t lx = 0; lx < c->grid_x; lx++)
+            for (uint8_t p = 0; p < BH_CORES_PER_TILE; p++)
+                add_track(tr, TRACE_WORKER, p, chip_worker_at(c, lx, ly), lx, ly);
+    if (dev->fast) {
+        add_track(tr, TRACE_PREFETCHER, BH_BRISC, dev->fast->q.pf, 0, 0);
+        add_track(tr, TRACE_DISPATCHER, BH_BRISC, dev->fast->q.dp, 0, 0);
+        add_track(tr, TRACE_SUBORDINATE, BH_NCRISC, dev->fast->q.dp, 0, 0);
+    }
+    return 0;
+}
+
+static int written(struct ttm_device *dev, const struct trace_track *k, uint32_t *n)
+{
+    return chip_read32(&dev->chip, k->x, k->y, TTM_TRACE_RING_ADDR(k->proc), n);
+}
+
+int trace_begin(struct ttm_device *dev)
+{
+    if (dev->trace)
+        return err_set(-EBUSY, "the device is already tracing");
+    struct trace *tr = calloc(1, sizeof *tr);
+    if (!tr)
+        return err_set(-ENOMEM, "out of memory");
+    int rc = make_tracks(dev, tr);
+    for (uint32_t i = 0; !rc && i < tr->n_tracks; i++)
+        rc = written(dev, &tr->tracks[i], &tr->tracks[i].seen);
+    if (!rc)
+        rc = device_clock(dev, &tr->t0);
+    if (rc) {
+        free(tr->tracks);
+        free(tr);
+        return err_wrap(rc, "starting a trace");
+    }
+    dev->trace = tr;
+    return 0;
+}
+
+static int push_event(struct trace *tr, const struct trace_event *e)
+{
+    if (tr->n_ev == tr->cap_ev) {
+        size_t cap = tr->cap_ev ? 2 * tr->cap_ev : 4096;
+        struct trace_event *ev = realloc(tr->ev, cap * sizeof *ev);
+        if (!ev)
+            return err_set(-ENOMEM, "out of memory for trace events");
+        tr->ev = ev;
+        tr->cap_ev = cap;
+    }
+    tr->ev[tr->n_ev++] = *e;
+    return 0;
+}
+
+/* The events of one ring since the last drain, oldest first; the ones overwritten before
+ * they could be read are counted as lost. */
+static int drain_track(struct ttm_device *dev, struct trace *tr, uint32_t index)
+{
+    struct trace_track *k = &tr->tracks[index];
+    uint32_t now;
+    int rc = written(dev, k, &now);
+    if (rc || now == k->seen)
+        return rc;
+    uint32_t fresh = now - k->seen;
+    if (fresh > TTM_TRACE_EVENTS) {
+        tr->lost += fresh - TTM_TRACE_EVENTS;
+        fresh = TTM_TRACE_EVENTS;
+    }
+    struct ttm_trace_event ev[TTM_TRACE_EVENTS];
+    uint32_t first = (now - fresh) % TTM_TRACE_EVENTS;
+    uint32_t part = fresh < TTM_TRACE_EVENTS - first ? fresh : TTM_TRACE_EVENTS - first;
+    uint64_t base = TTM_TRACE_RING_ADDR(k->proc) + offsetof(struct ttm_trace_ring, ev);
+    rc = chip_read(&dev->chip, k->x, k->y, base + first * sizeof ev[0], ev, part * sizeof ev[0]);
+    if (!rc && part < fresh)
+        rc = chip_read(&dev->chip, k->x, k->y, base, ev + part, (fresh - part) * sizeof ev[0]);
+    for (uint32_t i = 0; !rc && i < fresh; i++) {
+        /* Read from the device: an event it could not have made is left out. */
+        if (!ev[i].what || ev[i].what >= TTM_TR_WHAT_END)
+            continue;
+        struct trace_event e = {(uint64_t)ev[i].t_hi << 32 | ev[i].t_lo, ev[i].arg, ev[i].what,
+                                ev[i].seq, index};
+        rc = push_event(tr, &e);
+    }
+    k->seen = now;
+    return rc;
+}
+
+int trace_drain(struct ttm_device *dev)
+{
+    struct trace *tr = dev->trace;
+    int rc = 0;
+    for (uint32_t i = 0; tr && !rc && i < tr->n_tracks; i++)
+        rc = drain_track(dev, tr, i);
+    return rc ? err_wrap(rc, "reading the device's trace rings") : 0;
+}
+
+void trace_call_begin(struct ttm_device *dev, const char *name)
+{
+    struct trace *tr = dev->trace;
+    if (!tr || tr->in_call || device_clock(dev, &tr->in_call_t0))
+        return;
+    tr->in_call = name;
+}
+
+void trace_call_end(struct ttm_device *dev)
+{
+    struct trace *tr = dev->trace;
+    uint64_t t1;
+    if (!tr || !tr->in_call || device_clock(dev, &t1))
+        return;
+    if (tr->n_calls == tr->cap_calls) {
+        size_t cap = tr->cap_calls ? 2 * tr->cap_calls : 256;
+        struct trace_call *c = realloc(tr->calls, cap * sizeof *c);
+        if (!c) /* the call goes unrecorded; the device's events do not */
+            return;
+        tr->calls = c;
+        tr->cap_calls = cap;
+    }
+    tr->calls[tr->n_calls++] = (struct trace_call){tr->in_call, tr->in_call_t0, t1};
+    tr->in_call = NULL;
+}
+
+static int write_file(const struct trace *tr, const char *path, bool svg)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return err_set(-errno, "cannot write %s: %s", path, strerror(errno));
+    int rc = svg ? trace_write_svg(tr, f) : trace_write_json(tr, f);
+    if (fclose(f) && !rc)
+        rc = err_set(-EIO, "cannot write %s", path);
+    return rc;
+}
+
+int trace_end(struct ttm_device *dev, const char *json_path, const char *svg_path)
+{
+    struct trace *tr = dev->trace;
+    if (!tr)
+        return err_set(-EINVAL, "the device is not tracing");
+    int rc = trace_drain(dev);
+    if (!rc && json_path)
+        rc = write_file(tr, json_path, false);
+    if (!rc && svg_path)
+        rc = write_file(tr, svg_path, true);
+    dev->trace = NULL;
+    free(tr->tracks);
+    free(tr->ev);
+    free(tr->calls);
+    free(tr);
+    return rc;
+}
