@@ -391,6 +391,17 @@ class Device:
         """Wait until everything queued has finished."""
         self._call(_c.ttm_finish, self._h, _uint(timeout_ms, 32, "timeout"), landed=True)
 
+    def trace_begin(self):
+        """Start collecting a timeline of the device's work (see ttm.h, Tracing)."""
+        self._call(_c.ttm_trace_begin, self._h)
+
+    def trace_end(self, json_path=None, svg_path=None):
+        """Stop collecting; write Chrome/Perfetto trace-event JSON to ``json_path`` and
+        an SVG timeline to ``svg_path`` (either may be None)."""
+        def path(p):
+            return None if p is None else os.fsencode(p)
+        self._call(_c.ttm_trace_end, self._h, path(json_path), path(svg_path))
+
     def close(self):
         """Close the device (idempotent). Its buffers and programs can then only be
         destroyed; anything else on them raises TTMError."""

@@ -215,6 +215,8 @@ _PROTOTYPES = {
     "ttm_event_wait": (c_int, [DeviceP, c_uint64, c_uint32]),
     "ttm_event_query": (c_int, [DeviceP, c_uint64]),
     "ttm_finish": (c_int, [DeviceP, c_uint32]),
+    "ttm_trace_begin": (c_int, [DeviceP]),
+    "ttm_trace_end": (c_int, [DeviceP, c_char_p, c_char_p]),
     "ttm_tilize": (c_int, [ctypes.c_void_p, ctypes.c_void_p, c_uint32, c_uint32, c_uint32]),
     "ttm_untilize": (c_int, [ctypes.c_void_p, ctypes.c_void_p, c_uint32, c_uint32, c_uint32]),
 }
