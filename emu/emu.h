@@ -299,6 +299,19 @@ static inline uint64_t bhe_time(const struct tensix_tile *t)
     return u ? u->time + (uint64_t)u->run_done : t->emu->now;
 }
 
+/* A unit woken at time `at` while another runs alone (a solo chunk, sched.c) must not see
+ * that one's later stores before their time: the chunk ends at the next quantum boundary
+ * after the wake, where the woken unit joins the run queue, and the running unit stops
+ * there (BHE_CLAMP_TO_SLICE in its run loop). */
+static inline void bhe_end_solo(struct bhemu *emu, uint64_t at)
+{
+    if (emu->runq_len != 1 || emu->slice_end - emu->now <= EMU_QUANTUM)
+        return;
+    uint64_t end = emu->now + ((at - emu->now) / EMU_QUANTUM + 1) * EMU_QUANTUM;
+    if (end < emu->slice_end)
+        emu->slice_end = end;
+}
+
 /* The present as the maker of an access sees it. */
 static inline uint64_t bhe_src_time(const struct bhemu *emu, const struct emu_src *src)
 {

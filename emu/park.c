@@ -83,6 +83,7 @@ void bhe_wake(struct tensix_tile *t, uint32_t loc, uint32_t len)
         if (u->time < now)
             u->time = now; /* time spent parked passes without executing */
         bhe_make_runnable(u);
+        bhe_end_solo(t->emu, now);
     }
     if (t->parked != was)
         count_watched_pages(t);

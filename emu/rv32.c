@@ -297,6 +297,19 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
 #define RS1 x[ins->rs1]
 #define RS2 x[ins->rs2]
 #define RD x[ins->rd]
+/* After an access that may have woken a unit: stop where the slice now ends
+ * (bhe_end_solo). The cycles run so far (budget - left) stay as they are. */
+#define CLAMP_TO_SLICE()                                                                \
+    do {                                                                                \
+        int64_t done_ = budget - left;                                                  \
+        int64_t room_ = (int64_t)(t->emu->slice_end - c->u.time) - done_;               \
+        if (room_ < 1)                                                                  \
+            room_ = 1;                                                                  \
+        if (left > room_) {                                                             \
+            left = room_;                                                               \
+            budget = done_ + room_;                                                     \
+        }                                                                               \
+    } while (0)
 #define IMM ((uint32_t)ins->imm)
 #define OP(name, expr)                                                                  \
     L_##name:                                                                           \
@@ -337,12 +350,14 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
             if (unlikely(t->parked) && bhe_l1_watched(t, a)) {                                                  \
                 c->u.run_done = budget - left;                                          \
                 bhe_wake(t, EMU_LOC_L1(a), sizeof v);                                   \
+                CLAMP_TO_SLICE();                                                       \
             }                                                                           \
         } else {                                                                        \
             c->u.pc = pc;                                                               \
             c->u.run_done = budget - left;                                              \
             if (store_slow(c, a, sizeof v, v))                                          \
                 goto stopped;                                                           \
+            CLAMP_TO_SLICE();                                                           \
             if (c->u.stall) {                                                           \
                 left -= c->u.stall;                                                     \
                 stalls += c->u.stall;                                                   \
@@ -368,6 +383,7 @@ int64_t bhe_rv_run(struct rv_core *c, int64_t budget)
         if (unlikely(t->parked) && bhe_l1_watched(t, a)) {                                                      \
             c->u.run_done = budget - left;                                              \
             bhe_wake(t, EMU_LOC_L1(a), 4);                                              \
+            CLAMP_TO_SLICE();                                                           \
         }                                                                               \
         RD = old;                                                                       \
         NEXT();                                                                         \

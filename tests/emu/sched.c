@@ -146,6 +146,33 @@ TEST(wall_clock_advances_under_a_polling_core)
     bhemu_destroy(emu);
 }
 
+/* A core running alone is clocked in long chunks; one it wakes must not see what it
+ * stores later in the chunk before the time it stored it. The writer raises a flag three
+ * times, ~400 cycles apart; the reader, parked on the flag, must see each raise at or
+ * after the writer's time of it (it saw the later ones early before the fix). */
+TEST(a_woken_core_sees_no_store_before_its_time)
+{
+    bhemu *emu = eu_create_default(BHEMU_P150A);
+    CHECK(emu);
+    CHECK_EQ(eu_load(emu, 2, 5, 0, "wake_writer"), 0);
+    CHECK_EQ(eu_load(emu, 2, 5, BH_NCRISC_DEFAULT_PC, "wake_reader"), 0);
+    eu_release(emu, 2, 5, BH_RESET_NCRISC);
+    bhemu_clock(emu, 5000); /* the reader parks on the flag */
+    eu_release(emu, 2, 5, BH_RESET_BRISC);
+    for (int step = 0; step < 20; step++)
+        bhemu_clock(emu, 1024);
+    for (uint32_t i = 1; i <= 3; i++) {
+        uint32_t wrote = eu_rd32(emu, 2, 5, 0x20100 + 8 * (i - 1));
+        uint32_t saw = eu_rd32(emu, 2, 5, 0x20200 + 8 * i);
+        CHECK(wrote && saw);
+        if (saw < wrote)
+            printf("  raise %u: written at %u, seen at %u\n", i, wrote, saw);
+        CHECK(saw >= wrote);
+    }
+    CHECK_EQ(eu_drain_faults(emu), 0);
+    bhemu_destroy(emu);
+}
+
 TEST(code_rewritten_after_it_ran_is_seen)
 {
     bhemu *emu = eu_create_default(BHEMU_P150A);
