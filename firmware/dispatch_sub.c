@@ -46,15 +46,18 @@ int main(void)
         fw_trace(BH_NCRISC, TTM_TR_WAIT_BEGIN, 0, s->target);
         while (!fw_count_reached(fw_stream_count(TTM_STREAM_DONE), s->target))
             fw_fence();
-        fw_trace(BH_NCRISC, TTM_TR_WAIT_END, 0, s->target);
+        /* The GO goes first; the events that time it are written after. */
+        struct fw_time reached = fw_now();
         CTRL->postcode[2] = SUB_SEND;
         REG32(GO_SRC) = s->go_word;
         ttm_fence(); /* the word is in L1 before the NIU reads it */
         for (uint32_t i = 0; i < n; i++)
             ttm_noc_write_to(NOC, go_buf[i], GO_SRC, go_xy[i]);
+        struct fw_time sent = fw_now();
         acks += go_acks;
         ttm_noc_wait_counter(NOC, BH_NIU_MST_WR_ACK_RECEIVED, acks);
-        fw_trace(BH_NCRISC, TTM_TR_GO_SENT, 0, s->go_word);
+        fw_trace_at(BH_NCRISC, TTM_TR_WAIT_END, 0, s->target, reached);
+        fw_trace_at(BH_NCRISC, TTM_TR_GO_SENT, 0, s->go_word, sent);
         CTRL->sub_rd = ++rd;
         CTRL->sub_gos = CTRL->sub_gos + 1;
     }

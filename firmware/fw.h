@@ -67,18 +67,38 @@ static inline uint32_t fw_wall_clock(void)
     return REG32(BH_WALL_CLOCK_0);
 }
 
-/* Record an event in this processor's trace ring (ttm/kernel/abi.h, device timestamps). */
-static inline void fw_trace(unsigned proc, unsigned what, unsigned seq, uint32_t arg)
+/* The tile's wall clock, for an event recorded a little later (fw_trace_at). */
+struct fw_time {
+    uint32_t lo, hi;
+};
+static inline struct fw_time fw_now(void)
+{
+    struct fw_time t;
+    t.lo = REG32(BH_WALL_CLOCK_0);
+    t.hi = REG32(BH_WALL_CLOCK_1_AT);
+    return t;
+}
+
+/* Record an event that happened at `t` in this processor's trace ring (ttm/kernel/abi.h,
+ * device timestamps): off the critical path when the work it times comes first. */
+static inline void fw_trace_at(unsigned proc, unsigned what, unsigned seq, uint32_t arg,
+                               struct fw_time t)
 {
     volatile struct ttm_trace_ring *r = (volatile struct ttm_trace_ring *)TTM_TRACE_RING_ADDR(proc);
     uint32_t n = r->written;
     volatile struct ttm_trace_event *e = &r->ev[n % TTM_TRACE_EVENTS];
-    e->t_lo = REG32(BH_WALL_CLOCK_0);
-    e->t_hi = REG32(BH_WALL_CLOCK_1_AT);
+    e->t_lo = t.lo;
+    e->t_hi = t.hi;
     e->what = (uint16_t)what;
     e->seq = (uint16_t)seq;
     e->arg = arg;
     r->written = n + 1;
+}
+
+/* Record an event that happens now. */
+static inline void fw_trace(unsigned proc, unsigned what, unsigned seq, uint32_t arg)
+{
+    fw_trace_at(proc, what, seq, arg, fw_now());
 }
 
 /* A processor's ring starts empty at boot. */
