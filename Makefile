@@ -170,8 +170,9 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/tests/emu_util.o $(BUILD)/libttm.a $(RV_BIN
 		$(LDLIBS) -o $@
 
 # The command-line tool (cli/ttm.c).
-$(BUILD)/ttm: cli/ttm.c $(BUILD)/libttm.a
-	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Isrc $< $(BUILD)/libttm.a $(LDFLAGS) $(LDLIBS) -o $@
+$(BUILD)/ttm: $(wildcard cli/*.c cli/*.h) $(BUILD)/libttm.a
+	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Isrc $(wildcard cli/*.c) $(BUILD)/libttm.a $(LDFLAGS) \
+		$(LDLIBS) -o $@
 
 $(BUILD)/examples/%: examples/%.c $(BUILD)/libttm.a
 	@mkdir -p $(dir $@)

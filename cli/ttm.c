@@ -1,59 +1,79 @@
-/* ttm: the command-line tool.
- *
- *   ttm smoke [--backend NAME] [--device N] [--slow]
- *
- * Exit status: 0 success, 1 a check failed, 2 bad usage. */
+/* ttm: the command-line tool. `ttm --help` lists the commands; each has --help.
+ * Exit status: 0 success, 1 a check or the command failed, 2 bad usage. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "smoke/smoke.h"
-#include "ttm.h"
+#include "cli.h"
 
 static const char usage[] =
     "usage: ttm COMMAND [OPTIONS]\n"
     "\n"
     "commands:\n"
-    "  smoke    check a device step by step, stopping at the first failure: the driver,\n"
-    "           the PCIe tile, the ARC and its telemetry (waiting for DRAM training),\n"
-    "           every core's NoC id, L1 and DRAM patterns, host memory the card writes,\n"
-    "           then ttm's firmware and a launch on every worker. Run it first on a card.\n"
+    "  info       the device: backend, driver, board, grid, harvesting, memories, firmware\n"
+    "  smoke      check a device step by step, stopping at the first failure (run it first\n"
+    "             on a card)\n"
+    "  trace      run a command with tracing on: a timeline of every core as JSON for\n"
+    "             ui.perfetto.dev and as an SVG picture\n"
+    "  overhead   measure dispatch overhead on the device, scenario by scenario, next to\n"
+    "             the figures TT-Metal's dispatch guide gives\n"
     "\n"
-    "options:\n"
+    "device options (info, smoke, overhead):\n"
     "  --backend NAME   kmd (a card), emu (the emulator) or ttsim; default: TTM_BACKEND,\n"
     "                   else kmd when /dev/tenstorrent/0 exists, else emu\n"
     "  --device N       /dev/tenstorrent/N (kmd; default 0)\n"
-    "  --slow           boot in slow dispatch (default: fast)\n"
-    "  -h, --help       this text\n"
+    "  --slow           slow dispatch (default: fast)\n"
     "\n"
-    "exit status: 0 all checks passed, 1 a check failed, 2 bad usage\n";
+    "`ttm COMMAND --help` says more. Exit status: 0 success, 1 a check or the command\n"
+    "failed, 2 bad usage.\n";
+
+bool cli_is_help(const char *arg)
+{
+    return !strcmp(arg, "-h") || !strcmp(arg, "--help");
+}
+
+int cli_device_option(const char *cmd, int argc, char **argv, int *i, struct ttm_device_opts *o)
+{
+    const char *a = argv[*i];
+    if (!strcmp(a, "--slow")) {
+        o->dispatch = TTM_DISPATCH_SLOW;
+        return 1;
+    }
+    if (strcmp(a, "--backend") && strcmp(a, "--device"))
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "ttm %s: %s needs a value\n", cmd, a);
+        return -1;
+    }
+    const char *v = argv[++*i];
+    if (!strcmp(a, "--backend")) {
+        o->backend = v;
+        return 1;
+    }
+    char *end;
+    unsigned long n = strtoul(v, &end, 10);
+    if (!*v || *end || n > 255) {
+        fprintf(stderr, "ttm %s: --device %s: expected a number from 0 to 255\n", cmd, v);
+        return -1;
+    }
+    o->device_id = (uint32_t)n;
+    return 1;
+}
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+    static const struct {
+        const char *name;
+        int (*run)(int, char **);
+    } cmds[] = {{"info", cmd_info}, {"smoke", cmd_smoke}, {"trace", cmd_trace},
+                {"overhead", cmd_overhead}};
+    if (argc < 2 || cli_is_help(argv[1])) {
         fputs(usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+        return argc < 2 ? EXIT_BAD_USAGE : 0;
     }
-    if (strcmp(argv[1], "smoke")) {
-        fprintf(stderr, "ttm: unknown command \"%s\" (ttm --help lists them)\n", argv[1]);
-        return 2;
-    }
-    struct ttm_device_opts o = {.argsz = sizeof o, .dispatch = TTM_DISPATCH_FAST};
-    for (int i = 2; i < argc; i++) {
-        char *end = NULL;
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(usage, stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "--backend") && i + 1 < argc) {
-            o.backend = argv[++i];
-        } else if (!strcmp(argv[i], "--device") && i + 1 < argc &&
-                   (o.device_id = (uint32_t)strtoul(argv[++i], &end, 10), !*end)) {
-        } else if (!strcmp(argv[i], "--slow")) {
-            o.dispatch = TTM_DISPATCH_SLOW;
-        } else {
-            fprintf(stderr, "ttm smoke: bad option \"%s\" (ttm --help lists them)\n", argv[i]);
-            return 2;
-        }
-    }
-    return smoke_run(&o, stdout) ? 1 : 0;
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (!strcmp(argv[1], cmds[i].name))
+            return cmds[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "ttm: unknown command \"%s\" (ttm --help lists them)\n", argv[1]);
+    return EXIT_BAD_USAGE;
 }

@@ -156,34 +156,43 @@ static int collect_rect(void *arg, uint32_t x0, uint32_t y0, uint32_t x1, uint32
     return 0;
 }
 
-/* The unique runtime args of a group's cores: one packed write. */
+/* The unique runtime args of a group's cores: packed writes, as many cores in each as
+ * one command holds (256 args on each of 140 cores is 140 KiB). */
 static int emit_args(struct fast_stream *t, const struct ttm_chip *c, const struct group *g,
                      uint32_t off)
 {
-    uint32_t shared = g->crta_off[0], n = 0;
+    uint32_t shared = g->crta_off[0], stride = (shared + 15) & ~15u;
     if (!shared)
         return 0;
-    for (uint32_t i = 0; i < c->n_workers; i++)
-        n += core_set_has(&g->cores, i);
-    uint32_t xy_bytes = (4 * n + 15) & ~15u, stride = (shared + 15) & ~15u;
-    if (xy_bytes + (uint64_t)n * stride > CQ_MAX_PAYLOAD)
-        return err_set(-E2BIG, "runtime args of %u cores do not fit one command", n);
-    struct ttm_cq_cmd *cmd = add_cmd(t, TTM_CQ_WRITE_PACKED, xy_bytes + n * stride);
-    if (!cmd || add_patch(t, &cmd->arg[1], PATCH_CFG))
-        return -ENOMEM;
-    cmd->count = (uint16_t)n;
-    cmd->arg[1] = off;
-    cmd->arg[3] = shared;
-    uint8_t *base = (uint8_t *)(cmd + 1);
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < c->n_workers; i++) {
-        if (!core_set_has(&g->cores, i))
-            continue;
-        struct chip_worker w = chip_worker_at(c, i % c->grid_x, i / c->grid_x);
-        ((uint32_t *)base)[k] = TTM_NOC_XY(w.x, w.y);
-        t->args_at[i] = (uint32_t)(base + xy_bytes + k * stride - t->blob);
-        group_args(g, i, t->blob + t->args_at[i]);
-        k++;
+    /* Cores a command holds: their xy words, padded to 16 bytes, then their args. */
+    uint32_t per = (CQ_MAX_PAYLOAD - 16) / (4 + stride);
+    if (!per)
+        return err_set(-E2BIG, "%u bytes of runtime args do not fit one command", shared);
+    uint32_t i = 0;
+    while (i < c->n_workers) {
+        uint32_t n = 0, end = i;
+        for (; end < c->n_workers && n < per; end++)
+            n += core_set_has(&g->cores, end);
+        if (!n)
+            break;
+        uint32_t xy_bytes = (4 * n + 15) & ~15u;
+        struct ttm_cq_cmd *cmd = add_cmd(t, TTM_CQ_WRITE_PACKED, xy_bytes + n * stride);
+        if (!cmd || add_patch(t, &cmd->arg[1], PATCH_CFG))
+            return -ENOMEM;
+        cmd->count = (uint16_t)n;
+        cmd->arg[1] = off;
+        cmd->arg[3] = shared;
+        uint8_t *base = (uint8_t *)(cmd + 1);
+        uint32_t k = 0;
+        for (; i < end; i++) {
+            if (!core_set_has(&g->cores, i))
+                continue;
+            struct chip_worker w = chip_worker_at(c, i % c->grid_x, i / c->grid_x);
+            ((uint32_t *)base)[k] = TTM_NOC_XY(w.x, w.y);
+            t->args_at[i] = (uint32_t)(base + xy_bytes + k * stride - t->blob);
+            group_args(g, i, t->blob + t->args_at[i]);
+            k++;
+        }
     }
     return 0;
 }

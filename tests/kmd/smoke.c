@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "fake_kmd.h"
 #include "smoke/smoke.h"
@@ -95,22 +94,4 @@ TEST(the_first_failing_step_stops_the_run_with_its_reason)
     CHECK(strstr(text, "modprobe tenstorrent"));
     free(text);
     fake_kmd_uninstall();
-}
-
-TEST(the_command_line_tool_exits_as_scripts_expect)
-{
-    const char *build = getenv("TTM_BUILD");
-    if (!build)
-        SKIP("TTM_BUILD is not set (make test sets it)");
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "%s/ttm --help >/dev/null", build);
-    CHECK_EQ(WEXITSTATUS(system(cmd)), 0);
-    snprintf(cmd, sizeof cmd, "%s/ttm smoke --bogus 2>/dev/null", build);
-    CHECK_EQ(WEXITSTATUS(system(cmd)), 2);
-    snprintf(cmd, sizeof cmd, "%s/ttm nonsense 2>/dev/null", build);
-    CHECK_EQ(WEXITSTATUS(system(cmd)), 2);
-    snprintf(cmd, sizeof cmd, "%s/ttm smoke --backend kmd --device 4095 >/dev/null", build);
-    CHECK_EQ(WEXITSTATUS(system(cmd)), 1);
-    snprintf(cmd, sizeof cmd, "%s/ttm smoke --backend emu --slow >/dev/null", build);
-    CHECK_EQ(WEXITSTATUS(system(cmd)), 0);
 }
