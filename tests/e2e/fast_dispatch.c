@@ -275,3 +275,58 @@ TEST(fast_only_calls_on_a_slow_device_are_refused)
     o.dispatch = 7;
     CHECK_EQ(ttm_device_create_opts(test_backend(&o), &dev), -EINVAL);
 }
+
+/* 256 unique runtime args on every worker of a P150A are 140 KiB, more than one command
+ * holds: they go in several packed writes, and every core gets its own. */
+static const char sum_args_src[] =
+    "#include <ttm/kernel/dataflow.h>\n"
+    "void kernel_main(void) {\n"
+    "    uint32_t s = 0;\n"
+    "    for (uint32_t i = 2; i < 256; i++) s += get_arg_val(i) * i;\n"
+    "    volatile uint32_t *w = (volatile uint32_t *)get_arg_val(1);\n"
+    "    w[0] = s;\n"
+    "    noc_async_write(get_arg_val(1), interleaved_noc_addr(get_arg_val(0) >> 8, 64, 1,\n"
+    "                                                         get_arg_val(0) & 0xFF, 0), 64);\n"
+    "    noc_async_write_barrier();\n"
+    "}\n";
+
+TEST(runtime_args_larger_than_one_command_reach_every_core)
+{
+    ttm_device *dev = open_fast(TTM_BOARD_P150A);
+    CHECK(dev);
+    struct ttm_device_info info = {.argsz = sizeof info};
+    CHECK_EQ(ttm_device_info(dev, &info), 0);
+    uint32_t n = info.num_workers;
+    ttm_buffer *out;
+    ttm_program *p;
+    ttm_kernel *k;
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, 64ull * n, 64, TTM_BUFFER_DRAM, &out), 0);
+    /* The buffer's address, shifted, shares arg 0 with the page: it is 256-aligned. */
+    CHECK_EQ(ttm_buffer_address(out) & 0xFF, 0);
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    struct ttm_core_range all = {0, 0, info.grid_x - 1, info.grid_y - 1};
+    struct ttm_kernel_opts o = {.argsz = sizeof o, .processor = TTM_RISCV_0};
+    CHECK_EQ(ttm_kernel_create_dataflow_from_string(p, sum_args_src, &all, 1, &o, &k), 0);
+    uint32_t args[256];
+    for (uint32_t c = 0; c < n; c++) {
+        args[0] = (uint32_t)(ttm_buffer_address(out) << 8) | c;
+        args[1] = info.l1_unreserved;
+        for (uint32_t i = 2; i < 256; i++)
+            args[i] = c * 7919 + i;
+        CHECK_EQ(ttm_set_runtime_args(p, k, c % info.grid_x, c / info.grid_x, args, 256), 0);
+    }
+    CHECK_EQ(ttm_program_launch(dev, p, 0), 0);
+    uint32_t *got = calloc(n, 64);
+    CHECK(got);
+    CHECK_EQ(ttm_buffer_read(out, 0, got, 64ull * n), 0);
+    for (uint32_t c = 0; c < n; c++) {
+        uint32_t want = 0;
+        for (uint32_t i = 2; i < 256; i++)
+            want += (c * 7919 + i) * i;
+        CHECK_EQ(got[16 * c], want);
+    }
+    free(got);
+    ttm_program_destroy(p);
+    ttm_buffer_destroy(out);
+    CHECK_EQ(ttm_device_close(dev), 0);
+}
