@@ -57,7 +57,7 @@ static void serve(const volatile struct ttm_launch_msg *msg)
 int main(void)
 {
     MAILBOX->postcode[BH_BRISC] = TTM_PC_BOOT;
-    fw_trace_boot(BH_BRISC);
+    fw_rings_boot(BH_BRISC);
     /* The other cores' reset PCs were set by the host; release them and wait until each
      * is ready. */
     REG32(BH_SOFT_RESET_0) &= ~(BH_RESET_NCRISC | BH_RESET_TRISC0 | BH_RESET_TRISC1 |

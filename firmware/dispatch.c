@@ -278,7 +278,7 @@ int main(void)
     REG32(BH_STREAM_REG(TTM_STREAM_RECORDS, BH_STREAM_REMOTE_DEST_BUF_SIZE)) = 0;
     /* Bring the subordinate up (its start address was set by the host). */
     REG32(BH_SOFT_RESET_0) &= ~BH_RESET_NCRISC;
-    fw_trace_boot(BH_BRISC);
+    fw_rings_boot(BH_BRISC);
     MAILBOX->fw_version = TTM_FW_ABI_VERSION;
     MAILBOX->go = TTM_GO_WORD(TTM_RUN_MSG_DONE);
     for (;;) {

@@ -35,7 +35,7 @@ int main(void)
                         BH_NOC_CMD_WR | TTM_NOC_MCAST | BH_NOC_CMD_RESP_MARKED);
     ttm_noc_write_state(NOC, BUF_UNICAST, TTM_L1_MAILBOX, 4,
                         BH_NOC_CMD_WR | TTM_NOC_UNICAST | BH_NOC_CMD_RESP_MARKED);
-    fw_trace_boot(BH_NCRISC);
+    fw_rings_boot(BH_NCRISC);
     MAILBOX->ncrisc_sync = TTM_SYNC_DONE;
     for (;;) {
         CTRL->postcode[2] = SUB_IDLE;

@@ -101,10 +101,13 @@ static inline void fw_trace(unsigned proc, unsigned what, unsigned seq, uint32_t
     fw_trace_at(proc, what, seq, arg, fw_now());
 }
 
-/* A processor's ring starts empty at boot. */
-static inline void fw_trace_boot(unsigned proc)
+/* A processor's trace and print rings start empty at boot. */
+static inline void fw_rings_boot(unsigned proc)
 {
+    volatile struct ttm_print_ring *p = (volatile struct ttm_print_ring *)TTM_PRINT_RING_ADDR(proc);
     ((volatile struct ttm_trace_ring *)TTM_TRACE_RING_ADDR(proc))->written = 0;
+    p->written = 0;
+    p->read = 0;
 }
 
 /* The 17-bit count an overlay stream keeps in its SPACE_AVAILABLE register. */

@@ -5,7 +5,7 @@
 int main(void)
 {
     MAILBOX->postcode[BH_NCRISC] = TTM_PC_BOOT;
-    fw_trace_boot(BH_NCRISC);
+    fw_rings_boot(BH_NCRISC);
     MAILBOX->ncrisc_sync = TTM_SYNC_DONE;
     for (;;) {
         MAILBOX->postcode[BH_NCRISC] = TTM_PC_IDLE;

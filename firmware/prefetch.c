@@ -50,7 +50,7 @@ int main(void)
     uint32_t q = 0, issue_rd = 0, ring_wr = 0;
     reads = ttm_noc_counter(NOC, BH_NIU_MST_RD_RESP_RECEIVED);
     acks = ttm_noc_counter(NOC, BH_NIU_MST_WR_ACK_RECEIVED);
-    fw_trace_boot(BH_BRISC);
+    fw_rings_boot(BH_BRISC);
     MAILBOX->fw_version = TTM_FW_ABI_VERSION;
     MAILBOX->go = TTM_GO_WORD(TTM_RUN_MSG_DONE);
     for (;;) {

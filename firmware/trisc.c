@@ -11,7 +11,7 @@
 int main(void)
 {
     MAILBOX->postcode[FW_PROC] = TTM_PC_BOOT;
-    fw_trace_boot(FW_PROC);
+    fw_rings_boot(FW_PROC);
     MAILBOX->trisc_sync[ME] = TTM_SYNC_DONE;
     for (;;) {
         MAILBOX->postcode[FW_PROC] = TTM_PC_IDLE;

@@ -27,6 +27,7 @@ struct fast;
 struct fast_stream;
 
 struct trace;
+struct kprint;
 
 struct ttm_device {
     struct ttm_chip chip;
@@ -36,6 +37,7 @@ struct ttm_device {
     uint32_t next_program_id;
     struct trace *trace;        /* collecting a timeline (src/trace/); NULL: not */
     unsigned trace_env;         /* traced for TTM_TRACE: its number in the process, else 0 */
+    struct kprint *kprint;      /* kernel print on (src/trace/kprint.c); NULL: off */
     pthread_mutex_t lock;       /* held by every call on the device or its children */
     /* Guarded by the handle table's lock (src/api/handles.c); closed is also written
      * only with `lock` held. */

@@ -27,7 +27,8 @@ MUST_CHECK int api_enter_at(const char *fn, const void *h, uint32_t kind,
  * returns rc. */
 int api_leave(struct ttm_device *dev, int rc);
 /* api_leave for a call that waited on the device: a tracing device first reads the
- * events its cores recorded meanwhile (src/trace/), so its rings do not overflow. */
+ * events its cores recorded meanwhile, and a device with kernel print on prints what
+ * they printed (src/trace/), so that their rings do not fill. */
 int api_leave_waited(struct ttm_device *dev, int rc);
 /* A new handle of dev (a device names itself), counted among its children. */
 MUST_CHECK int api_handle_add(const void *h, uint32_t kind, struct ttm_device *dev);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../dispatch/dispatch.h"
+#include "../trace/kprint.h"
 #include "../trace/trace.h"
 #include "../util/err.h"
 #include "api.h"
@@ -60,9 +61,11 @@ VIS int ttm_device_create_opts(const struct ttm_device_opts *opts, ttm_device **
         return err_wrap(rc, "booting device (backend %s)", name);
     }
     pthread_mutex_init(&dev->lock, NULL);
-    if ((rc = api_trace_from_env(dev)) || (rc = api_handle_add(dev, HANDLE_DEVICE, dev))) {
+    if ((rc = kprint_open(dev)) || (rc = api_trace_from_env(dev)) ||
+        (rc = api_handle_add(dev, HANDLE_DEVICE, dev))) {
         if (dev->trace && trace_end(dev, NULL, NULL))
             err_wrap(rc, "tracing");
+        kprint_close(dev);
         dev->dispatch->close(dev);
         chip_close(&dev->chip);
         pthread_mutex_destroy(&dev->lock);
@@ -87,6 +90,9 @@ VIS int ttm_device_close(ttm_device *dev)
         return rc;
     trace_call_end(d); /* the trace it writes ends with this call's start */
     rc = api_trace_close(d);
+    int printed = kprint_drain(d);
+    rc = rc ? rc : printed;
+    kprint_close(d);
     dev->dispatch->close(dev);
     chip_close(&dev->chip);
     api_handle_remove(dev);

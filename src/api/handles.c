@@ -19,6 +19,7 @@
 #include <stdlib.h>
 
 #include "../util/err.h"
+#include "../trace/kprint.h"
 #include "../trace/trace.h"
 #include "api.h"
 
@@ -211,6 +212,10 @@ int api_leave_waited(struct ttm_device *dev, int rc)
         trace_call_end(dev); /* the reading is not part of the call */
         int drained = trace_drain(dev);
         rc = rc ? rc : drained;
+    }
+    if (dev && dev->kprint && !dev->closed) {
+        int printed = kprint_drain(dev);
+        rc = rc ? rc : printed;
     }
     return api_leave(dev, rc);
 }

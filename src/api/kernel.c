@@ -75,7 +75,7 @@ struct kernel_kind {
  * on meanwhile. */
 static int build_kernel(const char *source, size_t len, const char *name, int is_cpp,
                         const struct kernel_kind *kind, const struct ttm_kernel_opts *opts,
-                        struct ttm_kernel **out)
+                        bool print, struct ttm_kernel **out)
 {
     struct ttm_kernel *k = calloc(1, sizeof *k);
     if (!k)
@@ -96,6 +96,7 @@ static int build_kernel(const char *source, size_t len, const char *name, int is
             .defines = opts->defines,
             .math_fidelity = kind->math_fidelity,
             .fp32_dest_acc = kind->fp32_dest_acc,
+            .print = print,
         };
         uint8_t *elf = NULL;
         size_t elf_size = 0;
@@ -188,7 +189,9 @@ static int create_kernel(ttm_program *p, const char *source, size_t len, const c
                                            &cores))))
         return rc;
     struct ttm_kernel *k;
-    if ((rc = build_kernel(source, len, name, is_cpp, &kind, opts, &k)))
+    /* Set when the device opened, and never changed: read without the lock. */
+    bool print = p->dev->kprint != NULL;
+    if ((rc = build_kernel(source, len, name, is_cpp, &kind, opts, print, &k)))
         return rc;
     if (!(rc = api_enter_at(fn, p, HANDLE_PROGRAM, &d)))
         rc = api_leave(d, attach_kernel(p, k, ranges, n_ranges));

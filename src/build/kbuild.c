@@ -603,6 +603,8 @@ static int build_flags(struct args *a, const struct kbuild_req *req, const char 
         args_add(a, "-DTTM_MATH_FIDELITY=%u", req->math_fidelity);
         args_add(a, "-DTTM_FP32_DEST_ACC=%u", req->fp32_dest_acc);
     }
+    if (req->print)
+        args_add(a, "-DTTM_KERNEL_PRINT=1");
     args_add(a, "-DTTM_CT_ARGS_N=%u", req->n_compile_args);
     for (uint32_t i = 0; i < req->n_compile_args; i++)
         args_add(a, "-DTTM_CT_ARG_%u=%uu", i, req->compile_args[i]);

@@ -27,6 +27,7 @@
 
 #include "../util/err.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +47,8 @@ struct kbuild_req {
      * ttm_math_fidelity) and TTM_FP32_DEST_ACC (0 or 1). */
     uint32_t math_fidelity;
     uint32_t fp32_dest_acc;
+    /* Kernel print on: TTM_KERNEL_PRINT defined (ttm/kernel/print.h). */
+    bool print;
 };
 
 /* Compile (or find in the cache) and return the ELF image in *elf, malloc'ed, which the

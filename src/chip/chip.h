@@ -51,6 +51,10 @@ struct ttm_chip {
     struct pcie_fault faults[CHIP_FAULTS];  /* collected, not yet described */
     unsigned n_faults, faults_dropped;
 
+    /* Called at every look of a bounded wait (chip_poll); kernel print drains there. */
+    void (*wait_hook)(void *arg);
+    void *wait_hook_arg;
+
     struct chip_alloc dram_alloc;      /* one address range, the same in every bank */
     struct chip_alloc l1_alloc;        /* worker L1 above TTM_L1_UNRESERVED */
 };

@@ -36,6 +36,8 @@ int chip_poll(struct ttm_chip *chip, int (*check)(void *arg), void *arg, struct 
             b->quiet_since_ms = t;
         if (t - b->quiet_since_ms >= b->timeout_ms || t >= cap)
             return -ETIMEDOUT;
+        if (chip->wait_hook)
+            chip->wait_hook(chip->wait_hook_arg);
         if ((rc = chip_tick(chip)))
             return rc;
     }

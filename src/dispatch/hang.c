@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../chip/procs.h"
+#include "../trace/kprint.h"
 
 static const char *postcode_name(uint32_t pc)
 {
@@ -63,6 +64,10 @@ uint32_t hang_describe(struct ttm_chip *chip, const uint32_t *cores, uint32_t n,
                     append(buf, len, &used, "pc 0x%x ", pc);
                 append(buf, len, &used, "%s",
                        have_mb ? postcode_name(mb.postcode[p]) : "(mailbox unreadable)");
+                char line[64];
+                kprint_last_line(chip, w.x, w.y, p, line, sizeof line);
+                if (line[0])
+                    append(buf, len, &used, " (last printed: \"%s\")", line);
             }
         }
         stuck[n_stuck++] = i;

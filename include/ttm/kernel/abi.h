@@ -143,6 +143,21 @@ struct ttm_trace_ring {
 };
 #define TTM_TRACE_RING_ADDR(proc) (TTM_L1_TRACE + (uint32_t)(proc) * sizeof(struct ttm_trace_ring))
 
+/* ---- Kernel print ----
+ * A kernel built with printing on (TTM_KERNEL_PRINT, ttm/kernel/print.h) writes text into
+ * a ring of its processor at TTM_PRINT_RING_ADDR(proc); the host takes whole lines from
+ * it while it waits and moves `read` on. A kernel whose ring is full waits for the host.
+ * The firmware empties both counts at boot. */
+#define TTM_PRINT_RING 768u
+struct ttm_print_ring {
+    uint32_t written;       /* bytes written; the next goes to buf[written % TTM_PRINT_RING] */
+    uint32_t read;          /* bytes the host has taken */
+    uint32_t pad[2];
+    char buf[TTM_PRINT_RING];
+};
+#define TTM_L1_PRINT TTM_TRACE_RING_ADDR(BH_CORES_PER_TILE)
+#define TTM_PRINT_RING_ADDR(proc) (TTM_L1_PRINT + (uint32_t)(proc) * sizeof(struct ttm_print_ring))
+
 /* Progress markers firmware leaves in mailbox postcode[] (for hang reports). */
 enum ttm_postcode {
     TTM_PC_BOOT = 0x100,
@@ -409,7 +424,8 @@ TTM_ABI_ASSERT(TTM_L1_FW_TRISC1 + TTM_L1_FW_TRISC_SIZE <= TTM_L1_FW_TRISC2);
 TTM_ABI_ASSERT(TTM_L1_FW_TRISC2 + TTM_L1_FW_TRISC_SIZE <= TTM_L1_TRACE);
 TTM_ABI_ASSERT(sizeof(struct ttm_trace_event) == 16);
 TTM_ABI_ASSERT(sizeof(struct ttm_trace_ring) == 16 + 16 * TTM_TRACE_EVENTS);
-TTM_ABI_ASSERT(TTM_TRACE_RING_ADDR(BH_CORES_PER_TILE) <= TTM_L1_KERNEL_CONFIG);
+TTM_ABI_ASSERT(sizeof(struct ttm_print_ring) == 16 + TTM_PRINT_RING);
+TTM_ABI_ASSERT(TTM_PRINT_RING_ADDR(BH_CORES_PER_TILE) <= TTM_L1_KERNEL_CONFIG);
 TTM_ABI_ASSERT(offsetof(struct ttm_mailbox, trisc_sync) == 56);
 TTM_ABI_ASSERT(TTM_L1_KERNEL_CONFIG + TTM_L1_KERNEL_CONFIG_SIZE == TTM_L1_UNRESERVED);
 TTM_ABI_ASSERT(sizeof(struct ttm_cb_config) == 16);

@@ -36,6 +36,7 @@
 #include "args.h"
 #include "cb_ring.h"
 #include "kernel.h"
+#include "print.h"
 #include "tensix.h"
 
 #if TTM_PROC == 2

@@ -25,6 +25,7 @@
 #include "cb.h"
 #include "interleaved.h"
 #include "kernel.h"
+#include "print.h"
 #include "noc.h"
 
 

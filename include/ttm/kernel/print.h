@@ -1,0 +1,121 @@
+/* Printing from kernels to the host, for debugging: in C
+ *
+ *   ttm_print("tile %u of %u: %x\n", i, n, word);   (%d %i %u %x %X %c %s %%)
+ *
+ * and in C++ as with TT-Metal's DPRINT:
+ *
+ *   DPRINT << "tile " << i << " of " << n << ENDL();
+ *
+ * The text goes into a ring of the kernel's processor in L1 (ttm/kernel/abi.h, kernel
+ * print); the host prints each whole line, prefixed with the core and processor, while it
+ * waits, and a hung kernel's last line goes into the error that reports it. A full ring
+ * makes the kernel wait for the host.
+ *
+ * Printing is on when the device is opened with TTM_KERNEL_PRINT=1 in the environment:
+ * kernels are then built with TTM_KERNEL_PRINT defined. Otherwise every call compiles to
+ * nothing (and its arguments are not evaluated in C). */
+#ifndef TTM_KERNEL_PRINT_H
+#define TTM_KERNEL_PRINT_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "abi.h"
+
+#ifdef TTM_KERNEL_PRINT
+
+static inline void ttm_print_char(char c)
+{
+    volatile struct ttm_print_ring *r =
+        (volatile struct ttm_print_ring *)TTM_PRINT_RING_ADDR(TTM_KCTX->proc);
+    uint32_t w = r->written;
+    while (w - r->read >= TTM_PRINT_RING)
+        __asm__ volatile("fence" ::: "memory"); /* the host's `read` is re-read */
+    r->buf[w % TTM_PRINT_RING] = c;
+    r->written = w + 1;
+}
+
+static inline void ttm_print_str(const char *s)
+{
+    while (*s)
+        ttm_print_char(*s++);
+}
+
+static inline void ttm_print_uint(uint32_t v, uint32_t base, int upper)
+{
+    char digits[10];
+    int n = 0;
+    do {
+        uint32_t d = v % base;
+        digits[n++] = (char)(d < 10 ? '0' + d : (upper ? 'A' : 'a') + d - 10);
+        v /= base;
+    } while (v);
+    while (n)
+        ttm_print_char(digits[--n]);
+}
+
+static inline void ttm_print_int(int32_t v)
+{
+    if (v < 0) {
+        ttm_print_char('-');
+        ttm_print_uint(0u - (uint32_t)v, 10, 0);
+    } else {
+        ttm_print_uint((uint32_t)v, 10, 0);
+    }
+}
+
+static inline void ttm_print(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    for (; *fmt; fmt++) {
+        if (*fmt != '%' || !fmt[1]) {
+            ttm_print_char(*fmt);
+            continue;
+        }
+        switch (*++fmt) {
+        case 'd':
+        case 'i': ttm_print_int(va_arg(ap, int32_t)); break;
+        case 'u': ttm_print_uint(va_arg(ap, uint32_t), 10, 0); break;
+        case 'x': ttm_print_uint(va_arg(ap, uint32_t), 16, 0); break;
+        case 'X': ttm_print_uint(va_arg(ap, uint32_t), 16, 1); break;
+        case 'c': ttm_print_char((char)va_arg(ap, int)); break;
+        case 's': ttm_print_str(va_arg(ap, const char *)); break;
+        default: ttm_print_char(*fmt); /* %% and anything unknown print themselves */
+        }
+    }
+    va_end(ap);
+}
+
+#else
+
+#define ttm_print(...) ((void)0)
+
+#endif
+
+#ifdef __cplusplus
+/* DPRINT << ... << ENDL(): each << prints its operand (text, a character, a number). */
+struct ttm_dprint_endl {};
+static inline ttm_dprint_endl ENDL() { return ttm_dprint_endl(); }
+
+struct ttm_dprint {
+#ifdef TTM_KERNEL_PRINT
+    const ttm_dprint &operator<<(const char *s) const { ttm_print_str(s); return *this; }
+    const ttm_dprint &operator<<(char c) const { ttm_print_char(c); return *this; }
+    const ttm_dprint &operator<<(ttm_dprint_endl) const { ttm_print_char('\n'); return *this; }
+    const ttm_dprint &operator<<(int v) const { ttm_print_int(v); return *this; }
+    const ttm_dprint &operator<<(long v) const { ttm_print_int((int32_t)v); return *this; }
+    const ttm_dprint &operator<<(unsigned v) const { ttm_print_uint(v, 10, 0); return *this; }
+    const ttm_dprint &operator<<(unsigned long v) const
+    {
+        ttm_print_uint((uint32_t)v, 10, 0);
+        return *this;
+    }
+#else
+    template <typename T> const ttm_dprint &operator<<(const T &) const { return *this; }
+#endif
+};
+#define DPRINT ttm_dprint()
+#endif
+
+#endif

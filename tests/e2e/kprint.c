@@ -1,0 +1,146 @@
+/* Kernel print: lines reach the host with their core and processor, in order, more of
+ * them than a ring holds; C's ttm_print and C++'s DPRINT; nothing when off; and a hung
+ * kernel's last line in the error that reports it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "modes.h"
+#include "objects.h"
+#include "test.h"
+#include "trace/kprint.h"
+#include "ttm.h"
+#include "ttm/kernel/abi.h"
+
+static ttm_device *open_printing(bool on)
+{
+    if (on)
+        setenv("TTM_KERNEL_PRINT", "1", 1);
+    else
+        unsetenv("TTM_KERNEL_PRINT");
+    struct ttm_device_opts o = {.argsz = sizeof o, .backend = "emu", .dispatch = mode};
+    ttm_device *dev = NULL;
+    int rc = ttm_device_create_opts(test_backend(&o), &dev);
+    unsetenv("TTM_KERNEL_PRINT");
+    return rc ? NULL : dev;
+}
+
+/* 41 lines of about 50 bytes: more than twice a ring, so the kernel waits for the host. */
+static const char c_src[] =
+    "#include <ttm/kernel/dataflow.h>\n"
+    "void kernel_main(void) {\n"
+    "    ttm_print(\"hello %d %u %x %X %s %c%%\\n\", -5, 7u, 0xabcu, 0xabcu, \"str\", 'z');\n"
+    "    for (int i = 0; i < 40; i++)\n"
+    "        ttm_print(\"line %d of a run of lines longer than the ring\\n\", i);\n"
+    "}\n";
+static const char cpp_src[] =
+    "#include <ttm/kernel/compute.h>\n"
+    "void kernel_main() { DPRINT << \"cxx \" << 42 << ' ' << -3 << \" \" << 7u << ENDL(); }\n";
+
+static void printed_lines_reach_the_host_with_their_core_in_mode(void)
+{
+    ttm_device *dev = open_printing(true);
+    CHECK(dev);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    CHECK(out);
+    kprint_set_output(dev, out);
+    char cpp[] = "/tmp/ttm-dprint-XXXXXX.cpp";
+    int fd = mkstemps(cpp, 4);
+    CHECK(fd >= 0);
+    CHECK(write(fd, cpp_src, sizeof cpp_src - 1) == (ssize_t)(sizeof cpp_src - 1));
+    close(fd);
+    ttm_program *p;
+    ttm_kernel *k;
+    struct ttm_core_range two = {1, 2, 2, 2}, one = {0, 0, 0, 0};
+    struct ttm_kernel_opts b = {.argsz = sizeof b, .processor = TTM_RISCV_0};
+    struct ttm_kernel_opts c = {.argsz = sizeof c};
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    CHECK_EQ(ttm_kernel_create_dataflow_from_string(p, c_src, &two, 1, &b, &k), 0);
+    CHECK_EQ(ttm_kernel_create_compute(p, cpp, &one, 1, &c, &k), 0);
+    unlink(cpp);
+    CHECK_EQ(ttm_program_launch(dev, p, 0), 0);
+    ttm_program_destroy(p);
+    uint32_t x, y;
+    CHECK_EQ(ttm_core_noc_xy(dev, 1, 2, 0, &x, &y), 0);
+    CHECK_EQ(ttm_device_close(dev), 0);
+    fclose(out);
+    char want[128];
+    snprintf(want, sizeof want, "(1,2) [%u,%u] BRISC: hello -5 7 abc ABC str z%%\n", x, y);
+    CHECK(strstr(text, want));
+    /* Each core's lines in order, all of them. */
+    for (int core = 1; core <= 2; core++) {
+        char prefix[32];
+        snprintf(prefix, sizeof prefix, "(%d,2) ", core);
+        int next = 0;
+        for (char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+            int i;
+            if (!strncmp(l, prefix, strlen(prefix)) &&
+                sscanf(strstr(l, "BRISC: ") + 7, "line %d of", &i) == 1) {
+                CHECK_EQ(i, next);
+                next++;
+            }
+        }
+        CHECK_EQ(next, 40);
+    }
+    for (int t = 0; t < 3; t++) {
+        snprintf(want, sizeof want, "TRISC%d: cxx 42 -3 7\n", t);
+        CHECK(strstr(text, want));
+    }
+    free(text);
+}
+MODES(printed_lines_reach_the_host_with_their_core)
+
+static void printing_off_prints_nothing_in_mode(void)
+{
+    ttm_device *dev = open_printing(false);
+    CHECK(dev);
+    CHECK(!dev->kprint);
+    ttm_program *p;
+    ttm_kernel *k;
+    struct ttm_core_range one = {1, 1, 1, 1};
+    struct ttm_kernel_opts b = {.argsz = sizeof b, .processor = TTM_RISCV_0};
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    CHECK_EQ(ttm_kernel_create_dataflow_from_string(p, c_src, &one, 1, &b, &k), 0);
+    CHECK_EQ(ttm_program_launch(dev, p, 0), 0);
+    uint32_t x, y, written = 1;
+    CHECK_EQ(ttm_core_noc_xy(dev, 1, 1, 0, &x, &y), 0);
+    CHECK_EQ(chip_read32(&dev->chip, x, y, TTM_PRINT_RING_ADDR(BH_BRISC), &written), 0);
+    CHECK_EQ(written, 0);
+    ttm_program_destroy(p);
+    CHECK_EQ(ttm_device_close(dev), 0);
+}
+MODES(printing_off_prints_nothing)
+
+static void a_hung_kernels_last_line_is_in_its_report_in_mode(void)
+{
+    ttm_device *dev = open_printing(true);
+    CHECK(dev);
+    FILE *out = fopen("/dev/null", "w");
+    CHECK(out);
+    kprint_set_output(dev, out);
+    ttm_program *p;
+    ttm_kernel *k;
+    struct ttm_core_range one = {2, 3, 2, 3};
+    struct ttm_kernel_opts b = {.argsz = sizeof b, .processor = TTM_RISCV_0};
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    CHECK_EQ(ttm_cb_create(p, &one, 1, 4, 4096, 4096, 0, NULL), 0);
+    CHECK_EQ(ttm_kernel_create_dataflow_from_string(
+                 p, "#include <ttm/kernel/dataflow.h>\nvoid kernel_main(void) {\n"
+                    "    ttm_print(\"step %d\\n\", 1);\n"
+                    "    ttm_print(\"waiting for page %d\\n\", 0);\n"
+                    "    cb_wait_front(4, 1);\n}\n", &one, 1, &b, &k), 0);
+    CHECK_EQ(ttm_program_launch(dev, p, 300), -ETIMEDOUT);
+    if (!strstr(ttm_last_error(), "last printed: \"waiting for page 0\""))
+        printf("  error was: %s\n", ttm_last_error());
+    CHECK(strstr(ttm_last_error(), "BRISC"));
+    CHECK(strstr(ttm_last_error(), "last printed: \"waiting for page 0\""));
+    ttm_program_destroy(p);
+    CHECK_EQ(ttm_device_close(dev), 0);
+    fclose(out);
+}
+MODES(a_hung_kernels_last_line_is_in_its_report)
