@@ -9,7 +9,7 @@
 
 #define EXIT_BAD_USAGE 2
 
-/* The device options every command takes: --backend NAME, --device N, --slow. Returns
+/* The device options every command takes: --backend NAME, --device N, --board B, --slow. Returns
  * 1 when argv[*i] was one of them (consuming its value), 0 when not, -1 when it was
  * malformed (said on stderr). */
 int cli_device_option(const char *cmd, int argc, char **argv, int *i,

@@ -8,7 +8,7 @@
 #include "ttm/kernel/abi.h"
 
 static const char usage[] =
-    "usage: ttm info [--backend NAME] [--device N]\n"
+    "usage: ttm info [--backend NAME] [--device N] [--board B]\n"
     "\n"
     "Opens the device and prints its backend (and driver), board, worker grid, harvested\n"
     "Tensix columns and DRAM banks, L1 and DRAM sizes, the card's firmware and clock, and\n"

@@ -17,7 +17,7 @@
 #include "ttm/kernel/abi.h"
 
 static const char usage[] =
-    "usage: ttm overhead [--backend NAME] [--device N] [--svg FILE]\n"
+    "usage: ttm overhead [--backend NAME] [--device N] [--board B] [--svg FILE]\n"
     "\n"
     "Runs the dispatch-overhead scenarios of TT-Metal's dispatch guide on the device in\n"
     "fast dispatch, and prints a table of device cycles measured from the firmware's\n"

@@ -5,7 +5,7 @@
 #include "smoke/smoke.h"
 
 static const char usage[] =
-    "usage: ttm smoke [--backend NAME] [--device N] [--slow]\n"
+    "usage: ttm smoke [--backend NAME] [--device N] [--board B] [--slow]\n"
     "\n"
     "Checks a device step by step and stops at the first failure, saying why: the driver,\n"
     "the PCIe tile, the ARC and its telemetry (waiting for DRAM training), every core's NoC\n"

@@ -22,6 +22,7 @@ static const char usage[] =
     "  --backend NAME   kmd (a card), emu (the emulator) or ttsim; default: TTM_BACKEND,\n"
     "                   else kmd when /dev/tenstorrent/0 exists, else emu\n"
     "  --device N       /dev/tenstorrent/N (kmd; default 0)\n"
+    "  --board B        p100a or p150a (emu; default p100a; ttsim models a P150A)\n"
     "  --slow           slow dispatch (default: fast)\n"
     "\n"
     "`ttm COMMAND --help` says more. Exit status: 0 success, 1 a check or the command\n"
@@ -39,7 +40,7 @@ int cli_device_option(const char *cmd, int argc, char **argv, int *i, struct ttm
         o->dispatch = TTM_DISPATCH_SLOW;
         return 1;
     }
-    if (strcmp(a, "--backend") && strcmp(a, "--device"))
+    if (strcmp(a, "--backend") && strcmp(a, "--device") && strcmp(a, "--board"))
         return 0;
     if (*i + 1 >= argc) {
         fprintf(stderr, "ttm %s: %s needs a value\n", cmd, a);
@@ -48,6 +49,14 @@ int cli_device_option(const char *cmd, int argc, char **argv, int *i, struct ttm
     const char *v = argv[++*i];
     if (!strcmp(a, "--backend")) {
         o->backend = v;
+        return 1;
+    }
+    if (!strcmp(a, "--board")) {
+        if (strcmp(v, "p100a") && strcmp(v, "p150a")) {
+            fprintf(stderr, "ttm %s: --board %s: expected p100a or p150a\n", cmd, v);
+            return -1;
+        }
+        o->emu_board = strcmp(v, "p100a") ? TTM_BOARD_P150A : TTM_BOARD_P100A;
         return 1;
     }
     char *end;

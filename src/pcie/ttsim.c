@@ -353,6 +353,12 @@ static unsigned ttsim_take_faults(struct ttm_pcie *p, struct pcie_fault *out, un
     return n;
 }
 
+static void ttsim_describe(struct ttm_pcie *p, char *buf, size_t len)
+{
+    (void)p;
+    snprintf(buf, len, "Tenstorrent's simulator, %s", getenv("TTSIM_LIB"));
+}
+
 const struct ttm_pcie_ops pcie_ttsim_ops = {
     .name = "ttsim",
     .caps = 0, /* ttsim has no PC snapshot registers (0xFFB13138..) */
@@ -370,4 +376,5 @@ const struct ttm_pcie_ops pcie_ttsim_ops = {
     .host_mem_free = ttsim_host_mem_free,
     .advance = ttsim_advance,
     .take_faults = ttsim_take_faults,
+    .describe = ttsim_describe,
 };
