@@ -274,9 +274,9 @@ int cmd_overhead(int argc, char **argv)
     }
     fprintf(stderr, "\r%*s\r", 78, "");
     if (!rc) {
-        printf("%s, %s, %u workers, fast dispatch; device cycles (%u a microsecond), medians "
-               "of %u launches\n", info.backend, info.board == TTM_BOARD_P150A ? "P150A" : "P100A",
-               info.num_workers, BH_AICLK_MHZ, LAUNCHES / 2 - 1);
+        printf("%s, %s, %u workers, fast dispatch; device cycles, medians of %u launches\n",
+               info.backend, info.board == TTM_BOARD_P150A ? "P150A" : "P100A",
+               info.num_workers, LAUNCHES / 2 - 1);
         printf("%-30s %-14s %10s %10s %10s  %s\n", "scenario", "setting", "done->go", "period",
                "setup", "TT-Metal's guide");
         for (unsigned i = 0; i < ROWS; i++)

@@ -93,7 +93,8 @@ struct handle {
 
 struct pending {                      /* a held write-combined store */
     unsigned node;
-    uint64_t bar_off;
+    unsigned bar;
+    uint64_t bar_off;                 /* within that BAR */
     uint32_t word;
 };
 
@@ -832,9 +833,15 @@ static int translate(const volatile void *addr, size_t len, struct mapping **out
     return 0;
 }
 
-static int bar_of(const struct mapping *m)
+/* The BAR an access goes to, and its offset there: a 4 GiB window's offset is kept past
+ * BAR0 (window_bar_offset). */
+static unsigned bar_of(const struct mapping *m, uint64_t *off)
 {
-    return m->kind == MAP_TLB ? (m->window < WIN2M_COUNT ? 0 : 4) : (int)m->bar;
+    if (m->kind == MAP_TLB && m->window >= WIN2M_COUNT) {
+        *off -= BAR0_SIZE;
+        return 4;
+    }
+    return m->kind == MAP_TLB ? 0 : m->bar;
 }
 
 static int fake_mmio_read(void *ctx, const volatile void *addr, void *dst, size_t len)
@@ -845,8 +852,8 @@ static int fake_mmio_read(void *ctx, const volatile void *addr, void *dst, size_
     uint64_t off;
     int rc = translate(addr, len, &m, &off);
     if (!rc) {
-        uint64_t bar_off = bar_of(m) == 4 ? off - BAR0_SIZE : off;
-        rc = bhemu_bar_read(F.nodes[m->node].emu, (unsigned)bar_of(m), bar_off, dst, len);
+        unsigned bar = bar_of(m, &off);
+        rc = bhemu_bar_read(F.nodes[m->node].emu, bar, off, dst, len);
         /* A read of nothing returns all-ones, as on a card, not an error. */
         rc = rc == -EFAULT ? 0 : rc;
     }
@@ -864,7 +871,7 @@ static void drop_pending(unsigned node)
     F.st.wc_pending = (uint32_t)k;
 }
 
-static int hold(const struct mapping *m, uint64_t off, const void *src, size_t len)
+static int hold(const struct mapping *m, unsigned bar, uint64_t off, const void *src, size_t len)
 {
     size_t words = len / 4;
     if (F.n_pending + words > F.cap_pending) {
@@ -878,6 +885,7 @@ static int hold(const struct mapping *m, uint64_t off, const void *src, size_t l
     for (size_t i = 0; i < words; i++) {
         struct pending *p = &F.pending[F.n_pending++];
         p->node = m->node;
+        p->bar = bar;
         p->bar_off = off + 4 * i;
         memcpy(&p->word, (const uint8_t *)src + 4 * i, 4);
     }
@@ -892,11 +900,11 @@ static int fake_mmio_write(void *ctx, volatile void *addr, const void *src, size
     struct mapping *m;
     uint64_t off;
     int rc = translate(addr, len, &m, &off);
+    unsigned bar = rc ? 0 : bar_of(m, &off);
     if (!rc && m->wc && F.cfg.strict) {
-        rc = hold(m, off, src, len);
+        rc = hold(m, bar, off, src, len);
     } else if (!rc) {
-        uint64_t bar_off = bar_of(m) == 4 ? off - BAR0_SIZE : off;
-        rc = bhemu_bar_write(F.nodes[m->node].emu, (unsigned)bar_of(m), bar_off, src, len);
+        rc = bhemu_bar_write(F.nodes[m->node].emu, bar, off, src, len);
         rc = rc == -EFAULT ? 0 : rc;  /* posted: a write to nothing is lost silently */
     }
     pthread_mutex_unlock(&F.lock);
@@ -910,9 +918,7 @@ static void fake_wmb(void *ctx)
     pthread_mutex_lock(&F.lock);
     for (size_t i = 0; i < F.n_pending; i++) {
         const struct pending *p = &F.pending[i];
-        unsigned bar = p->bar_off >= BAR0_SIZE ? 4 : 0;
-        (void)bhemu_bar_write(F.nodes[p->node].emu, bar, bar ? p->bar_off - BAR0_SIZE : p->bar_off,
-                              &p->word, 4);
+        (void)bhemu_bar_write(F.nodes[p->node].emu, p->bar, p->bar_off, &p->word, 4);
     }
     F.n_pending = 0;
     F.st.wc_pending = 0;

@@ -184,13 +184,13 @@ static int create_kernel(ttm_program *p, const char *source, size_t len, const c
                              : (string ? "ttm_kernel_create_dataflow_from_string"
                                        : "ttm_kernel_create_dataflow");
     int rc = kernel_kind(opts, compute, name, &kind);
-    if (rc || (rc = api_enter_at(fn, p, HANDLE_PROGRAM, &d)) ||
-        (rc = api_leave(d, check_placement(p, name, kind.proc, kind.noc, ranges, n_ranges,
+    if (rc || (rc = api_enter_at(fn, p, HANDLE_PROGRAM, &d)))
+        return rc;
+    bool print = d->kprint != NULL; /* read while the program is known to be live */
+    if ((rc = api_leave(d, check_placement(p, name, kind.proc, kind.noc, ranges, n_ranges,
                                            &cores))))
         return rc;
     struct ttm_kernel *k;
-    /* Set when the device opened, and never changed: read without the lock. */
-    bool print = p->dev->kprint != NULL;
     if ((rc = build_kernel(source, len, name, is_cpp, &kind, opts, print, &k)))
         return rc;
     if (!(rc = api_enter_at(fn, p, HANDLE_PROGRAM, &d)))

@@ -38,7 +38,7 @@ VIS int ttm_enqueue_write_buffer(ttm_buffer *b, uint64_t offset, const void *src
     int rc = enter_queue(b, HANDLE_BUFFER, &d);
     if (!rc && !(rc = api_check_range(b, offset, src, size)))
         rc = d->dispatch->write_buffer(b, offset, src, size, blocking);
-    return api_leave(d, rc);
+    return blocking ? api_leave_waited(d, rc) : api_leave(d, rc);
 }
 
 VIS int ttm_enqueue_read_buffer(ttm_buffer *b, uint64_t offset, void *dst, uint64_t size,

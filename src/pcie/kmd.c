@@ -261,7 +261,8 @@ static int unmap_window(struct kmd_port *k, struct kmd_window *w)
     int rc = 0;
     if (w->map)
         rc = k->io->munmap(k->io->ctx, (void *)w->map, BH_TLB_2M_SIZE);
-    w->map = NULL;
+    if (!rc)
+        w->map = NULL;
     return rc;
 }
 
@@ -303,10 +304,12 @@ static void kmd_tlb_free(struct ttm_pcie *p, uint32_t id)
     if (id >= BH_TLB_2M_COUNT || !k->win[id].used)
         return;
     struct kmd_window *w = &k->win[id];
-    /* The driver refuses to free a window that is still mapped (-EBUSY). */
-    int rc = unmap_window(k, w);
+    /* The driver refuses to free a window that is still mapped (-EBUSY); one that cannot
+     * be unmapped stays ours, and closing the node frees it. */
+    if (unmap_window(k, w))
+        return;
     struct kmd_free_tlb f = {w->kmd_id};
-    if (!rc && !k->gone)
+    if (!k->gone)
         (void)k->io->ioctl(k->io->ctx, k->fd, KMD_FREE_TLB, &f);
     w->used = false;
 }

@@ -1,9 +1,11 @@
 /* Collecting a trace: which rings to read, draining them, and the host's API calls. */
 #include <errno.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../chip/chip.h"
+#include "../chip/grid.h"
 #include "../dispatch/fast.h"
 #include "../objects.h"
 #include "trace.h"
@@ -79,6 +81,12 @@ int trace_begin(struct ttm_device *dev)
         rc = written(dev, &tr->tracks[i], &tr->tracks[i].seen);
     if (!rc)
         rc = device_clock(dev, &tr->t0);
+    /* Wall-clock ticks are AICLK cycles; a card's clock may not be raised (kmd-facts
+     * 2.7). A value out of reason, or none, leaves the nominal busy clock. */
+    uint32_t mhz;
+    tr->mhz = !rc && !grid_telemetry(&dev->chip, BH_TAG_AICLK, &mhz) && mhz >= 100 && mhz <= 5000
+                  ? mhz
+                  : BH_AICLK_MHZ;
     if (rc) {
         free(tr->tracks);
         free(tr);
@@ -103,14 +111,18 @@ static int push_event(struct trace *tr, const struct trace_event *e)
 }
 
 /* The events of one ring since the last drain, oldest first; the ones overwritten before
- * they could be read are counted as lost. */
+ * they could be read are counted as lost. The processor may go on recording meanwhile:
+ * what it overwrote during the copy is dropped too. */
 static int drain_track(struct ttm_device *dev, struct trace *tr, uint32_t index)
 {
     struct trace_track *k = &tr->tracks[index];
-    uint32_t now;
+    uint32_t now, after;
     int rc = written(dev, k, &now);
     if (rc || now == k->seen)
         return rc;
+    /* A count that went back: the firmware rebooted (a recovery), its ring starts over. */
+    if ((int32_t)(now - k->seen) < 0)
+        k->seen = 0;
     uint32_t fresh = now - k->seen;
     if (fresh > TTM_TRACE_EVENTS) {
         tr->lost += fresh - TTM_TRACE_EVENTS;
@@ -123,7 +135,17 @@ static int drain_track(struct ttm_device *dev, struct trace *tr, uint32_t index)
     rc = chip_read(&dev->chip, k->x, k->y, base + first * sizeof ev[0], ev, part * sizeof ev[0]);
     if (!rc && part < fresh)
         rc = chip_read(&dev->chip, k->x, k->y, base, ev + part, (fresh - part) * sizeof ev[0]);
-    for (uint32_t i = 0; !rc && i < fresh; i++) {
+    if (!rc)
+        rc = written(dev, k, &after);
+    /* Entries the processor reached again while they were being read are not whole: the
+     * slots past the copied range are written first, then the copy's oldest. */
+    uint32_t skip = 0;
+    if (!rc && (int32_t)(after - now) > (int32_t)(TTM_TRACE_EVENTS - fresh)) {
+        uint32_t reached = after - now - (TTM_TRACE_EVENTS - fresh);
+        skip = reached < fresh ? reached : fresh;
+        tr->lost += skip;
+    }
+    for (uint32_t i = skip; !rc && i < fresh; i++) {
         /* Read from the device: an event it could not have made is left out. */
         if (!ev[i].what || ev[i].what >= TTM_TR_WHAT_END)
             continue;
@@ -170,12 +192,19 @@ void trace_call_end(struct ttm_device *dev)
     tr->in_call = NULL;
 }
 
+/* Numbers are written with a '.' whatever locale the program set: the formats need it. */
 static int write_file(const struct trace *tr, const char *path, bool svg)
 {
     FILE *f = fopen(path, "w");
     if (!f)
         return err_set(-errno, "cannot write %s: %s", path, strerror(errno));
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t was = c ? uselocale(c) : (locale_t)0;
     int rc = svg ? trace_write_svg(tr, f) : trace_write_json(tr, f);
+    if (c) {
+        uselocale(was);
+        freelocale(c);
+    }
     if (fclose(f) && !rc)
         rc = err_set(-EIO, "cannot write %s", path);
     return rc;

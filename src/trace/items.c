@@ -128,7 +128,7 @@ const char *trace_item_name(const struct trace_item *it)
 
 double trace_us(const struct trace *tr, uint64_t t)
 {
-    return (double)(int64_t)(t - tr->t0) / BH_AICLK_MHZ;
+    return (double)(int64_t)(t - tr->t0) / tr->mhz;
 }
 
 void trace_track_name(const struct trace_track *k, char *buf, size_t len)

@@ -65,7 +65,7 @@ int trace_write_json(const struct trace *tr, FILE *f)
     fprintf(f, "{\"displayTimeUnit\":\"ns\",\n\"otherData\":{\"clock\":\"device cycles, %u a "
                "microsecond\",\"start_cycles\":%" PRIu64 ",\"lost_events\":%" PRIu64 "},\n"
                "\"traceEvents\":[\n",
-            BH_AICLK_MHZ, tr->t0, tr->lost);
+            tr->mhz, tr->t0, tr->lost);
     metadata(f, PID_HOST, 0, "process_name", "host");
     metadata(f, PID_HOST, 0, "thread_name", "API calls");
     metadata(f, PID_DISPATCH, 0, "process_name", "dispatch cores");

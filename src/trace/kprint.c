@@ -101,10 +101,14 @@ static int drain_ring(struct ttm_device *dev, uint32_t worker, uint32_t proc)
     if (rc || head[0] == head[1])
         return rc;
     uint32_t n = head[0] - head[1];
-    /* Read from the device: more than the ring holds is not a count the kernel made. */
-    if (n > TTM_PRINT_RING)
-        return err_set(-EIO, "kernel print ring of (%u,%u) %s claims %u bytes", w.x, w.y,
-                       bh_core_desc(proc)->name, n);
+    /* Read from the device: more than the ring holds is not a count a kernel made (one
+     * wrote over it). Its text is lost; the ring starts over from where it is now. */
+    if (n > TTM_PRINT_RING) {
+        fprintf(dev->kprint->out, "(%u,%u) [%u,%u] %s: (kernel print ring overwritten; text "
+                                  "lost)\n", worker % c->grid_x, worker / c->grid_x, w.x, w.y,
+                bh_core_desc(proc)->name);
+        return chip_write32(c, w.x, w.y, at + offsetof(struct ttm_print_ring, read), head[0]);
+    }
     char text[TTM_PRINT_RING];
     uint32_t first = head[1] % TTM_PRINT_RING, part = n < TTM_PRINT_RING - first ? n
                                                                               : TTM_PRINT_RING - first;

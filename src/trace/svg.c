@@ -184,7 +184,7 @@ int trace_write_svg(const struct trace *tr, FILE *f)
                "font-family=\"sans-serif\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
                "<text x=\"4\" y=\"16\" font-size=\"13\">ttm trace: device time in microseconds "
                "(%u cycles each)%s</text>\n",
-            WIDTH, bottom + 30, BH_AICLK_MHZ, tr->lost ? ", some events were lost" : "");
+            WIDTH, bottom + 30, tr->mhz, tr->lost ? ", some events were lost" : "");
     axis(&s, bottom);
     labels(&s);
     s.launches = true;

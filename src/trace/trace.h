@@ -49,6 +49,7 @@ struct trace {
     const char *in_call;       /* the call in progress, NULL if none */
     uint64_t in_call_t0;
     uint64_t t0;               /* device clock when tracing began */
+    uint32_t mhz;              /* device clock cycles a microsecond (AICLK) */
     uint64_t lost;             /* events overwritten in a ring before they were drained */
     uint32_t grid_x, grid_y;   /* the worker grid, for the picture */
 };
@@ -64,7 +65,7 @@ MUST_CHECK int trace_end(struct ttm_device *dev, const char *json_path, const ch
 void trace_call_begin(struct ttm_device *dev, const char *name);
 void trace_call_end(struct ttm_device *dev);
 
-/* The device clock in microseconds since tracing began (BH_AICLK_MHZ cycles a µs). */
+/* The device clock in microseconds since tracing began (tr->mhz cycles a µs). */
 double trace_us(const struct trace *tr, uint64_t t);
 /* A track's name: "(3,4) BRISC", "dispatcher", ... */
 void trace_track_name(const struct trace_track *k, char *buf, size_t len);

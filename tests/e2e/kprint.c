@@ -38,7 +38,22 @@ static const char c_src[] =
     "}\n";
 static const char cpp_src[] =
     "#include <ttm/kernel/compute.h>\n"
-    "void kernel_main() { DPRINT << \"cxx \" << 42 << ' ' << -3 << \" \" << 7u << ENDL(); }\n";
+    "void kernel_main() {\n"
+    "    DPRINT << \"cxx \" << 42 << ' ' << -3 << \" \" << 7u << ENDL();\n"
+    "    DPRINT << (uint64_t)0x100000005ull << ' ' << (int64_t)-2 << ' ' << (uint8_t)9 << ENDL();\n"
+    "}\n";
+
+/* cpp_src in a file of its own (C++ kernels are told by their path). */
+static int write_cpp(char path[27])
+{
+    strcpy(path, "/tmp/ttm-dprint-XXXXXX.cpp");
+    int fd = mkstemps(path, 4);
+    if (fd < 0)
+        return -1;
+    ssize_t n = write(fd, cpp_src, sizeof cpp_src - 1);
+    close(fd);
+    return n == (ssize_t)(sizeof cpp_src - 1) ? 0 : -1;
+}
 
 static void printed_lines_reach_the_host_with_their_core_in_mode(void)
 {
@@ -49,11 +64,8 @@ static void printed_lines_reach_the_host_with_their_core_in_mode(void)
     FILE *out = open_memstream(&text, &len);
     CHECK(out);
     kprint_set_output(dev, out);
-    char cpp[] = "/tmp/ttm-dprint-XXXXXX.cpp";
-    int fd = mkstemps(cpp, 4);
-    CHECK(fd >= 0);
-    CHECK(write(fd, cpp_src, sizeof cpp_src - 1) == (ssize_t)(sizeof cpp_src - 1));
-    close(fd);
+    char cpp[27];
+    CHECK_EQ(write_cpp(cpp), 0);
     ttm_program *p;
     ttm_kernel *k;
     struct ttm_core_range two = {1, 2, 2, 2}, one = {0, 0, 0, 0};
@@ -90,6 +102,8 @@ static void printed_lines_reach_the_host_with_their_core_in_mode(void)
     for (int t = 0; t < 3; t++) {
         snprintf(want, sizeof want, "TRISC%d: cxx 42 -3 7\n", t);
         CHECK(strstr(text, want));
+        snprintf(want, sizeof want, "TRISC%d: 0x100000005 -2 9\n", t);
+        CHECK(strstr(text, want));
     }
     free(text);
 }
@@ -106,11 +120,19 @@ static void printing_off_prints_nothing_in_mode(void)
     struct ttm_kernel_opts b = {.argsz = sizeof b, .processor = TTM_RISCV_0};
     CHECK_EQ(ttm_program_create(dev, &p), 0);
     CHECK_EQ(ttm_kernel_create_dataflow_from_string(p, c_src, &one, 1, &b, &k), 0);
+    /* What DPRINT takes with printing on, it takes off. */
+    char cpp[27];
+    struct ttm_kernel_opts c = {.argsz = sizeof c};
+    CHECK_EQ(write_cpp(cpp), 0);
+    CHECK_EQ(ttm_kernel_create_compute(p, cpp, &one, 1, &c, &k), 0);
+    unlink(cpp);
     CHECK_EQ(ttm_program_launch(dev, p, 0), 0);
     uint32_t x, y, written = 1;
     CHECK_EQ(ttm_core_noc_xy(dev, 1, 1, 0, &x, &y), 0);
-    CHECK_EQ(chip_read32(&dev->chip, x, y, TTM_PRINT_RING_ADDR(BH_BRISC), &written), 0);
-    CHECK_EQ(written, 0);
+    for (uint32_t proc = 0; proc < BH_CORES_PER_TILE; proc++) {
+        CHECK_EQ(chip_read32(&dev->chip, x, y, TTM_PRINT_RING_ADDR(proc), &written), 0);
+        CHECK_EQ(written, 0);
+    }
     ttm_program_destroy(p);
     CHECK_EQ(ttm_device_close(dev), 0);
 }

@@ -203,3 +203,41 @@ TEST(events_a_ring_could_not_hold_are_counted_as_lost)
     ttm_program_destroy(p);
     CHECK_EQ(ttm_device_close(dev), 0);
 }
+
+/* A hang's recovery reboots the firmware, whose rings start over: the trace goes on
+ * whole, without billions of "lost" events or old ones read again. */
+static void a_recovery_during_a_trace_keeps_it_whole_in_mode(void)
+{
+    ttm_device *dev = open_dev();
+    CHECK(dev);
+    ttm_program *good = program(dev), *hang;
+    CHECK(good);
+    ttm_kernel *k;
+    struct ttm_core_range one = {1, 1, 1, 1};
+    struct ttm_kernel_opts b = {.argsz = sizeof b, .processor = TTM_RISCV_0};
+    CHECK_EQ(ttm_program_create(dev, &hang), 0);
+    CHECK_EQ(ttm_cb_create(hang, &one, 1, 3, 4096, 4096, 0, NULL), 0);
+    CHECK_EQ(ttm_kernel_create_dataflow_from_string(
+                 hang, "#include <ttm/kernel/dataflow.h>\nvoid kernel_main(void) { cb_wait_front(3, 1); }\n",
+                 &one, 1, &b, &k), 0);
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(ttm_program_launch(dev, good, 0), 0);
+    CHECK_EQ(ttm_trace_begin(dev), 0);
+    CHECK_EQ(ttm_program_launch(dev, good, 0), 0);
+    CHECK_EQ(ttm_program_launch(dev, hang, 300), -ETIMEDOUT);
+    CHECK_EQ(ttm_program_launch(dev, good, 0), 0);
+    const struct trace *tr = dev->trace;
+    CHECK(tr->lost < 1000);
+    /* Core (1,1) ran: good, (hang), good: its BRISC kernels, each once. */
+    uint16_t w[64];
+    size_t n = track_events(tr, worker_track(tr, 1, 1, BH_BRISC), w, 64);
+    unsigned kernels = 0;
+    for (size_t i = 0; i < n; i++)
+        kernels += w[i] == TTM_TR_KERNEL_BEGIN;
+    CHECK(kernels >= 2 && kernels <= 3);
+    CHECK_EQ(ttm_trace_end(dev, NULL, NULL), 0);
+    ttm_program_destroy(good);
+    ttm_program_destroy(hang);
+    CHECK_EQ(ttm_device_close(dev), 0);
+}
+MODES(a_recovery_during_a_trace_keeps_it_whole)

@@ -16,7 +16,7 @@
 
 #include "../blackhole.h"
 
-#define TTM_FW_ABI_VERSION 5u
+#define TTM_FW_ABI_VERSION 6u
 
 /* ---- Worker L1 map ---- */
 #define TTM_L1_BOOT 0x00000u            /* BRISC's reset PC: one JAL to the firmware */
@@ -148,7 +148,7 @@ struct ttm_trace_ring {
  * a ring of its processor at TTM_PRINT_RING_ADDR(proc); the host takes whole lines from
  * it while it waits and moves `read` on. A kernel whose ring is full waits for the host.
  * The firmware empties both counts at boot. */
-#define TTM_PRINT_RING 768u
+#define TTM_PRINT_RING 512u   /* a power of two: the byte counts wrap cleanly */
 struct ttm_print_ring {
     uint32_t written;       /* bytes written; the next goes to buf[written % TTM_PRINT_RING] */
     uint32_t read;          /* bytes the host has taken */

@@ -7,7 +7,7 @@
  *   DPRINT << "tile " << i << " of " << n << ENDL();
  *
  * The text goes into a ring of the kernel's processor in L1 (ttm/kernel/abi.h, kernel
- * print); the host prints each whole line, prefixed with the core and processor, while it
+ * print, 512 bytes); the host prints each whole line, prefixed with the core and processor, while it
  * waits, and a hung kernel's last line goes into the error that reports it. A full ring
  * makes the kernel wait for the host.
  *
@@ -54,6 +54,15 @@ static inline void ttm_print_uint(uint32_t v, uint32_t base, int upper)
         ttm_print_char(digits[--n]);
 }
 
+/* A 64-bit value past 32 bits, in hex: kernels have no 64-bit division. */
+static inline void ttm_print_hex64(uint64_t v)
+{
+    ttm_print_str("0x");
+    ttm_print_uint((uint32_t)(v >> 32), 16, 0);
+    for (int s = 28; s >= 0; s -= 4)
+        ttm_print_char("0123456789abcdef"[(uint32_t)v >> s & 15]);
+}
+
 static inline void ttm_print_int(int32_t v)
 {
     if (v < 0) {
@@ -94,26 +103,64 @@ static inline void ttm_print(const char *fmt, ...)
 #endif
 
 #ifdef __cplusplus
-/* DPRINT << ... << ENDL(): each << prints its operand (text, a character, a number). */
+/* DPRINT << ... << ENDL(): each << prints its operand: text, a character, an integer (a
+ * 64-bit one that does not fit 32 bits in hex, as kernels have no 64-bit division), a
+ * pointer (in hex). The same operands are accepted with printing off, so a kernel that
+ * builds one way builds the other. */
 struct ttm_dprint_endl {};
 static inline ttm_dprint_endl ENDL() { return ttm_dprint_endl(); }
 
-struct ttm_dprint {
 #ifdef TTM_KERNEL_PRINT
-    const ttm_dprint &operator<<(const char *s) const { ttm_print_str(s); return *this; }
-    const ttm_dprint &operator<<(char c) const { ttm_print_char(c); return *this; }
-    const ttm_dprint &operator<<(ttm_dprint_endl) const { ttm_print_char('\n'); return *this; }
-    const ttm_dprint &operator<<(int v) const { ttm_print_int(v); return *this; }
-    const ttm_dprint &operator<<(long v) const { ttm_print_int((int32_t)v); return *this; }
-    const ttm_dprint &operator<<(unsigned v) const { ttm_print_uint(v, 10, 0); return *this; }
-    const ttm_dprint &operator<<(unsigned long v) const
+#define TTM_DPRINT_DO(...) __VA_ARGS__
+#else
+#define TTM_DPRINT_DO(...)
+#endif
+
+struct ttm_dprint {
+    const ttm_dprint &operator<<(const char *s) const
     {
-        ttm_print_uint((uint32_t)v, 10, 0);
+        TTM_DPRINT_DO(ttm_print_str(s);)
+        (void)s;
         return *this;
     }
-#else
-    template <typename T> const ttm_dprint &operator<<(const T &) const { return *this; }
-#endif
+    const ttm_dprint &operator<<(char c) const
+    {
+        TTM_DPRINT_DO(ttm_print_char(c);)
+        (void)c;
+        return *this;
+    }
+    const ttm_dprint &operator<<(ttm_dprint_endl) const
+    {
+        TTM_DPRINT_DO(ttm_print_char('\n');)
+        return *this;
+    }
+    const ttm_dprint &operator<<(int v) const { return *this << (long long)v; }
+    const ttm_dprint &operator<<(long v) const { return *this << (long long)v; }
+    const ttm_dprint &operator<<(unsigned v) const { return *this << (unsigned long long)v; }
+    const ttm_dprint &operator<<(unsigned long v) const
+    {
+        return *this << (unsigned long long)v;
+    }
+    const ttm_dprint &operator<<(long long v) const
+    {
+        TTM_DPRINT_DO(if (v >= INT32_MIN && v <= INT32_MAX) ttm_print_int((int32_t)v);
+                      else ttm_print_hex64((uint64_t)v);)
+        (void)v;
+        return *this;
+    }
+    const ttm_dprint &operator<<(unsigned long long v) const
+    {
+        TTM_DPRINT_DO(if (v >> 32) ttm_print_hex64(v);
+                      else ttm_print_uint((uint32_t)v, 10, 0);)
+        (void)v;
+        return *this;
+    }
+    const ttm_dprint &operator<<(const void *p) const
+    {
+        TTM_DPRINT_DO(ttm_print_str("0x"); ttm_print_uint((uint32_t)(uintptr_t)p, 16, 0);)
+        (void)p;
+        return *this;
+    }
 };
 #define DPRINT ttm_dprint()
 #endif
