@@ -59,6 +59,8 @@ KERNEL_HEADERS = include/ttm/blackhole.h $(wildcard include/ttm/kernel/*.h inclu
 # The value of a macro of the ABI header as the linker takes it (no C suffix).
 abi_value = $(patsubst %u,%,$(lastword $(shell printf '\043include "ttm/kernel/abi.h"\n%s\n' \
 	'$(1)' | $(CC) -E -P -Iinclude -x c -)))
+# A macro of ttm.h, the same way.
+abi_ttm = $(lastword $(shell printf '\043include "ttm.h"\n%s\n' '$(1)' | $(CC) -E -P -Iinclude -x c -))
 
 # ---- tests and benchmarks ----
 # The suite climbs a ladder (tests/README.md): the instruction set, the emulator, the
@@ -72,7 +74,7 @@ BENCH_BINS = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 EXAMPLE_BINS = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 PY_TESTS = tests/e2e/python/run_tests.py
 
-.PHONY: all test test-threads bench demo clean
+.PHONY: all test test-threads bench demo clean install uninstall
 .SECONDARY:
 all: $(BUILD)/libbhemu.a $(BUILD)/libttm.a $(BUILD)/libttm.so $(TEST_BINS) $(RV_BINS) \
 	$(BENCH_BINS) $(EXAMPLE_BINS) $(BUILD)/ttm
@@ -89,10 +91,13 @@ $(BUILD)/libttm.a: $(RT_OBJS) $(EMU_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-# Only the ttm_* entry points are exported.
+# Only the ttm_* entry points are exported. The soname follows the major version: the
+# symbol versions in the map keep older callers working within it.
+VERSION = $(call abi_ttm,TTM_VERSION_MAJOR).$(call abi_ttm,TTM_VERSION_MINOR).$(call abi_ttm,TTM_VERSION_PATCH)
+SONAME = libttm.so.$(call abi_ttm,TTM_VERSION_MAJOR)
 $(BUILD)/libttm.so: $(RT_OBJS) $(EMU_OBJS) src/api/libttm.map
-	$(CC) -shared -Wl,--version-script=src/api/libttm.map $(RT_OBJS) $(EMU_OBJS) $(LDFLAGS) \
-		$(LDLIBS) -o $@
+	$(CC) -shared -Wl,--version-script=src/api/libttm.map -Wl,-soname,$(SONAME) $(RT_OBJS) \
+		$(EMU_OBJS) $(LDFLAGS) $(LDLIBS) -o $@
 
 # ---- firmware: built for rv32, embedded in the library with the kernel headers ----
 # Linked at its slot, with its slot's room and the end of its core's local data RAM
@@ -185,7 +190,7 @@ endif
 test: all
 	@TTM_LIB=$(abspath $(BUILD))/libttm.so TTM_CACHE_DIR=$(abspath $(BUILD))/kernel-cache \
 		TTM_PY_PRELOAD="$(PY_PRELOAD)" TTM_BUILD=$(abspath $(BUILD)) tests/run.sh $(TEST_BINS) \
-		$(KMD_E2E_RUNS) $(PY_TESTS) tests/structure.py
+		$(KMD_E2E_RUNS) $(PY_TESTS) tests/structure.py tests/install.py
 
 # The end-to-end tests again, through the kmd backend over the fake tt-kmd.
 KMD_E2E_RUNS = $(addprefix kmd:,$(filter $(BUILD)/tests/e2e_%,$(TEST_BINS)))
@@ -201,6 +206,34 @@ bench: all
 
 demo: all
 	$(BUILD)/examples/add1_sfpu
+
+# ---- install ----
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the library (shared, with its soname
+# links, and static), the public and kernel headers, pkg-config's ttm.pc and the ttm
+# command. make uninstall removes what install put there.
+PREFIX ?= /usr/local
+LIBDIR = $(PREFIX)/lib
+INCDIR = $(PREFIX)/include
+INSTALLED_HEADERS = ttm.h ttm/blackhole.h $(patsubst include/%,%,$(wildcard include/ttm/kernel/*.h))
+install: $(BUILD)/libttm.so $(BUILD)/libttm.a $(BUILD)/ttm
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)/ttm/kernel $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/libttm.so $(DESTDIR)$(LIBDIR)/libttm.so.$(VERSION)
+	ln -sf libttm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libttm.so
+	install -m 644 $(BUILD)/libttm.a $(DESTDIR)$(LIBDIR)/libttm.a
+	for h in $(INSTALLED_HEADERS); do install -m 644 include/$$h $(DESTDIR)$(INCDIR)/$$h || exit 1; done
+	install -m 755 $(BUILD)/ttm $(DESTDIR)$(PREFIX)/bin/ttm
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+		'Name: ttm' 'Description: Host runtime for the Tenstorrent Blackhole, with its emulator' \
+		'Version: $(VERSION)' 'Libs: -L$${libdir} -lttm' 'Libs.private: -ldl -lpthread -lm' \
+		'Cflags: -I$${includedir}' > $(DESTDIR)$(LIBDIR)/pkgconfig/ttm.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libttm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+		$(DESTDIR)$(LIBDIR)/libttm.so $(DESTDIR)$(LIBDIR)/libttm.a \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/ttm.pc $(DESTDIR)$(PREFIX)/bin/ttm
+	for h in $(INSTALLED_HEADERS); do rm -f $(DESTDIR)$(INCDIR)/$$h; done
+	-rmdir $(DESTDIR)$(INCDIR)/ttm/kernel $(DESTDIR)$(INCDIR)/ttm 2>/dev/null
 
 clean:
 	rm -rf build build-san build-tsan
