@@ -3,6 +3,13 @@
 # TSAN=1 with ThreadSanitizer into build-tsan/ (`make test-threads TSAN=1` runs the tests
 # that use threads).
 
+# Quiet by default: a short line a target; V=1 shows the commands themselves.
+ifeq ($(V),1)
+say =
+else
+say = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
 CC ?= cc
 RV_CC ?= clang
 OBJCOPY ?= $(shell command -v llvm-objcopy || command -v llvm-objcopy-14)
@@ -81,22 +88,22 @@ all: $(BUILD)/libbhemu.a $(BUILD)/libttm.a $(BUILD)/libttm.so $(TEST_BINS) $(RV_
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$@)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libbhemu.a: $(EMU_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)ar rcs $@ $^
 
 $(BUILD)/libttm.a: $(RT_OBJS) $(EMU_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)ar rcs $@ $^
 
 # Only the ttm_* entry points are exported. The soname follows the major version: the
 # symbol versions in the map keep older callers working within it.
 VERSION = $(call abi_ttm,TTM_VERSION_MAJOR).$(call abi_ttm,TTM_VERSION_MINOR).$(call abi_ttm,TTM_VERSION_PATCH)
 SONAME = libttm.so.$(call abi_ttm,TTM_VERSION_MAJOR)
 $(BUILD)/libttm.so: $(RT_OBJS) $(EMU_OBJS) src/api/libttm.map
-	$(CC) -shared -Wl,--version-script=src/api/libttm.map -Wl,-soname,$(SONAME) $(RT_OBJS) \
+	$(call say,CC,$@)$(CC) -shared -Wl,--version-script=src/api/libttm.map -Wl,-soname,$(SONAME) $(RT_OBJS) \
 		$(EMU_OBJS) $(LDFLAGS) $(LDLIBS) -o $@
 
 # ---- firmware: built for rv32, embedded in the library with the kernel headers ----
@@ -113,75 +120,75 @@ fw_link = -Wl,--defsym=FW_BASE=$(call abi_value,TTM_L1_FW_$(FW_PROC_$(1))) \
 $(BUILD)/firmware/%.elf: $$(call fw_src,$$*) firmware/crt0.S firmware/link.ld \
 		$(wildcard firmware/*.h) $(KERNEL_HEADERS)
 	@mkdir -p $(dir $@)
-	$(RV_CC) $(RV_CFLAGS) $(RV_LDFLAGS) -Ifirmware -Iinclude -mcmodel=medany \
+	$(call say,RV_CC,$@)$(RV_CC) $(RV_CFLAGS) $(RV_LDFLAGS) -Ifirmware -Iinclude -mcmodel=medany \
 		$(call fw_link,$*) -T firmware/link.ld firmware/crt0.S $< -o $@
 
 # Embedded files are named firmware/<image>.elf and header/<path under include/>.
 $(BUILD)/gen/embedded.S: tools/embed.sh $(FW_ELFS) $(KERNEL_HEADERS)
 	@mkdir -p $(dir $@)
-	sh tools/embed.sh $(foreach f,$(FW_ELFS),firmware/$(notdir $(f))=$(f)) \
+	$(call say,EMBED,$@)sh tools/embed.sh $(foreach f,$(FW_ELFS),firmware/$(notdir $(f))=$(f)) \
 		$(foreach h,$(KERNEL_HEADERS),header/$(h:include/%=%)=$(h)) > $@
 
 $(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.S
-	$(CC) $(SANFLAGS) -c $< -o $@
+	$(call say,CC,$@)$(CC) $(SANFLAGS) -c $< -o $@
 
 # ---- tests ----
 # The instruction-set and emulator rungs link the emulator alone; the others the runtime.
 TEST_DEPS = $(BUILD)/tests/harness.o $(BUILD)/tests/emu_util.o
 $(BUILD)/tests/isa_%: tests/isa/%.c $(TEST_DEPS) $(BUILD)/libbhemu.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Itests $< $(TEST_DEPS) $(BUILD)/libbhemu.a $(LDFLAGS) -lm -o $@
+	$(call say,CC,$@)$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Itests $< $(TEST_DEPS) $(BUILD)/libbhemu.a $(LDFLAGS) -lm -o $@
 
 $(BUILD)/tests/emu_%: tests/emu/%.c $(TEST_DEPS) $(BUILD)/libbhemu.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Itests $< $(TEST_DEPS) $(BUILD)/libbhemu.a $(LDFLAGS) -o $@
+	$(call say,CC,$@)$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Itests $< $(TEST_DEPS) $(BUILD)/libbhemu.a $(LDFLAGS) -o $@
 
 # Runtime tests can drive the kmd backend over the fake tt-kmd (tests/fake_kmd.h).
 RT_TEST_DEPS = $(TEST_DEPS) $(BUILD)/tests/fake_kmd.o
 define RUNTIME_RUNG
 $(BUILD)/tests/$(1)_%: tests/$(1)/%.c $$(RT_TEST_DEPS) $$(BUILD)/libttm.a
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS) -MMD -MP -MF $$@.d -Itests -Isrc $$< $$(RT_TEST_DEPS) $$(BUILD)/libttm.a \
+	$$(call say,CC,$$@)$$(CC) $$(CFLAGS) -MMD -MP -MF $$@.d -Itests -Isrc $$< $$(RT_TEST_DEPS) $$(BUILD)/libttm.a \
 		$$(LDFLAGS) $$(LDLIBS) -o $$@
 endef
 $(foreach r,unit e2e kmd ttsim,$(eval $(call RUNTIME_RUNG,$(r))))
 
 $(BUILD)/tests/fake_kmd.o: tests/fake_kmd.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Isrc -MMD -MP -c $< -o $@
+	$(call say,CC,$@)$(CC) $(CFLAGS) -Isrc -MMD -MP -c $< -o $@
 
 $(BUILD)/tests/emu_util.o: tests/emu_util.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DRV32_DIR='"$(abspath $(BUILD))/rv32"' -MMD -MP -c $< -o $@
+	$(call say,CC,$@)$(CC) $(CFLAGS) -DRV32_DIR='"$(abspath $(BUILD))/rv32"' -MMD -MP -c $< -o $@
 
 $(BUILD)/rv32/%.elf: tests/rv32/%.S tests/rv32/link.ld $(wildcard tests/rv32/*.h)
 	@mkdir -p $(dir $@)
-	$(RV_CC) $(RV_CFLAGS) $(RV_LDFLAGS) -Itests/rv32 -Iinclude -T tests/rv32/link.ld $< -o $@
+	$(call say,RV_CC,$@)$(RV_CC) $(RV_CFLAGS) $(RV_LDFLAGS) -Itests/rv32 -Iinclude -T tests/rv32/link.ld $< -o $@
 
 $(BUILD)/rv32/%.elf: tests/rv32/%.c tests/rv32/crt0.S tests/rv32/link.ld $(wildcard tests/rv32/*.h)
 	@mkdir -p $(dir $@)
-	$(RV_CC) $(RV_CFLAGS) $(RV_LDFLAGS) -Itests/rv32 -Iinclude -T tests/rv32/link.ld tests/rv32/crt0.S $< -o $@
+	$(call say,RV_CC,$@)$(RV_CC) $(RV_CFLAGS) $(RV_LDFLAGS) -Itests/rv32 -Iinclude -T tests/rv32/link.ld tests/rv32/crt0.S $< -o $@
 
 # fp_ops.c and reg_dump.S use the F instructions the cores have (emu/fp32.c).
 $(BUILD)/rv32/fp_ops.elf $(BUILD)/rv32/reg_dump.elf: RV_ARCH = --target=riscv32-unknown-elf \
 	-march=rv32imaf_zba_zbb -mabi=ilp32
 
 $(BUILD)/rv32/%.bin: $(BUILD)/rv32/%.elf
-	$(OBJCOPY) -O binary $< $@
+	$(call say,OBJCOPY,$@)$(OBJCOPY) -O binary $< $@
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/tests/emu_util.o $(BUILD)/libttm.a $(RV_BINS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Itests -Isrc $< $(BUILD)/tests/emu_util.o $(BUILD)/libttm.a $(LDFLAGS) \
+	$(call say,CC,$@)$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Itests -Isrc $< $(BUILD)/tests/emu_util.o $(BUILD)/libttm.a $(LDFLAGS) \
 		$(LDLIBS) -o $@
 
 # The command-line tool (cli/ttm.c).
 $(BUILD)/ttm: $(wildcard cli/*.c cli/*.h) $(BUILD)/libttm.a
-	$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Isrc $(wildcard cli/*.c) $(BUILD)/libttm.a $(LDFLAGS) \
+	$(call say,CC,$@)$(CC) $(CFLAGS) -MMD -MP -MF $@.d -Isrc $(wildcard cli/*.c) $(BUILD)/libttm.a $(LDFLAGS) \
 		$(LDLIBS) -o $@
 
 $(BUILD)/examples/%: examples/%.c $(BUILD)/libttm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -MF $@.d $< $(BUILD)/libttm.a $(LDFLAGS) $(LDLIBS) -o $@
+	$(call say,CC,$@)$(CC) $(CFLAGS) -MMD -MP -MF $@.d $< $(BUILD)/libttm.a $(LDFLAGS) $(LDLIBS) -o $@
 
 ifeq ($(SAN),1)
 PY_PRELOAD = $(shell $(CC) -print-file-name=libasan.so) $(shell $(CC) -print-file-name=libubsan.so)
