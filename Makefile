@@ -62,7 +62,8 @@ FW_PROC_trisc1 = TRISC1
 FW_PROC_trisc2 = TRISC2
 FW_NAMES = brisc ncrisc trisc0 trisc1 trisc2 prefetch dispatch dispatch_sub
 FW_ELFS = $(FW_NAMES:%=$(BUILD)/firmware/%.elf)
-KERNEL_HEADERS = include/ttm/blackhole.h $(wildcard include/ttm/kernel/*.h include/ttm/kernel/*/*.h)
+KERNEL_HEADERS = include/ttm/blackhole.h $(wildcard include/ttm/kernel/*.h include/ttm/kernel/*/*.h \
+	include/ttm/kernel/*/*/*.h include/ttm/kernel/*/*/*/*.h)
 # The value of a macro of the ABI header as the linker takes it (no C suffix).
 abi_value = $(patsubst %u,%,$(lastword $(shell printf '\043include "ttm/kernel/abi.h"\n%s\n' \
 	'$(1)' | $(CC) -E -P -Iinclude -x c -)))

@@ -875,6 +875,9 @@ static int build(const struct kbuild_req *req, const char *name, const char *cac
         !(rc = path_fmt(obj, "%s/kernel.elf", dir)) && !(rc = log ? 0 : -ENOMEM) &&
         !(rc = write_source(src, name, req))) {
         args_add(a, "-I%s/include", cache);
+        /* TT-Metal's kernel headers under their own names, for kernels ported unchanged
+         * ("dataflow_api.h", "compute_kernel_api/..."). */
+        args_add(a, "-I%s/include/ttm/kernel/tt_metal", cache);
         if (req->is_cpp && rt->cxx[0]) {
             args_add(a, "-isystem");
             args_add(a, "%s/include/ttm/kernel/libstdcxx", cache);

@@ -395,3 +395,165 @@ TEST(a_semaphore_or_cb_that_would_overflow_the_ring_is_refused_when_made)
     ttm_program_destroy(p);
     ttm_device_close(dev);
 }
+
+/* ---- TT-Metal kernels as they are written ----
+ * A reader, a compute and a writer kernel in TT-Metal's style, include lines and all
+ * (written here, after TT-Metal's eltwise-add programming example): typed runtime args,
+ * tt::CBIndex, InterleavedAddrGenFast with noc_async_read_tile / write_tile,
+ * get_tile_size, get_dataformat, and a compute kernel in NAMESPACE / MAIN. */
+static const char tt_reader[] =
+    "#include <stdint.h>\n"
+    "#include \"dataflow_api.h\"\n"
+    "void kernel_main() {\n"
+    "    uint32_t src0_addr = get_arg_val<uint32_t>(0);\n"
+    "    uint32_t src1_addr = get_arg_val<uint32_t>(1);\n"
+    "    uint32_t n_tiles = get_arg_val<uint32_t>(2);\n"
+    "    constexpr uint32_t cb_in0 = tt::CBIndex::c_0;\n"
+    "    constexpr uint32_t cb_in1 = tt::CBIndex::c_1;\n"
+    "    const uint32_t tile_bytes = get_tile_size(cb_in0);\n"
+    "    const InterleavedAddrGenFast<true> s0 = {\n"
+    "        .bank_base_address = src0_addr, .page_size = tile_bytes,\n"
+    "        .data_format = get_dataformat(cb_in0)};\n"
+    "    const InterleavedAddrGenFast<true> s1 = {\n"
+    "        .bank_base_address = src1_addr, .page_size = tile_bytes,\n"
+    "        .data_format = get_dataformat(cb_in1)};\n"
+    "    for (uint32_t i = 0; i < n_tiles; i++) {\n"
+    "        cb_reserve_back(cb_in0, 1);\n"
+    "        cb_reserve_back(cb_in1, 1);\n"
+    "        noc_async_read_tile(i, s0, get_write_ptr(cb_in0));\n"
+    "        noc_async_read_tile(i, s1, get_write_ptr(cb_in1));\n"
+    "        noc_async_read_barrier();\n"
+    "        cb_push_back(cb_in0, 1);\n"
+    "        cb_push_back(cb_in1, 1);\n"
+    "    }\n"
+    "}\n";
+static const char tt_compute[] =
+    "#include <cstdint>\n"
+    "#include \"compute_kernel_api/eltwise_binary.h\"\n"
+    "#include \"compute_kernel_api/tile_move_copy.h\"\n"
+    "namespace NAMESPACE {\n"
+    "void MAIN {\n"
+    "    uint32_t n_tiles = get_arg_val<uint32_t>(0);\n"
+    "    constexpr auto cb_in0 = tt::CBIndex::c_0;\n"
+    "    constexpr auto cb_in1 = tt::CBIndex::c_1;\n"
+    "    constexpr auto cb_out0 = tt::CBIndex::c_16;\n"
+    "    binary_op_init_common(cb_in0, cb_in1, cb_out0);\n"
+    "    add_tiles_init(cb_in0, cb_in1);\n"
+    "    for (uint32_t i = 0; i < n_tiles; i++) {\n"
+    "        cb_wait_front(cb_in0, 1);\n"
+    "        cb_wait_front(cb_in1, 1);\n"
+    "        tile_regs_acquire();\n"
+    "        add_tiles(cb_in0, cb_in1, 0, 0, 0);\n"
+    "        tile_regs_commit();\n"
+    "        cb_pop_front(cb_in0, 1);\n"
+    "        cb_pop_front(cb_in1, 1);\n"
+    "        cb_reserve_back(cb_out0, 1);\n"
+    "        tile_regs_wait();\n"
+    "        pack_tile(0, cb_out0);\n"
+    "        tile_regs_release();\n"
+    "        cb_push_back(cb_out0, 1);\n"
+    "    }\n"
+    "}\n"
+    "}  // namespace NAMESPACE\n";
+static const char tt_writer[] =
+    "#include \"dataflow_api.h\"\n"
+    "void kernel_main() {\n"
+    "    uint32_t dst_addr = get_arg_val<uint32_t>(0);\n"
+    "    uint32_t n_tiles = get_arg_val<uint32_t>(1);\n"
+    "    constexpr uint32_t cb_out0 = tt::CBIndex::c_16;\n"
+    "    const uint32_t tile_bytes = get_tile_size(cb_out0);\n"
+    "    const InterleavedAddrGenFast<true> d = {\n"
+    "        .bank_base_address = dst_addr, .page_size = tile_bytes,\n"
+    "        .data_format = get_dataformat(cb_out0)};\n"
+    "    for (uint32_t i = 0; i < n_tiles; i++) {\n"
+    "        cb_wait_front(cb_out0, 1);\n"
+    "        noc_async_write_tile(i, d, get_read_ptr(cb_out0));\n"
+    "        noc_async_write_barrier();\n"
+    "        cb_pop_front(cb_out0, 1);\n"
+    "    }\n"
+    "}\n";
+
+static int write_source(const char *dir, const char *name, const char *src, char *path,
+                        size_t len)
+{
+    snprintf(path, len, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fputs(src, f);
+    return fclose(f);
+}
+
+static void tt_metal_kernels_run_with_their_includes_unchanged_in_mode(void)
+{
+    struct kbuild_runtime rt;
+    if (kbuild_runtime_find(&rt) || !rt.cxx[0])
+        SKIP("no libstdc++ headers on this machine (install libstdc++-12-dev)");
+    enum { TILES = 4, TILE = 2048 };
+    ttm_device *dev = open_dev();
+    CHECK(dev);
+    char dir[] = "/tmp/ttm-ttmetal-XXXXXX", r[64], c[64], w[64];
+    CHECK(mkdtemp(dir));
+    CHECK_EQ(write_source(dir, "reader.cpp", tt_reader, r, sizeof r), 0);
+    CHECK_EQ(write_source(dir, "compute.cpp", tt_compute, c, sizeof c), 0);
+    CHECK_EQ(write_source(dir, "writer.cpp", tt_writer, w, sizeof w), 0);
+    /* bfloat16 small integers: a + b is exact. */
+    static uint16_t a[TILES * 1024], b[TILES * 1024], out[TILES * 1024];
+    for (int i = 0; i < TILES * 1024; i++) {
+        float fa = (float)(i % 100), fb = (float)(2 * (i % 50));
+        uint32_t ua, ub;
+        memcpy(&ua, &fa, 4);
+        memcpy(&ub, &fb, 4);
+        a[i] = (uint16_t)(ua >> 16);
+        b[i] = (uint16_t)(ub >> 16);
+    }
+    ttm_buffer *ba, *bb, *bo;
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, sizeof a, TILE, TTM_BUFFER_DRAM, &ba), 0);
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, sizeof b, TILE, TTM_BUFFER_DRAM, &bb), 0);
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, sizeof out, TILE, TTM_BUFFER_DRAM, &bo), 0);
+    CHECK_EQ(ttm_buffer_write(ba, 0, a, sizeof a), 0);
+    CHECK_EQ(ttm_buffer_write(bb, 0, b, sizeof b), 0);
+    ttm_program *p;
+    ttm_kernel *rk, *ck, *wk;
+    struct ttm_core_range core = {0, 0, 0, 0};
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    const uint32_t cbs[3] = {0, 1, 16};
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(ttm_cb_create(p, &core, 1, cbs[i], 2 * TILE, TILE, TTM_FORMAT_BFLOAT16, NULL), 0);
+    struct ttm_kernel_opts ro = {.argsz = sizeof ro, .processor = TTM_RISCV_1, .noc = 1};
+    struct ttm_kernel_opts wo = {.argsz = sizeof wo, .processor = TTM_RISCV_0};
+    struct ttm_kernel_opts co = {.argsz = sizeof co};
+    int rc = ttm_kernel_create_dataflow(p, r, &core, 1, &ro, &rk);
+    if (!rc)
+        rc = ttm_kernel_create_compute(p, c, &core, 1, &co, &ck);
+    if (!rc)
+        rc = ttm_kernel_create_dataflow(p, w, &core, 1, &wo, &wk);
+    if (rc)
+        printf("  %s\n", ttm_last_error());
+    unlink(r);
+    unlink(c);
+    unlink(w);
+    rmdir(dir);
+    CHECK_EQ(rc, 0);
+    uint32_t ra[3] = {(uint32_t)ttm_buffer_address(ba), (uint32_t)ttm_buffer_address(bb), TILES};
+    uint32_t ca[1] = {TILES}, wa[2] = {(uint32_t)ttm_buffer_address(bo), TILES};
+    CHECK_EQ(ttm_set_runtime_args(p, rk, 0, 0, ra, 3), 0);
+    CHECK_EQ(ttm_set_runtime_args(p, ck, 0, 0, ca, 1), 0);
+    CHECK_EQ(ttm_set_runtime_args(p, wk, 0, 0, wa, 2), 0);
+    CHECK_EQ(ttm_program_launch(dev, p, 0), 0);
+    CHECK_EQ(ttm_buffer_read(bo, 0, out, sizeof out), 0);
+    for (int i = 0; i < TILES * 1024; i++) {
+        float want = (float)(i % 100 + 2 * (i % 50)), got;
+        uint32_t u = (uint32_t)out[i] << 16;
+        memcpy(&got, &u, 4);
+        if (got != want)
+            printf("  element %d: %g, not %g\n", i, got, want);
+        CHECK(got == want);
+    }
+    ttm_program_destroy(p);
+    ttm_buffer_destroy(ba);
+    ttm_buffer_destroy(bb);
+    ttm_buffer_destroy(bo);
+    CHECK_EQ(ttm_device_close(dev), 0);
+}
+MODES(tt_metal_kernels_run_with_their_includes_unchanged)

@@ -1,0 +1,45 @@
+/* TT-Metal's data-movement kernel header, for kernels ported as they are written: the
+ * kernel build puts this folder on the include path, so `#include "dataflow_api.h"`
+ * finds it. It brings ttm's dataflow API (ttm/kernel/dataflow.h) under TT-Metal's names
+ * where they differ. C++ only, as TT-Metal kernels are. */
+#pragma once
+
+#include "ttm/kernel/dataflow.h"
+#include "tt_common.h"
+
+/* A tile of a circular buffer, in bytes: its page size. */
+inline uint32_t get_tile_size(uint32_t cb)
+{
+    return ttm_kctx()->cb[cb].page_size;
+}
+
+/* TT-Metal's fast interleaved address generator: the same as InterleavedAddrGen, with the
+ * data format its tiles are in (the page size already says their size). */
+template <bool DRAM> struct InterleavedAddrGenFast {
+    uint32_t bank_base_address;
+    uint32_t page_size;
+    DataFormat data_format;
+
+    uint64_t get_noc_addr(uint32_t page, uint32_t offset = 0) const
+    {
+        return interleaved_noc_addr(bank_base_address, page_size, DRAM, page, offset);
+    }
+};
+
+template <bool DRAM>
+inline uint64_t get_noc_addr(uint32_t page, const InterleavedAddrGenFast<DRAM> &g,
+                             uint32_t offset = 0)
+{
+    return g.get_noc_addr(page, offset);
+}
+
+/* One page (tile) between L1 and an interleaved buffer. */
+template <typename Gen> inline void noc_async_read_tile(uint32_t id, const Gen &s, uint32_t l1)
+{
+    noc_async_read(s.get_noc_addr(id), l1, s.page_size);
+}
+
+template <typename Gen> inline void noc_async_write_tile(uint32_t id, const Gen &s, uint32_t l1)
+{
+    noc_async_write(l1, s.get_noc_addr(id), s.page_size);
+}
