@@ -189,7 +189,7 @@ $(BUILD)/ttm: $(wildcard cli/*.c cli/*.h) $(BUILD)/libttm.a
 
 $(BUILD)/examples/%: examples/%.c $(BUILD)/libttm.a
 	@mkdir -p $(dir $@)
-	$(call say,CC,$@)$(CC) $(CFLAGS) -MMD -MP -MF $@.d $< $(BUILD)/libttm.a $(LDFLAGS) $(LDLIBS) -o $@
+	$(call say,CC,$@)$(CC) $(CFLAGS) -MMD -MP -MF $@.d $< $(BUILD)/libttm.a $(LDFLAGS) $(LDLIBS) -lm -o $@
 
 ifeq ($(SAN),1)
 PY_PRELOAD = $(shell $(CC) -print-file-name=libasan.so) $(shell $(CC) -print-file-name=libubsan.so)
@@ -198,7 +198,7 @@ endif
 test: all
 	@TTM_LIB=$(abspath $(BUILD))/libttm.so TTM_CACHE_DIR=$(abspath $(BUILD))/kernel-cache \
 		TTM_PY_PRELOAD="$(PY_PRELOAD)" TTM_BUILD=$(abspath $(BUILD)) tests/run.sh $(TEST_BINS) \
-		$(KMD_E2E_RUNS) $(PY_TESTS) tests/structure.py tests/install.py
+		$(KMD_E2E_RUNS) $(PY_TESTS) tests/examples.py tests/structure.py tests/install.py
 
 # The end-to-end tests again, through the kmd backend over the fake tt-kmd.
 KMD_E2E_RUNS = $(addprefix kmd:,$(filter $(BUILD)/tests/e2e_%,$(TEST_BINS)))
