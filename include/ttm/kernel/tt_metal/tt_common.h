@@ -1,5 +1,6 @@
-/* What TT-Metal's kernel headers share, under its names: typed runtime args, circular
- * buffer indices, data formats. Included by dataflow_api.h and compute_kernel_api/. */
+/* What TT-Metal's kernel headers share, under its names: circular buffer indices and data
+ * formats (get_arg_val<T> is in ttm/kernel/args.h). Included by dataflow_api.h and
+ * compute_kernel_api/. */
 #pragma once
 
 #include <stdint.h>
@@ -9,25 +10,6 @@
 #ifndef __cplusplus
 #error "TT-Metal's kernel headers are for C++ kernels (a .cpp path)"
 #endif
-
-/* get_arg_val<T>(i): runtime arg i as a 32-bit T (uint32_t, int32_t, float, a pointer). */
-template <typename T> inline T get_arg_val(int i)
-{
-    static_assert(sizeof(T) == 4, "runtime args are 32-bit words");
-    uint32_t w = get_arg_val((uint32_t)i);
-    T v;
-    __builtin_memcpy(&v, &w, sizeof v);
-    return v;
-}
-
-template <typename T> inline T get_common_arg_val(int i)
-{
-    static_assert(sizeof(T) == 4, "runtime args are 32-bit words");
-    uint32_t w = get_common_arg_val((uint32_t)i);
-    T v;
-    __builtin_memcpy(&v, &w, sizeof v);
-    return v;
-}
 
 namespace tt {
 /* tt::CBIndex::c_0 .. c_31, usable wherever a CB index is. */
