@@ -195,8 +195,13 @@ ifeq ($(SAN),1)
 PY_PRELOAD = $(shell $(CC) -print-file-name=libasan.so) $(shell $(CC) -print-file-name=libubsan.so)
 endif
 
+# The Python tests run under a python3 that has numpy when there is one, so that the
+# array paths are tested too.
+PY_TEST := $(or $(shell for p in python3 /usr/bin/python3; do $$p -c 'import numpy' 2>/dev/null \
+	&& { echo $$p; break; }; done),python3)
+
 test: all
-	@TTM_LIB=$(abspath $(BUILD))/libttm.so TTM_CACHE_DIR=$(abspath $(BUILD))/kernel-cache \
+	@TTM_PYTHON=$(PY_TEST) TTM_LIB=$(abspath $(BUILD))/libttm.so TTM_CACHE_DIR=$(abspath $(BUILD))/kernel-cache \
 		TTM_PY_PRELOAD="$(PY_PRELOAD)" TTM_BUILD=$(abspath $(BUILD)) tests/run.sh $(TEST_BINS) \
 		$(KMD_E2E_RUNS) $(PY_TESTS) tests/examples.py tests/structure.py tests/install.py
 

@@ -18,9 +18,9 @@ for arg in "$@"; do
     *.py)
         # A sanitizer build's library needs its runtime preloaded into the interpreter.
         if [ -n "$TTM_PY_PRELOAD" ]; then
-            LD_PRELOAD="$TTM_PY_PRELOAD" ASAN_OPTIONS=detect_leaks=0 timeout "$limit" python3 "$bin" >"$log" 2>&1
+            LD_PRELOAD="$TTM_PY_PRELOAD" ASAN_OPTIONS=detect_leaks=0 timeout "$limit" "${TTM_PYTHON:-python3}" "$bin" >"$log" 2>&1
         else
-            timeout "$limit" python3 "$bin" >"$log" 2>&1
+            timeout "$limit" "${TTM_PYTHON:-python3}" "$bin" >"$log" 2>&1
         fi
         ;;
     *) TTM_TEST_KMD=$kmd timeout "$limit" "$bin" >"$log" 2>&1 ;;

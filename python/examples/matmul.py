@@ -78,15 +78,8 @@ def matmul(dev, a, b, **kw):
     (m, k), (k2, n) = a.shape, b.shape
     if k != k2:
         raise ValueError(f"inner dimensions differ: {a.shape} x {b.shape}")
-    c = matmul_bf16(dev, to_bf16(a), to_bf16(b), m, k, n, **kw)
-    return (c.astype(numpy.uint32) << 16).view(numpy.float32)
-
-
-def to_bf16(x):
-    """numpy floats as bfloat16 bit patterns, rounded to nearest even."""
-    import numpy
-    bits = numpy.ascontiguousarray(x, dtype=numpy.float32).view(numpy.uint32)
-    return ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(numpy.uint16)
+    c = matmul_bf16(dev, ttm.float32_to_bf16(a), ttm.float32_to_bf16(b), m, k, n, **kw)
+    return ttm.bf16_to_float32(c)
 
 
 def bf16_value(v):

@@ -41,14 +41,22 @@ from . import _lib
 from ._lib import TTMError, TTMTimeout
 
 __all__ = [
+    "BUFFER_TYPES",
     "Buffer",
     "Device",
     "DeviceInfo",
+    "FORMATS",
     "Kernel",
+    "MATH_FIDELITIES",
+    "PROCESSORS",
     "Program",
     "TTMError",
     "TTMTimeout",
+    "bf16_to_float32",
+    "float32_to_bf16",
     "set_root_dir",
+    "tilize",
+    "untilize",
     "version",
 ]
 
@@ -96,6 +104,34 @@ def _retile(data, rows, cols, elem_size, tilize):
         import numpy
         return numpy.frombuffer(bytes(out), dtype=data.dtype).reshape(data.shape)
     return array.array({2: "H", 4: "I"}[size], bytes(out))
+
+
+def _numpy(what):
+    """numpy, or an ImportError saying what needs it."""
+    try:
+        import numpy
+    except ImportError:
+        raise ImportError(f"{what} needs numpy, which is not installed") from None
+    return numpy
+
+
+def bf16_to_float32(bits):
+    """bfloat16 bit patterns (a numpy uint16 array, as Buffer.read(dtype="bfloat16")
+    gives them) as float32 values: exact, as bfloat16 is float32's upper half."""
+    np = _numpy("bf16_to_float32")
+    return (np.asarray(bits, dtype=np.uint16).astype(np.uint32) << 16).view(np.float32)
+
+
+def float32_to_bf16(values):
+    """float32 values (any numpy array of floats) as bfloat16 bit patterns, numpy uint16,
+    rounded to nearest even; NaN stays NaN."""
+    np = _numpy("float32_to_bf16")
+    u = np.asarray(values, dtype=np.float32).view(np.uint32)
+    s16, one = np.uint32(16), np.uint32(1)
+    # No overflow: the largest non-NaN pattern, 0xFF800000, has room for the carry.
+    rounded = (u + np.uint32(0x7FFF) + ((u >> s16) & one)) >> s16
+    nan = (u & np.uint32(0x7FFFFFFF)) > np.uint32(0x7F800000)
+    return np.where(nan, (u >> s16) | np.uint32(0x40), rounded).astype(np.uint16)
 
 
 def tilize(data, rows, cols, elem_size=None):
@@ -457,12 +493,31 @@ class Buffer:
         self.device._call(_c.ttm_buffer_write, self._h, _uint(offset, 64, "offset"), src, size,
                           landed=True)
 
-    def read(self, size=None, offset=0):
-        """``size`` bytes from ``offset`` (default: up to the end) as bytes."""
+    def read(self, size: "int | None" = None, offset: int = 0, *, dtype=None, shape=None):
+        """``size`` bytes from ``offset`` (default: up to the end) as bytes; with ``dtype``
+        (numpy needed) as a numpy array of that type, of ``shape`` (default: one
+        dimension). ``dtype="bfloat16"`` gives the raw 16-bit patterns as uint16 (numpy
+        has no bfloat16): ``bf16_to_float32`` turns them into floats."""
         offset = _uint(offset, 64, "offset")
-        out = bytearray(max(self.size - offset, 0) if size is None else _uint(size, 64, "size"))
+        if dtype is None and shape is None:
+            out = bytearray(max(self.size - offset, 0) if size is None
+                            else _uint(size, 64, "size"))
+            self.read_into(out, offset)
+            return bytes(out)
+        np = _numpy("Buffer.read(dtype=...)")
+        dt = np.dtype(np.uint16 if str(dtype) == "bfloat16" else (dtype or np.uint8))
+        if shape is not None:
+            shape = (shape,) if isinstance(shape, int) else tuple(shape)
+            count = 1
+            for n in shape:
+                count *= _uint(n, 64, "shape")
+        else:
+            avail = (max(self.size - offset, 0) if size is None else _uint(size, 64, "size"))
+            count = avail // dt.itemsize
+            shape = (count,)
+        out = np.empty(shape, dtype=dt)
         self.read_into(out, offset)
-        return bytes(out)
+        return out
 
     def read_into(self, buf, offset=0):
         """Fill the writable, C-contiguous buffer ``buf`` (a bytearray, a numpy array, ...)

@@ -5,7 +5,7 @@ import errno
 import os
 import unittest
 
-from support import TTMTestCase
+from support import TTMTestCase, ttm
 
 try:
     import numpy
@@ -135,3 +135,35 @@ class BufferTest(TTMTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TypedReadTest(TTMTestCase):
+    """Buffer.read(dtype=, shape=) and the bfloat16 helpers (numpy)."""
+
+    def setUp(self):
+        try:
+            import numpy  # noqa: F401
+        except ImportError:
+            self.skipTest("numpy is not installed")
+
+    def test_typed_reads_and_bfloat16(self):
+        import numpy as np
+        values = np.array([1.0, -2.5, 3.140625, 65504.0, 1e-3, np.inf, -0.0, 7.0],
+                          dtype=np.float32)
+        bits = ttm.float32_to_bf16(values)
+        self.assertEqual(bits.dtype, np.uint16)
+        with self.dev.buffer(64, 64) as buf:
+            buf.write(np.concatenate([bits, np.zeros(24, np.uint16)]))
+            got = buf.read(dtype="bfloat16", shape=(2, 4))
+            self.assertEqual(got.shape, (2, 4))
+            self.assertTrue(np.array_equal(got.reshape(-1), bits))
+            back = ttm.bf16_to_float32(got.reshape(-1))
+            # Exact where bfloat16 holds the value; within its precision elsewhere.
+            self.assertTrue(np.allclose(back[np.isfinite(values)], values[np.isfinite(values)],
+                                        rtol=1 / 128))
+            self.assertTrue(np.isinf(back[5]))
+            words = buf.read(dtype=np.uint32)
+            self.assertEqual(words.shape, (16,))
+        # Rounding to nearest even: 1 + 2^-8 is halfway, rounds down to 1.0.
+        self.assertEqual(int(ttm.float32_to_bf16(np.float32(1 + 2 ** -8))), 0x3F80)
+        self.assertEqual(int(ttm.float32_to_bf16(np.float32(1 + 3 * 2 ** -8))), 0x3F82)

@@ -140,8 +140,8 @@ class ProgramTest(TTMTestCase):
         b = rng.standard_normal((64, 32)).astype(numpy.float32)
         c = ex.matmul(self.dev, a, b, cores=((0, 0), (0, 0)))
         self.assertEqual((c.dtype, c.shape), (numpy.float32, (32, 32)))
-        # C holds bfloat16 values, so to_bf16 gives its bits back exactly.
-        bits = [ex.to_bf16(x).ravel().tolist() for x in (a, b, c)]
+        # C holds bfloat16 values, so float32_to_bf16 gives its bits back exactly.
+        bits = [ttm.float32_to_bf16(x).ravel().tolist() for x in (a, b, c)]
         self.assertEqual(ex.outside_bound(*bits, 32, 64, 32), 0)
 
     def test_compute_kernel_in_cpp(self):
