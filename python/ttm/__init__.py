@@ -27,6 +27,8 @@ Buffers and programs keep their device alive; kernels keep their program alive. 
 destroying an object explicitly is idempotent, and using it afterwards raises TTMError.
 """
 
+from __future__ import annotations
+
 import array
 import ctypes
 import errno
@@ -35,6 +37,7 @@ import os
 import threading
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass
 
 from . import _lib
@@ -70,12 +73,12 @@ PROCESSORS = {"riscv0": 0, "riscv1": 1, "brisc": 0, "ncrisc": 1}
 MATH_FIDELITIES = {"lofi": 0, "hifi2": 2, "hifi3": 3, "hifi4": 4}
 
 
-def version():
+def version() -> str:
     """The library's version, "major.minor.patch"."""
     return _c.ttm_version().decode()
 
 
-def set_root_dir(path):
+def set_root_dir(path: str | os.PathLike) -> None:
     """Resolve relative kernel source paths against directory ``path``; "" restores the
     default, the current directory."""
     _c.ttm_set_root_dir(os.fsencode(path))
@@ -115,14 +118,14 @@ def _numpy(what):
     return numpy
 
 
-def bf16_to_float32(bits):
+def bf16_to_float32(bits: Any) -> Any:
     """bfloat16 bit patterns (a numpy uint16 array, as Buffer.read(dtype="bfloat16")
     gives them) as float32 values: exact, as bfloat16 is float32's upper half."""
     np = _numpy("bf16_to_float32")
     return (np.asarray(bits, dtype=np.uint16).astype(np.uint32) << 16).view(np.float32)
 
 
-def float32_to_bf16(values):
+def float32_to_bf16(values: Any) -> Any:
     """float32 values (any numpy array of floats) as bfloat16 bit patterns, numpy uint16,
     rounded to nearest even; NaN stays NaN."""
     np = _numpy("float32_to_bf16")
@@ -134,14 +137,14 @@ def float32_to_bf16(values):
     return np.where(nan, (u >> s16) | np.uint32(0x40), rounded).astype(np.uint16)
 
 
-def tilize(data, rows, cols, elem_size=None):
+def tilize(data: Any, rows: int, cols: int, elem_size: int | None = None) -> Any:
     """A row-major rows x cols matrix (bfloat16 as uint16, or float32 / uint32 elements:
     any buffer of 2- or 4-byte items, or of bytes with elem_size) as 32x32 tiles in the
     layout kernels see, tiles in row-major order."""
     return _retile(data, rows, cols, elem_size, True)
 
 
-def untilize(data, rows, cols, elem_size=None):
+def untilize(data: Any, rows: int, cols: int, elem_size: int | None = None) -> Any:
     """The inverse of tilize."""
     return _retile(data, rows, cols, elem_size, False)
 
@@ -289,8 +292,9 @@ class Device:
     Buffer.enqueue_read(), record_event(), event_wait(), event_query(), finish().
     """
 
-    def __init__(self, backend=None, device_id=0, board=None, tensix_cols_off=0, dram_banks_off=0,
-                 dispatch=None, threads=0):
+    def __init__(self, backend: str | None = None, device_id: int = 0, board: str | None = None,
+                 tensix_cols_off: int = 0, dram_banks_off: int = 0, dispatch: str | None = None,
+                 threads: int = 0) -> None:
         # Destinations of non-blocking reads, kept alive until filled: [covering event or
         # 0, object]. The library writes into them later, from whichever call drains.
         self._reads = []
@@ -327,12 +331,12 @@ class Device:
         )
 
     @property
-    def grid(self):
+    def grid(self) -> tuple[int, int]:
         """The logical worker grid as (x, y)."""
         return self.info.grid_x, self.info.grid_y
 
     @property
-    def closed(self):
+    def closed(self) -> bool:
         """Whether close() has run (or the device was collected)."""
         return not self._close.alive
 
@@ -342,7 +346,7 @@ class Device:
             raise TTMError(errno.ENODEV, "the device was closed")
         return self._handle
 
-    def core_noc_xy(self, core, noc=0):
+    def core_noc_xy(self, core: tuple[int, int], noc: int = 0) -> tuple[int, int]:
         """The NoC coordinates (x, y) a kernel uses to reach logical ``core`` over NoC
         ``noc``: the chip's translated coordinates, the same on both NoCs."""
         x, y = _core(core)
@@ -350,12 +354,12 @@ class Device:
         _c.ttm_core_noc_xy(self._h, x, y, _uint(noc, 32, "NoC"), ctypes.byref(nx), ctypes.byref(ny))
         return nx.value, ny.value
 
-    def buffer(self, size, page_size, type="dram"):
+    def buffer(self, size: int, page_size: int, type: str = "dram") -> Buffer:
         """A new interleaved Buffer of ``size`` bytes in pages of ``page_size`` ("dram":
         a multiple of 64, "l1": of 16; size a multiple of the page size)."""
         return Buffer(self, size, page_size, type)
 
-    def program(self):
+    def program(self) -> Program:
         """A new, empty Program for this device."""
         return Program(self)
 
@@ -393,11 +397,11 @@ class Device:
             self._reads_landed(before, event)
         return result
 
-    def enqueue_program(self, program):
+    def enqueue_program(self, program: Program) -> None:
         """Queue a run of ``program`` and return at once (fast dispatch)."""
         self._call(_c.ttm_enqueue_program, self._h, program._h)
 
-    def record_event(self):
+    def record_event(self) -> int:
         """Queue an event that completes when everything queued before it has; returns
         its id."""
         event = ctypes.c_uint64()
@@ -408,13 +412,13 @@ class Device:
                 r[0] = r[0] or event.value
         return event.value
 
-    def event_wait(self, event, timeout_ms=0):
+    def event_wait(self, event: int, timeout_ms: int = 0) -> None:
         """Wait for ``event`` (0: the library's default timeout)."""
         event = _uint(event, 64, "event")
         self._call(_c.ttm_event_wait, self._h, event, _uint(timeout_ms, 32, "timeout"),
                    event=event)
 
-    def event_query(self, event):
+    def event_query(self, event: int) -> bool:
         """Whether ``event`` has completed."""
         event = _uint(event, 64, "event")
         before = self._pending()
@@ -423,22 +427,23 @@ class Device:
             self._reads_landed(before, event)
         return done
 
-    def finish(self, timeout_ms=0):
+    def finish(self, timeout_ms: int = 0) -> None:
         """Wait until everything queued has finished."""
         self._call(_c.ttm_finish, self._h, _uint(timeout_ms, 32, "timeout"), landed=True)
 
-    def trace_begin(self):
+    def trace_begin(self) -> None:
         """Start collecting a timeline of the device's work (see ttm.h, Tracing)."""
         self._call(_c.ttm_trace_begin, self._h)
 
-    def trace_end(self, json_path=None, svg_path=None):
+    def trace_end(self, json_path: str | os.PathLike | None = None,
+                  svg_path: str | os.PathLike | None = None) -> None:
         """Stop collecting; write Chrome/Perfetto trace-event JSON to ``json_path`` and
         an SVG timeline to ``svg_path`` (either may be None)."""
         def path(p):
             return None if p is None else os.fsencode(p)
         self._call(_c.ttm_trace_end, self._h, path(json_path), path(svg_path))
 
-    def close(self):
+    def close(self) -> None:
         """Close the device (idempotent). Its buffers and programs can then only be
         destroyed; anything else on them raises TTMError."""
         self._close()
@@ -486,14 +491,15 @@ class Buffer:
             raise _gone("buffer")
         return self._handle
 
-    def write(self, data, offset=0):
+    def write(self, data: Any, offset: int = 0) -> None:
         """Copy ``data`` (bytes, bytearray, memoryview, array.array, a numpy array: any
         object exporting the buffer protocol, taken in C order) to ``offset``."""
         src, size = _source_bytes(data)
         self.device._call(_c.ttm_buffer_write, self._h, _uint(offset, 64, "offset"), src, size,
                           landed=True)
 
-    def read(self, size: "int | None" = None, offset: int = 0, *, dtype=None, shape=None):
+    def read(self, size: int | None = None, offset: int = 0, *, dtype: Any = None,
+             shape: int | Sequence[int] | None = None) -> Any:
         """``size`` bytes from ``offset`` (default: up to the end) as bytes; with ``dtype``
         (numpy needed) as a numpy array of that type, of ``shape`` (default: one
         dimension). ``dtype="bfloat16"`` gives the raw 16-bit patterns as uint16 (numpy
@@ -519,7 +525,7 @@ class Buffer:
         self.read_into(out, offset)
         return out
 
-    def read_into(self, buf, offset=0):
+    def read_into(self, buf: Any, offset: int = 0) -> int:
         """Fill the writable, C-contiguous buffer ``buf`` (a bytearray, a numpy array, ...)
         from ``offset``; return the number of bytes read."""
         view = memoryview(buf)
@@ -531,14 +537,14 @@ class Buffer:
                           _address_of(view), view.nbytes, landed=True)
         return view.nbytes
 
-    def enqueue_write(self, data, offset=0, blocking=False):
+    def enqueue_write(self, data: Any, offset: int = 0, blocking: bool = False) -> None:
         """Queue a write of ``data`` to ``offset`` (fast dispatch). The bytes are copied
         into the queue at once, so ``data`` may change afterwards."""
         src, size = _source_bytes(data)
         self.device._call(_c.ttm_enqueue_write_buffer, self._h, _uint(offset, 64, "offset"), src,
                           size, int(blocking), landed=bool(blocking))
 
-    def enqueue_read(self, buf, offset=0, blocking=False):
+    def enqueue_read(self, buf: Any, offset: int = 0, blocking: bool = False) -> None:
         """Queue a read into the writable, C-contiguous ``buf`` from ``offset`` (fast
         dispatch). Without blocking, ``buf`` is filled by a later Device.finish() or
         wait on an event recorded after it; the device keeps ``buf`` alive until then."""
@@ -556,7 +562,7 @@ class Buffer:
                 self.device._keep_until_read((dest, view))
         return view.nbytes
 
-    def destroy(self):
+    def destroy(self) -> None:
         """Free the buffer's device memory (idempotent)."""
         self._destroy()
 
@@ -602,7 +608,8 @@ class Program:
             raise _gone("program")
         return self._handle
 
-    def cb(self, cores, index, total_size, page_size, format="raw"):
+    def cb(self, cores: Any, index: int, total_size: int, page_size: int,
+           format: str | int = "raw") -> None:
         """Circular buffer ``index`` (0..31) on every core of ``cores``: ``total_size``
         bytes in pages of ``page_size`` (a multiple of 16). ``format`` is one of
         FORMATS' names."""
@@ -612,7 +619,7 @@ class Program:
             _uint(page_size, 32, "CB page size"), _choice(format, FORMATS, "data format"), None,
         )
 
-    def semaphore(self, cores, initial_value=0):
+    def semaphore(self, cores: Any, initial_value: int = 0) -> int:
         """A semaphore on every core of ``cores``, set to ``initial_value`` at each launch;
         returns its id, for get_semaphore(id) in kernels (the same L1 address on every
         core of a launch)."""
@@ -622,8 +629,10 @@ class Program:
                                 ctypes.byref(sem))
         return sem.value
 
-    def dataflow_kernel(self, source=None, path=None, *, cores, processor=0, noc=0,
-                        compile_args=(), defines=None):
+    def dataflow_kernel(self, source: str | None = None, path: str | os.PathLike | None = None, *,
+                        cores: Any, processor: int | str = 0, noc: int = 0,
+                        compile_args: Sequence[int] = (),
+                        defines: str | Mapping[str, Any] | None = None) -> Kernel:
         """A data-movement kernel from C ``source`` text or a file ``path`` (C++ when it
         ends in .cpp/.cc), run on ``processor`` 0/"riscv0" (BRISC) or 1/"riscv1" (NCRISC)
         of every core of ``cores``, using NoC ``noc``. ``compile_args`` are visible as
@@ -631,8 +640,10 @@ class Program:
         raises TTMError carrying the compiler's message."""
         return self._kernel(False, source, path, cores, processor, noc, compile_args, defines)
 
-    def compute_kernel(self, source=None, path=None, *, cores, compile_args=(), defines=None,
-                       math_fidelity="hifi4", fp32_dest_acc=False):
+    def compute_kernel(self, source: str | None = None, path: str | os.PathLike | None = None, *,
+                       cores: Any, compile_args: Sequence[int] = (),
+                       defines: str | Mapping[str, Any] | None = None,
+                       math_fidelity: str | int = "hifi4", fp32_dest_acc: bool = False) -> Kernel:
         """A compute kernel for the three TRISCs, including <ttm/kernel/compute.h>
         (arguments as for dataflow_kernel). ``math_fidelity`` is "lofi", "hifi2",
         "hifi3" or "hifi4" (or 0, 2, 3, 4); ``fp32_dest_acc`` keeps Dst in fp32."""
@@ -674,26 +685,26 @@ class Program:
             raise TTMError(errno.EINVAL, "the kernel belongs to another program")
         return kernel._handle
 
-    def set_runtime_args(self, kernel, core, args):
+    def set_runtime_args(self, kernel: Kernel, core: tuple[int, int], args: Sequence[int]) -> None:
         """The 32-bit runtime args ``kernel`` sees on ``core`` (x, y), as get_arg_val(i)."""
         handle = self._kernel_handle(kernel)
         x, y = _core(core)
         words, n = _u32_array(args, "runtime arg")
         _c.ttm_set_runtime_args(self._h, handle, x, y, words, n)
 
-    def set_common_runtime_args(self, kernel, args):
+    def set_common_runtime_args(self, kernel: Kernel, args: Sequence[int]) -> None:
         """Runtime args shared by every core of ``kernel``, as get_common_arg_val(i)."""
         handle = self._kernel_handle(kernel)
         words, n = _u32_array(args, "runtime arg")
         _c.ttm_set_common_runtime_args(self._h, handle, words, n)
 
-    def launch(self, timeout_ms=0):
+    def launch(self, timeout_ms: int = 0) -> None:
         """Run the program and wait until every core is done; after ``timeout_ms`` (0: the
         library's default of 10 s) raise TTMTimeout naming the cores still running."""
         self.device._call(_c.ttm_program_launch, self.device._h, self._h,
                           _uint(timeout_ms, 32, "timeout"), landed=True)
 
-    def destroy(self):
+    def destroy(self) -> None:
         """Free the program, its kernels and circular buffers (idempotent)."""
         self._destroy()
 
