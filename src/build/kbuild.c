@@ -608,6 +608,18 @@ static int build_flags(struct args *a, const struct kbuild_req *req, const char 
     args_add(a, "-DTTM_CT_ARGS_N=%u", req->n_compile_args);
     for (uint32_t i = 0; i < req->n_compile_args; i++)
         args_add(a, "-DTTM_CT_ARG_%u=%uu", i, req->compile_args[i]);
+    /* The same as a list ("1u,2u,"), which C++ can index by a constant expression
+     * (TT-Metal's TensorAccessorArgs<N>, ttm/kernel/tt_metal/). */
+    char *list = malloc(32 + 12 * (size_t)req->n_compile_args);
+    if (!list) {
+        a->oom = 1;
+        return 0;
+    }
+    int at = sprintf(list, "-DTTM_CT_ARGS_LIST=");
+    for (uint32_t i = 0; i < req->n_compile_args; i++)
+        at += sprintf(list + at, "%uu,", req->compile_args[i]);
+    args_add(a, "%s", list);
+    free(list);
     return add_defines(a, req->defines);
 }
 

@@ -399,8 +399,9 @@ TEST(a_semaphore_or_cb_that_would_overflow_the_ring_is_refused_when_made)
 /* ---- TT-Metal kernels as they are written ----
  * A reader, a compute and a writer kernel in TT-Metal's style, include lines and all
  * (written here, after TT-Metal's eltwise-add programming example): typed runtime args,
- * tt::CBIndex, InterleavedAddrGenFast with noc_async_read_tile / write_tile,
- * get_tile_size, get_dataformat, and a compute kernel in NAMESPACE / MAIN. */
+ * tt::CBIndex, InterleavedAddrGenFast with noc_async_read_tile, a TensorAccessor with
+ * noc_async_write_page, get_tile_size, get_dataformat, and a compute kernel in
+ * NAMESPACE / MAIN. */
 static const char tt_reader[] =
     "#include <stdint.h>\n"
     "#include \"dataflow_api.h\"\n"
@@ -455,6 +456,7 @@ static const char tt_compute[] =
     "    }\n"
     "}\n"
     "}  // namespace NAMESPACE\n";
+/* The writer in TT-Metal's newer style: a TensorAccessor from compile-time args. */
 static const char tt_writer[] =
     "#include \"dataflow_api.h\"\n"
     "void kernel_main() {\n"
@@ -462,12 +464,12 @@ static const char tt_writer[] =
     "    uint32_t n_tiles = get_arg_val<uint32_t>(1);\n"
     "    constexpr uint32_t cb_out0 = tt::CBIndex::c_16;\n"
     "    const uint32_t tile_bytes = get_tile_size(cb_out0);\n"
-    "    const InterleavedAddrGenFast<true> d = {\n"
-    "        .bank_base_address = dst_addr, .page_size = tile_bytes,\n"
-    "        .data_format = get_dataformat(cb_out0)};\n"
+    "    constexpr auto dst_args = TensorAccessorArgs<0>();\n"
+    "    static_assert(dst_args.next_compile_time_args_offset() == 1);\n"
+    "    const auto d = TensorAccessor(dst_args, dst_addr, tile_bytes);\n"
     "    for (uint32_t i = 0; i < n_tiles; i++) {\n"
     "        cb_wait_front(cb_out0, 1);\n"
-    "        noc_async_write_tile(i, d, get_read_ptr(cb_out0));\n"
+    "        noc_async_write_page(i, d, get_read_ptr(cb_out0));\n"
     "        noc_async_write_barrier();\n"
     "        cb_pop_front(cb_out0, 1);\n"
     "    }\n"
@@ -521,7 +523,10 @@ static void tt_metal_kernels_run_with_their_includes_unchanged_in_mode(void)
     for (int i = 0; i < 3; i++)
         CHECK_EQ(ttm_cb_create(p, &core, 1, cbs[i], 2 * TILE, TILE, TTM_FORMAT_BFLOAT16, NULL), 0);
     struct ttm_kernel_opts ro = {.argsz = sizeof ro, .processor = TTM_RISCV_1, .noc = 1};
-    struct ttm_kernel_opts wo = {.argsz = sizeof wo, .processor = TTM_RISCV_0};
+    /* The writer's TensorAccessorArgs<0>: TT-Metal's ArgConfig IsDram (1 << 1). */
+    static const uint32_t dram_accessor = 2;
+    struct ttm_kernel_opts wo = {.argsz = sizeof wo, .processor = TTM_RISCV_0,
+                                 .compile_args = &dram_accessor, .n_compile_args = 1};
     struct ttm_kernel_opts co = {.argsz = sizeof co};
     int rc = ttm_kernel_create_dataflow(p, r, &core, 1, &ro, &rk);
     if (!rc)

@@ -33,6 +33,38 @@ inline uint64_t get_noc_addr(uint32_t page, const InterleavedAddrGenFast<DRAM> &
     return g.get_noc_addr(page, offset);
 }
 
+/* TT-Metal's tensor accessor, for interleaved buffers: compile-time arg CTA_OFFSET holds
+ * the accessor's configuration, TT-Metal's ArgConfig bits: IsDram (1 << 1) for a DRAM
+ * buffer, 0 for L1; Sharded (1 << 0) is not supported. The host passes that word among
+ * the kernel's compile args (2 for a DRAM buffer).
+ *
+ *   constexpr auto args = TensorAccessorArgs<0>();
+ *   const auto s = TensorAccessor(args, buffer_address, page_size);
+ *   noc_async_read_page(i, s, l1_address);
+ */
+template <uint32_t CTA_OFFSET> struct TensorAccessorArgs {
+    static constexpr uint32_t config = ttm_ct_args[CTA_OFFSET];
+    static constexpr bool is_dram = (config >> 1) & 1;
+    static_assert(CTA_OFFSET < sizeof ttm_ct_args / sizeof ttm_ct_args[0] - 1,
+                  "TensorAccessorArgs<N>: the kernel has no compile-time arg N");
+    static_assert(!(config & 1), "sharded buffers are not supported");
+    static constexpr uint32_t next_compile_time_args_offset() { return CTA_OFFSET + 1; }
+};
+
+template <typename Args> struct TensorAccessor {
+    uint32_t bank_base_address;
+    uint32_t page_size;
+
+    TensorAccessor(const Args &, uint32_t address, uint32_t page)
+        : bank_base_address(address), page_size(page)
+    {
+    }
+    uint64_t get_noc_addr(uint32_t page, uint32_t offset = 0) const
+    {
+        return interleaved_noc_addr(bank_base_address, page_size, Args::is_dram, page, offset);
+    }
+};
+
 /* One page (tile) between L1 and an interleaved buffer. */
 template <typename Gen> inline void noc_async_read_tile(uint32_t id, const Gen &s, uint32_t l1)
 {
@@ -40,6 +72,16 @@ template <typename Gen> inline void noc_async_read_tile(uint32_t id, const Gen &
 }
 
 template <typename Gen> inline void noc_async_write_tile(uint32_t id, const Gen &s, uint32_t l1)
+{
+    noc_async_write(l1, s.get_noc_addr(id), s.page_size);
+}
+
+template <typename Gen> inline void noc_async_read_page(uint32_t id, const Gen &s, uint32_t l1)
+{
+    noc_async_read(s.get_noc_addr(id), l1, s.page_size);
+}
+
+template <typename Gen> inline void noc_async_write_page(uint32_t id, const Gen &s, uint32_t l1)
 {
     noc_async_write(l1, s.get_noc_addr(id), s.page_size);
 }

@@ -11,6 +11,13 @@
 #error "TT-Metal's kernel headers are for C++ kernels (a .cpp path)"
 #endif
 
+/* The compile-time args as an array a constant expression may index (the kernel build
+ * passes them as TTM_CT_ARGS_LIST too); one zero past the last, so it is never empty. */
+#ifndef TTM_CT_ARGS_LIST
+#define TTM_CT_ARGS_LIST
+#endif
+constexpr uint32_t ttm_ct_args[] = {TTM_CT_ARGS_LIST 0u};
+
 namespace tt {
 /* tt::CBIndex::c_0 .. c_31, usable wherever a CB index is. */
 enum CBIndex : uint8_t {
