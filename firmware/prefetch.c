@@ -6,7 +6,7 @@
  */
 #include "cq_fw.h"
 
-#define QUEUE ((volatile uint16_t *)TTM_L1_PREFETCH_Q)
+#define QUEUE ((volatile uint32_t *)TTM_L1_PREFETCH_Q)
 #define RECORD ((volatile struct ttm_cq_record *)TTM_L1_PREFETCH_BUF)
 #define NOC 0u
 #define BUF_RD 1u
@@ -61,7 +61,7 @@ int main(void)
         CTRL->postcode[0] = PF_FETCH;
         /* An entry the ring cannot hold is still fetched (its first 64 bytes) and passed
          * on with its header spoiled, so the dispatcher reports it instead of hanging. */
-        uint32_t size = entry * 16u;
+        uint32_t size = entry;
         int bad = size < sizeof(struct ttm_cq_record) || size > TTM_CQ_MAX_RECORD ||
                   size % TTM_CQ_RECORD_ALIGN;
         if (bad)

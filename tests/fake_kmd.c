@@ -108,6 +108,7 @@ static struct fake {
     int fail_err[REQUESTS];
     unsigned fail_count[REQUESTS];
     struct fake_kmd_stats st;
+    const volatile void *last_read;  /* the host's last single-word read, until a write */
     pthread_mutex_t lock;
 } F = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
@@ -857,6 +858,7 @@ static int fake_mmio_read(void *ctx, const volatile void *addr, void *dst, size_
         /* A read of nothing returns all-ones, as on a card, not an error. */
         rc = rc == -EFAULT ? 0 : rc;
     }
+    F.last_read = len == 4 ? addr : NULL;
     pthread_mutex_unlock(&F.lock);
     return rc;
 }
@@ -901,6 +903,8 @@ static int fake_mmio_write(void *ctx, volatile void *addr, const void *src, size
     uint64_t off;
     int rc = translate(addr, len, &m, &off);
     unsigned bar = rc ? 0 : bar_of(m, &off);
+    F.st.merged_writes += len == 4 && addr == F.last_read;
+    F.last_read = NULL;
     if (!rc && m->wc && F.cfg.strict) {
         rc = hold(m, bar, off, src, len);
     } else if (!rc) {
@@ -968,6 +972,7 @@ int fake_kmd_install(const struct fake_kmd_config *cfg)
     F.n_pending = 0;
     memset(F.fail_count, 0, sizeof F.fail_count);
     memset(&F.st, 0, sizeof F.st);
+    F.last_read = NULL;
     F.cfg = *cfg;
     pthread_mutex_unlock(&F.lock);
     pcie_kmd_set_io(&fake_io);

@@ -55,6 +55,9 @@ struct fake_kmd_stats {
     uint32_t pins;             /* pinned host ranges */
     uint32_t maps;             /* device and host mappings not unmapped */
     uint32_t violations;       /* MMIO accesses that are not whole aligned words */
+    /* Single-word writes to the word the host read just before: read-modify-writes, which
+     * lose what the device stored in that word between the two. */
+    uint32_t merged_writes;
     uint32_t wc_pending;       /* write-combined stores not yet drained */
     uint32_t power_flags;      /* the power request of card 0's handles, OR-ed */
     uint64_t ioctls;

@@ -170,9 +170,8 @@ int cq_flush(struct cq *q, struct wait_budget *b)
         return rc;
     /* The record must be in host memory before the device can see its announcement. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    uint16_t entry = (uint16_t)(size / 16);
-    rc = chip_write(q->chip, q->pf.x, q->pf.y,
-                    TTM_L1_PREFETCH_Q + 2 * (q->seq % TTM_PREFETCH_Q_ENTRIES), &entry, 2);
+    rc = chip_write32(q->chip, q->pf.x, q->pf.y,
+                      TTM_L1_PREFETCH_Q + 4 * (q->seq % TTM_PREFETCH_Q_ENTRIES), size);
     if (rc)
         return rc;
     q->issue_wr += size;

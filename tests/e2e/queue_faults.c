@@ -180,9 +180,9 @@ TEST(an_overwritten_prefetch_queue_is_recovered_from)
     ttm_device *dev = open_fast();
     CHECK(dev);
     struct chip_worker pf = dev->fast->q.pf;
-    uint16_t junk[TTM_PREFETCH_Q_ENTRIES];
+    uint32_t junk[TTM_PREFETCH_Q_ENTRIES];
     for (unsigned i = 0; i < TTM_PREFETCH_Q_ENTRIES; i++)
-        junk[i] = (uint16_t)(4 + 8 * i);
+        junk[i] = 64 + 128 * i;
     CHECK_EQ(chip_write(&dev->chip, pf.x, pf.y, TTM_L1_PREFETCH_Q, junk, sizeof junk), 0);
     int rc = ttm_finish(dev, 2000);
     CHECK(rc == -EPROTO || rc == -ETIMEDOUT);

@@ -11,6 +11,7 @@
 #include "fake_kmd.h"
 #include "test.h"
 #include "ttm.h"
+#include "ttm/kernel/abi.h"
 
 static const struct fake_kmd_config strict = {.version = FAKE_KMD_2_10, .strict = true,
                                               .foreign_windows = 40};
@@ -84,6 +85,26 @@ TEST(a_card_opens_runs_and_gives_everything_back)
             CHECK(all_given_back());
         }
     }
+    fake_kmd_uninstall();
+}
+
+/* The prefetcher clears each queue entry it consumes while the host writes the next ones:
+ * a host write that read the word first and wrote it back whole could restore a cleared
+ * neighbour, and the prefetcher would fetch that record twice. */
+TEST(fast_dispatch_writes_the_prefetch_queue_without_read_modify_write)
+{
+    CHECK_EQ(fake_kmd_install(&strict), 0);
+    ttm_device *dev;
+    CHECK_EQ(open_card(1, TTM_DISPATCH_FAST, &dev), 0);
+    struct fake_kmd_stats before, after;
+    fake_kmd_stats(&before);
+    uint64_t ev;
+    for (unsigned i = 0; i < 3 * TTM_PREFETCH_Q_ENTRIES; i++) /* every slot, three times */
+        CHECK_EQ(ttm_enqueue_record_event(dev, &ev), 0);
+    CHECK_EQ(ttm_finish(dev, 10000), 0);
+    fake_kmd_stats(&after);
+    CHECK_EQ(after.merged_writes - before.merged_writes, 0);
+    CHECK_EQ(ttm_device_close(dev), 0);
     fake_kmd_uninstall();
 }
 

@@ -16,7 +16,7 @@
 
 #include "../blackhole.h"
 
-#define TTM_FW_ABI_VERSION 6u
+#define TTM_FW_ABI_VERSION 7u
 
 /* ---- Worker L1 map ---- */
 #define TTM_L1_BOOT 0x00000u            /* BRISC's reset PC: one JAL to the firmware */
@@ -239,9 +239,12 @@ struct ttm_kctx {
 /* ==== Fast dispatch ====================================================================
  *
  * The host writes records into an issue ring in host memory the device can reach and
- * announces each in the prefetcher's queue: 16-bit entries, 0 = free, else the record's
- * size in 16-byte units; the host waits for a slot to read 0 before writing it, the
- * prefetcher clears it once it has fetched the record (seed 001 sections 1-2). The
+ * announces each in the prefetcher's queue: 32-bit entries, 0 = free, else the record's
+ * size in bytes; the host waits for a slot to read 0 before writing it, the prefetcher
+ * clears it once it has fetched the record (seed 001 sections 1-2). Entries are whole
+ * words (as in newer TT-Metal, host-facts 4.1) because a backend that writes a narrower
+ * value by read-modify-write of its word could rewrite a neighbour the prefetcher has
+ * just cleared, announcing a consumed record a second time. The
  * prefetcher (a worker's BRISC) copies records into the dispatcher's ring; the dispatcher
  * (another worker's BRISC) executes their commands; its NCRISC, the subordinate, sends GO
  * signals once the workers' DONE count reaches what each launch needs. Events and read
@@ -269,7 +272,7 @@ struct ttm_kctx {
 
 /* Dispatch cores' L1 (above the firmware; these cores run no kernels). */
 #define TTM_L1_CQ_CTRL 0x10000u           /* struct ttm_cq_ctrl, on both cores */
-#define TTM_L1_PREFETCH_Q 0x11000u        /* prefetcher: uint16_t[TTM_PREFETCH_Q_ENTRIES] */
+#define TTM_L1_PREFETCH_Q 0x11000u        /* prefetcher: uint32_t[TTM_PREFETCH_Q_ENTRIES] */
 #define TTM_L1_SUB_QUEUE 0x12000u         /* dispatcher: struct ttm_sub_cmd ring */
 #define TTM_L1_CQ_SCRATCH 0x14000u        /* small staging words */
 #define TTM_L1_PREFETCH_BUF 0x20000u      /* prefetcher: one record fetched from the host */
@@ -454,7 +457,7 @@ TTM_ABI_ASSERT((TTM_PREFETCH_Q_ENTRIES + 1) * TTM_CQ_MAX_RECORD <= TTM_CQ_ISSUE_
 TTM_ABI_ASSERT(TTM_CQ_MAX_RECORD / 16 <= 0xFFFF);
 TTM_ABI_ASSERT(TTM_CQ_MAX_RECORD <= TTM_L1_DISPATCH_RING - TTM_L1_PREFETCH_BUF);
 TTM_ABI_ASSERT(TTM_L1_CQ_CTRL + sizeof(struct ttm_cq_ctrl) <= TTM_L1_PREFETCH_Q);
-TTM_ABI_ASSERT(TTM_L1_PREFETCH_Q + 2 * TTM_PREFETCH_Q_ENTRIES <= TTM_L1_SUB_QUEUE);
+TTM_ABI_ASSERT(TTM_L1_PREFETCH_Q + 4 * TTM_PREFETCH_Q_ENTRIES <= TTM_L1_SUB_QUEUE);
 TTM_ABI_ASSERT(TTM_L1_SUB_QUEUE + 8 * TTM_SUB_QUEUE_ENTRIES <= TTM_L1_CQ_SCRATCH);
 TTM_ABI_ASSERT(TTM_L1_DISPATCH_RING + TTM_DISPATCH_RING_SIZE <= TTM_L1_DISPATCH_DATA);
 TTM_ABI_ASSERT(TTM_L1_DISPATCH_DATA + TTM_DISPATCH_DATA_SIZE <= TTM_L1_END);
