@@ -1,6 +1,6 @@
 /* multicast_counter: core (0,0) multicasts a block to every core of a rectangle, then each
  * core of it counts itself into one counter on (0,0) with a NoC atomic increment. The host
- * checks every core's copy and the count.
+ * checks every core's copy and the count. The kernels are multicast_counter_kernels.h's.
  *
  *   build/examples/multicast_counter    (TTM_BACKEND picks the device)
  */
@@ -10,7 +10,7 @@
 
 #include <ttm.h>
 
-#define WORDS 64u   /* the block: 256 bytes */
+#include "multicast_counter_kernels.h"
 
 #define CHECK(call)                                                                     \
     do {                                                                                \
@@ -21,43 +21,6 @@
             exit(1);                                                                    \
         }                                                                               \
     } while (0)
-
-/* The sender. Args: the rectangle's NoC corners (x0, y0, x1, y1), how many cores it holds
- * besides this one, the block's L1 address. Semaphore 0 on every core: "the block is
- * here". */
-static const char sender_src[] =
-    "#include <ttm/kernel/dataflow.h>\n"
-    "void kernel_main(void) {\n"
-    "    uint32_t x0 = get_arg_val(0), y0 = get_arg_val(1), x1 = get_arg_val(2), y1 = get_arg_val(3);\n"
-    "    uint32_t others = get_arg_val(4), block = get_arg_val(5);\n"
-    "    volatile uint32_t *w = (volatile uint32_t *)block;\n"
-    "    for (uint32_t i = 0; i < 64; i++)\n"
-    "        w[i] = 0xC0DE0000u + i;\n"
-    "    noc_async_write_multicast(block, get_noc_multicast_addr(x0, y0, x1, y1, block), 256, others);\n"
-    "    noc_async_write_barrier();\n"
-    "    /* Then the flag, to the same cores: it lands after the block. */\n"
-    "    volatile uint32_t *flag = (volatile uint32_t *)get_semaphore(0);\n"
-    "    *flag = 1;\n"
-    "    noc_semaphore_set_multicast(get_semaphore(0),\n"
-    "                                get_noc_multicast_addr(x0, y0, x1, y1, get_semaphore(0)), others);\n"
-    "    noc_async_write_barrier();\n"
-    "    noc_semaphore_inc(get_noc_addr(my_x(), my_y(), get_semaphore(1)), 1);\n"
-    "    noc_async_atomic_barrier();\n"
-    "    /* Every core counted itself: the count goes after the block for the host. */\n"
-    "    volatile uint32_t *count = (volatile uint32_t *)get_semaphore(1);\n"
-    "    noc_semaphore_wait_min(count, others + 1);\n"
-    "    w[64] = *count;\n"
-    "}\n";
-
-/* Every other core: waits for the flag, then counts itself on the sender (args: its NoC x,
- * y). Semaphore 1 on the sender is the counter. */
-static const char receiver_src[] =
-    "#include <ttm/kernel/dataflow.h>\n"
-    "void kernel_main(void) {\n"
-    "    noc_semaphore_wait((volatile uint32_t *)get_semaphore(0), 1);\n"
-    "    noc_semaphore_inc(get_noc_addr(get_arg_val(0), get_arg_val(1), get_semaphore(1)), 1);\n"
-    "    noc_async_atomic_barrier();\n"
-    "}\n";
 
 int main(void)
 {
@@ -76,9 +39,9 @@ int main(void)
     CHECK(ttm_semaphore_create(prog, &rect, 1, 0, &counter));
     struct ttm_kernel_opts o = {.argsz = sizeof o, .processor = TTM_RISCV_0};
     ttm_kernel *sk, *rk;
-    CHECK(ttm_kernel_create_dataflow_from_string(prog, sender_src, &sender, 1, &o, &sk));
+    CHECK(ttm_kernel_create_dataflow_from_string(prog, multicast_sender_src, &sender, 1, &o, &sk));
     struct ttm_core_range rest[2] = {{1, 0, 3, 0}, {0, 1, 3, 2}};
-    CHECK(ttm_kernel_create_dataflow_from_string(prog, receiver_src, rest, 2, &o, &rk));
+    CHECK(ttm_kernel_create_dataflow_from_string(prog, multicast_receiver_src, rest, 2, &o, &rk));
     uint32_t x0, y0, x1, y1;
     CHECK(ttm_core_noc_xy(dev, 0, 0, 0, &x0, &y0));
     CHECK(ttm_core_noc_xy(dev, 3, 2, 0, &x1, &y1));
@@ -102,9 +65,9 @@ int main(void)
     unsigned bad = 0;
     for (uint32_t y = 0; y < 3; y++)
         for (uint32_t x = 0; x < 4; x++)
-            for (uint32_t i = 0; i < WORDS; i++)
+            for (uint32_t i = 0; i < MULTICAST_WORDS; i++)
                 bad += all[(y * info.grid_x + x) * 128 + i] != 0xC0DE0000u + i;
-    uint32_t count = all[WORDS];
+    uint32_t count = all[MULTICAST_WORDS];
     printf("multicast_counter: a block multicast to %u cores, %s; %u cores counted: %s\n", n,
            bad ? "MISMATCH" : "every copy correct", count, count == n ? "correct" : "WRONG");
     bad += count != n;

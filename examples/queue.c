@@ -3,6 +3,7 @@
  * A kernel adds its launch number to every word of a DRAM buffer; the host queues
  * LAUNCHES launches of it between a non-blocking write and a non-blocking read, records
  * an event after each launch, and checks the result once the read's event has passed.
+ * The kernel is queue_kernels.h's.
  *
  *   build/examples/queue                 (TTM_BACKEND picks the device)
  */
@@ -11,7 +12,8 @@
 
 #include <ttm.h>
 
-#define WORDS 1024u
+#include "queue_kernels.h"
+
 #define LAUNCHES 10u
 
 #define CHECK(call)                                                                     \
@@ -24,21 +26,6 @@
         }                                                                               \
     } while (0)
 
-/* Adds common arg 1 to every word of the 4 KiB DRAM buffer at common arg 0 (one core). */
-static const char bump_src[] =
-    "#include <ttm/kernel/dataflow.h>\n"
-    "void kernel_main(void) {\n"
-    "    uint32_t buf = get_common_arg_val(0), add = get_common_arg_val(1);\n"
-    "    uint32_t l1 = get_arg_val(0);\n"
-    "    uint64_t src = interleaved_noc_addr(buf, 4096, 1, 0, 0);\n"
-    "    noc_async_read(src, l1, 4096);\n"
-    "    noc_async_read_barrier();\n"
-    "    volatile uint32_t *w = (volatile uint32_t *)l1;\n"
-    "    for (uint32_t i = 0; i < 1024; i++) w[i] += add;\n"
-    "    noc_async_write(l1, src, 4096);\n"
-    "    noc_async_write_barrier();\n"
-    "}\n";
-
 int main(void)
 {
     struct ttm_device_opts o = {.argsz = sizeof o, .dispatch = TTM_DISPATCH_FAST};
@@ -46,8 +33,8 @@ int main(void)
     CHECK(ttm_device_create_opts(&o, &dev));
     struct ttm_device_info info = {.argsz = sizeof info};
     CHECK(ttm_device_info(dev, &info));
-    static uint32_t in[WORDS], out[WORDS];
-    for (uint32_t i = 0; i < WORDS; i++)
+    static uint32_t in[QUEUE_WORDS], out[QUEUE_WORDS];
+    for (uint32_t i = 0; i < QUEUE_WORDS; i++)
         in[i] = i;
     ttm_buffer *buf;
     CHECK(ttm_buffer_create_interleaved(dev, sizeof in, sizeof in, TTM_BUFFER_DRAM, &buf));
@@ -60,7 +47,7 @@ int main(void)
         ttm_kernel *k;
         uint32_t common[2] = {(uint32_t)ttm_buffer_address(buf), n + 1}, l1 = info.l1_unreserved;
         CHECK(ttm_program_create(dev, &progs[n]));
-        CHECK(ttm_kernel_create_dataflow_from_string(progs[n], bump_src, &core, 1, &ko, &k));
+        CHECK(ttm_kernel_create_dataflow_from_string(progs[n], queue_bump_src, &core, 1, &ko, &k));
         CHECK(ttm_set_common_runtime_args(progs[n], k, common, 2));
         CHECK(ttm_set_runtime_args(progs[n], k, 0, 0, &l1, 1));
     }
@@ -85,9 +72,9 @@ int main(void)
     CHECK(ttm_event_wait(dev, read, 0));
 
     uint32_t add = LAUNCHES * (LAUNCHES + 1) / 2, bad = 0;
-    for (uint32_t i = 0; i < WORDS; i++)
+    for (uint32_t i = 0; i < QUEUE_WORDS; i++)
         bad += out[i] != i + add;
-    printf("queue: %u words after %u launches: %s\n", WORDS, LAUNCHES,
+    printf("queue: %u words after %u launches: %s\n", QUEUE_WORDS, LAUNCHES,
            bad ? "MISMATCH" : "all correct");
     CHECK(ttm_finish(dev, 0));
     for (uint32_t n = 0; n < LAUNCHES; n++)

@@ -2,7 +2,7 @@
 """Installing ttm as a user would: `make install` into a temporary prefix, an outside C
 program built with `pkg-config --cflags --libs ttm` and run, the `ttm` command, `make
 uninstall` leaving nothing; and `pip install --no-build-isolation ./python` into a fresh
-virtual environment, then an example run with the installed library.
+virtual environment, then python/examples/add1.py run with the installed package.
 
     TTM_BUILD=build tests/install.py
 
@@ -15,7 +15,7 @@ import sys
 import tempfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-BUILD = os.environ.get("TTM_BUILD", os.path.join(ROOT, "build"))
+BUILD = os.path.abspath(os.environ.get("TTM_BUILD", os.path.join(ROOT, "build")))
 
 PROGRAM = r"""
 #include <stdio.h>
@@ -126,8 +126,19 @@ def test_pip_install(tmp):
             "    print(dev.info.num_workers, ttm.version())\n")
     env["VIRTUAL"] = venv
     out = sh([vpy, "-c", code], env=env, cwd=tmp)
-    result(name, not out.returncode and out.stdout.split()[:1] == ["110"],
-           out.stdout + out.stderr)
+    if out.returncode or out.stdout.split()[:1] != ["110"]:
+        return result(name, False, out.stdout + out.stderr)
+    # An example, laid out as in the source tree but with no package beside it, so that
+    # the only ttm it can import is the installed one.
+    ex = os.path.join(tmp, "ex")
+    os.makedirs(os.path.join(ex, "python", "examples"))
+    os.makedirs(os.path.join(ex, "examples"))
+    for f in ("add1.py", "c_kernels.py"):
+        shutil.copy(os.path.join(ROOT, "python", "examples", f),
+                    os.path.join(ex, "python", "examples"))
+    shutil.copy(os.path.join(ROOT, "examples", "add1_kernels.h"), os.path.join(ex, "examples"))
+    out = sh([vpy, os.path.join(ex, "python", "examples", "add1.py"), "1"], env=env, cwd=tmp)
+    result(name, not out.returncode and "all correct" in out.stdout, out.stdout + out.stderr)
 
 
 def main():

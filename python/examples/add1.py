@@ -4,7 +4,8 @@
 On every worker core a reader kernel (NCRISC, NoC 1) moves pages from a DRAM buffer into
 circular buffer 0, and a writer kernel (BRISC, NoC 0) takes them out, adds 1 to every
 32-bit word and writes them to a second DRAM buffer. Each core handles its own slice of
-the pages, given by its runtime args. The host checks every word.
+the pages, given by its runtime args. The host checks every word. The kernels are
+examples/add1_kernels.h's, as in the C example.
 
     python3 python/examples/add1.py [pages_per_core]    (default 4; TTM_BACKEND picks
                                                         the device, the emulated P100A
@@ -16,42 +17,13 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.join(HERE, ".."), HERE]
 import ttm  # noqa: E402  (after the path set-up above)
+import c_kernels  # noqa: E402
 
 PAGE = 4096  # 1024 words: one 32x32 tile of uint32
 CB_PAGES = 2  # double buffering between reader and writer
-
-READER = r"""
-#include <ttm/kernel/dataflow.h>
-void kernel_main(void) {
-    uint32_t src = get_arg_val(0), first = get_arg_val(1), n = get_arg_val(2);
-    uint32_t page = get_common_arg_val(0);
-    for (uint32_t p = first; p < first + n; p++) {
-        cb_reserve_back(0, 1);
-        noc_async_read(interleaved_noc_addr(src, page, 1, p, 0), get_write_ptr(0), page);
-        noc_async_read_barrier();
-        cb_push_back(0, 1);
-    }
-}
-"""
-
-WRITER = r"""
-#include <ttm/kernel/dataflow.h>
-void kernel_main(void) {
-    uint32_t dst = get_arg_val(0), first = get_arg_val(1), n = get_arg_val(2);
-    uint32_t page = get_common_arg_val(0);
-    for (uint32_t p = first; p < first + n; p++) {
-        cb_wait_front(0, 1);
-        volatile uint32_t *w = (volatile uint32_t *)get_read_ptr(0);
-        for (uint32_t i = 0; i < page / 4; i++)
-            w[i] += 1;
-        noc_async_write(get_read_ptr(0), interleaved_noc_addr(dst, page, 1, p, 0), page);
-        noc_async_write_barrier();
-        cb_pop_front(0, 1);
-    }
-}
-"""
 
 
 def add1(dev, data, cores, page_size=PAGE):
@@ -60,24 +32,20 @@ def add1(dev, data, cores, page_size=PAGE):
     result as an array("I")."""
     nbytes = len(data) * 4
     pages = nbytes // page_size
-    (x0, y0), (x1, y1) = cores
-    workers = [(x, y) for y in range(y0, y1 + 1) for x in range(x0, x1 + 1)]
+    src_k = c_kernels.load("add1_kernels.h", "add1", ("reader", "writer"))
     out = array.array("I", bytes(nbytes))
     with dev.buffer(nbytes, page_size) as src, dev.buffer(nbytes, page_size) as dst, \
             dev.program() as prog:
         src.write(data)
         prog.cb(cores, index=0, total_size=CB_PAGES * page_size, page_size=page_size,
                 format="uint32")
-        reader = prog.dataflow_kernel(READER, cores=cores, processor="riscv1", noc=1)
-        writer = prog.dataflow_kernel(WRITER, cores=cores, processor="riscv0", noc=0)
+        reader = prog.dataflow_kernel(src_k["reader"], cores=cores, processor="riscv1", noc=1)
+        writer = prog.dataflow_kernel(src_k["writer"], cores=cores, processor="riscv0", noc=0)
         prog.set_common_runtime_args(reader, [page_size])
         prog.set_common_runtime_args(writer, [page_size])
-        first = 0
-        for i, core in enumerate(workers):
-            n = pages // len(workers) + (i < pages % len(workers))
+        for core, first, n in ttm.split_work(cores, pages):
             prog.set_runtime_args(reader, core, [src.address, first, n])
             prog.set_runtime_args(writer, core, [dst.address, first, n])
-            first += n
         prog.launch()
         dst.read_into(out)
     return out

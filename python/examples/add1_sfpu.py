@@ -35,8 +35,6 @@ def add1_sfpu(dev, data, cores):
     raw = memoryview(data).cast("B")
     nbytes = len(raw)
     tiles = nbytes // TILE
-    (x0, y0), (x1, y1) = cores
-    workers = [(x, y) for y in range(y0, y1 + 1) for x in range(x0, x1 + 1)]
     src_k = c_kernels.load("add1_sfpu_kernels.h", "add1_sfpu", ("reader", "compute", "writer"))
     out = bytearray(nbytes)
     with dev.buffer(nbytes, TILE) as src, dev.buffer(nbytes, TILE) as dst, \
@@ -50,13 +48,10 @@ def add1_sfpu(dev, data, cores):
         writer = prog.dataflow_kernel(src_k["writer"], cores=cores, processor="riscv0", noc=0)
         prog.set_common_runtime_args(reader, [TILE])
         prog.set_common_runtime_args(writer, [TILE])
-        first = 0
-        for i, core in enumerate(workers):
-            n = tiles // len(workers) + (i < tiles % len(workers))
+        for core, first, n in ttm.split_work(cores, tiles):
             prog.set_runtime_args(reader, core, [src.address, first, n])
             prog.set_runtime_args(compute, core, [n])
             prog.set_runtime_args(writer, core, [dst.address, first, n])
-            first += n
         prog.launch()
         dst.read_into(out)
     if type(data).__module__ == "numpy":

@@ -35,8 +35,7 @@ def matmul_bf16(dev, a, b, m, k, n, cores=None, fidelity="hifi4", fp32_dest_acc=
     if m % 32 or k % 32 or n % 32:
         raise ValueError("M, K and N must be multiples of 32")
     gx, gy = dev.grid
-    (x0, y0), (x1, y1) = cores or ((0, 0), (gx - 1, gy - 1))
-    workers = [(x, y) for y in range(y0, y1 + 1) for x in range(x0, x1 + 1)]
+    rect = cores or ((0, 0), (gx - 1, gy - 1))
     src = c_kernels.load("matmul_kernels.h", "matmul", ("reader", "compute", "writer"))
     ta, tb = ttm.tilize(a, m, k), ttm.tilize(b, k, n)
     mt, kt, nt = m // 32, k // 32, n // 32
@@ -45,7 +44,6 @@ def matmul_bf16(dev, a, b, m, k, n, cores=None, fidelity="hifi4", fp32_dest_acc=
             dev.buffer(m * n * 2, TILE) as bc, dev.program() as prog:
         ba.write(ta)
         bb.write(tb)
-        rect = ((x0, y0), (x1, y1))
         for cb in (0, 1, 16):
             prog.cb(rect, index=cb, total_size=2 * TILE, page_size=TILE, format="bfloat16")
         reader = prog.dataflow_kernel(src["reader"], cores=rect, processor="riscv1", noc=1)
@@ -55,13 +53,10 @@ def matmul_bf16(dev, a, b, m, k, n, cores=None, fidelity="hifi4", fp32_dest_acc=
         prog.set_common_runtime_args(reader, [kt, nt, TILE])
         prog.set_common_runtime_args(compute, [kt])
         prog.set_common_runtime_args(writer, [TILE])
-        outs, first = mt * nt, 0
-        for i, core in enumerate(workers):
-            count = outs // len(workers) + (i < outs % len(workers))
+        for core, first, count in ttm.split_work(rect, mt * nt):
             prog.set_runtime_args(reader, core, [ba.address, bb.address, first, count])
             prog.set_runtime_args(compute, core, [count])
             prog.set_runtime_args(writer, core, [bc.address, first, count])
-            first += count
         prog.launch()
         bc.read_into(out)
     c = ttm.untilize(array.array("H", bytes(out)), m, n)

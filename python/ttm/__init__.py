@@ -58,6 +58,7 @@ __all__ = [
     "bf16_to_float32",
     "float32_to_bf16",
     "set_root_dir",
+    "split_work",
     "tilize",
     "untilize",
     "version",
@@ -147,6 +148,26 @@ def tilize(data: Any, rows: int, cols: int, elem_size: int | None = None) -> Any
 def untilize(data: Any, rows: int, cols: int, elem_size: int | None = None) -> Any:
     """The inverse of tilize."""
     return _retile(data, rows, cols, elem_size, False)
+
+
+def split_work(cores: Any, units: int) -> list[tuple[tuple[int, int], int, int]]:
+    """Spread ``units`` pieces of work (pages, tiles, ...) over the cores of ``cores`` (a
+    core set: see the module docstring; each rectangle taken row by row) as evenly as
+    whole pieces allow: a list of (core, first, count), one per core in that order, the
+    first ``units % len(cores)`` of them with one piece more. Cores left without work
+    have count 0 (kernels placed on them still run, with nothing to do)."""
+    units = _uint(units, 64, "units")
+    ranges, n = _core_ranges(cores)
+    order = [(x, y) for r in ranges[:n] for y in range(r.y0, r.y1 + 1)
+             for x in range(r.x0, r.x1 + 1)]
+    if not order:
+        raise ValueError("split_work needs at least one core")
+    out, first = [], 0
+    for i, core in enumerate(order):
+        count = units // len(order) + (i < units % len(order))
+        out.append((core, first, count))
+        first += count
+    return out
 
 
 def _uint(value, bits, what):

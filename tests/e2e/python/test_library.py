@@ -94,6 +94,21 @@ class LibraryTest(TTMTestCase):
         # Bytes with an element size: tile element 16 is matrix element 32, bytes 64-65.
         self.assertEqual(ttm.tilize(bytes(range(256)) * 8, 32, 32, elem_size=2)[16], 0x4140)
 
+    def test_split_work(self):
+        # 10 pieces over a 2 x 2 rectangle, row by row: the first two cores take one more.
+        self.assertEqual(ttm.split_work(((0, 0), (1, 1)), 10),
+                         [((0, 0), 0, 3), ((1, 0), 3, 3), ((0, 1), 6, 2), ((1, 1), 8, 2)])
+        # A list of cores and rectangles keeps its order; cores past the work get none.
+        self.assertEqual(ttm.split_work([(5, 5), ((0, 0), (1, 0))], 2),
+                         [((5, 5), 0, 1), ((0, 0), 1, 1), ((1, 0), 2, 0)])
+        self.assertEqual(ttm.split_work((3, 4), 7), [((3, 4), 0, 7)])
+        with self.assertRaises(ValueError):
+            ttm.split_work([], 4)
+        with self.assertRaises(ValueError):
+            ttm.split_work((0, 0), -1)
+        with self.assertRaises(TypeError):
+            ttm.split_work("cores", 4)
+
 
 if __name__ == "__main__":
     unittest.main()
