@@ -144,6 +144,12 @@ int ttm_buffer_destroy(ttm_buffer *buf);
 uint64_t ttm_buffer_address(const ttm_buffer *buf);   /* bank-local base address */
 uint64_t ttm_buffer_size(const ttm_buffer *buf);
 uint32_t ttm_buffer_page_size(const ttm_buffer *buf);
+/* The compile-time args TT-Metal's TensorAccessorArgs<N> reads for this buffer, to be put
+ * at position N of the kernel's compile args (TensorAccessorArgs(buffer) on TT-Metal's
+ * host): writes at most `room` words to `args` and returns how many (one for an
+ * interleaved buffer: IsDram for DRAM, 0 for L1), or -EINVAL, or -ENOSPC when `room` is
+ * too small. */
+int ttm_buffer_accessor_args(const ttm_buffer *buf, uint32_t *args, uint32_t room);
 /* Copy between host memory and [offset, offset + size) of the buffer, waiting until done
  * (in fast dispatch, through the command queue, after everything queued before). */
 int ttm_buffer_write(ttm_buffer *buf, uint64_t offset, const void *src, uint64_t size);

@@ -512,6 +512,15 @@ class Buffer:
             raise _gone("buffer")
         return self._handle
 
+    @property
+    def accessor_args(self) -> list[int]:
+        """The compile-time args TT-Metal's TensorAccessorArgs<N> reads for this buffer,
+        to be put at position N of a kernel's compile_args (TT-Metal's host
+        TensorAccessorArgs(buffer)): one word for an interleaved buffer."""
+        args = (ctypes.c_uint32 * 4)()
+        n = _c.ttm_buffer_accessor_args(self._h, args, len(args))
+        return list(args[:n])
+
     def write(self, data: Any, offset: int = 0) -> None:
         """Copy ``data`` (bytes, bytearray, memoryview, array.array, a numpy array: any
         object exporting the buffer protocol, taken in C order) to ``offset``."""

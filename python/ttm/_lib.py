@@ -194,6 +194,7 @@ _PROTOTYPES = {
     "ttm_buffer_address": (c_uint64, [BufferP]),
     "ttm_buffer_size": (c_uint64, [BufferP]),
     "ttm_buffer_page_size": (c_uint32, [BufferP]),
+    "ttm_buffer_accessor_args": (c_int, [BufferP, POINTER(c_uint32), c_uint32]),
     "ttm_buffer_write": (c_int, [BufferP, c_uint64, ctypes.c_void_p, c_uint64]),
     "ttm_buffer_read": (c_int, [BufferP, c_uint64, ctypes.c_void_p, c_uint64]),
     "ttm_program_create": (c_int, [DeviceP, POINTER(ProgramP)]),

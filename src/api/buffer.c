@@ -108,6 +108,21 @@ VIS uint32_t ttm_buffer_page_size(const ttm_buffer *b)
     return (uint32_t)field(__func__, b, FIELD_PAGE_SIZE);
 }
 
+VIS int ttm_buffer_accessor_args(const ttm_buffer *b, uint32_t *args, uint32_t room)
+{
+    if (!args)
+        return err_set(-EINVAL, "ttm_buffer_accessor_args: args is NULL");
+    struct ttm_device *d;
+    int rc = api_enter(b, HANDLE_BUFFER | HANDLE_CLOSED_OK, &d);
+    if (rc)
+        return rc;
+    if (!room)
+        return api_leave(d, err_set(-ENOSPC, "ttm_buffer_accessor_args: an interleaved "
+                                              "buffer's accessor takes 1 word, room is 0"));
+    args[0] = b->type == TTM_BUFFER_DRAM ? TTM_ACCESSOR_IS_DRAM : 0;
+    return api_leave(d, 1);
+}
+
 int api_check_range(const struct ttm_buffer *b, uint64_t offset, const void *host,
                     uint64_t size)
 {

@@ -523,10 +523,11 @@ static void tt_metal_kernels_run_with_their_includes_unchanged_in_mode(void)
     for (int i = 0; i < 3; i++)
         CHECK_EQ(ttm_cb_create(p, &core, 1, cbs[i], 2 * TILE, TILE, TTM_FORMAT_BFLOAT16, NULL), 0);
     struct ttm_kernel_opts ro = {.argsz = sizeof ro, .processor = TTM_RISCV_1, .noc = 1};
-    /* The writer's TensorAccessorArgs<0>: TT-Metal's ArgConfig IsDram (1 << 1). */
-    static const uint32_t dram_accessor = 2;
+    /* The writer's TensorAccessorArgs<0>, as TensorAccessorArgs(buffer) on TT-Metal's host. */
+    uint32_t accessor;
+    CHECK_EQ(ttm_buffer_accessor_args(bo, &accessor, 1), 1);
     struct ttm_kernel_opts wo = {.argsz = sizeof wo, .processor = TTM_RISCV_0,
-                                 .compile_args = &dram_accessor, .n_compile_args = 1};
+                                 .compile_args = &accessor, .n_compile_args = 1};
     struct ttm_kernel_opts co = {.argsz = sizeof co};
     int rc = ttm_kernel_create_dataflow(p, r, &core, 1, &ro, &rk);
     if (!rc)
@@ -562,3 +563,27 @@ static void tt_metal_kernels_run_with_their_includes_unchanged_in_mode(void)
     CHECK_EQ(ttm_device_close(dev), 0);
 }
 MODES(tt_metal_kernels_run_with_their_includes_unchanged)
+
+/* TensorAccessorArgs(buffer) on TT-Metal's host: one word, IsDram for a DRAM buffer. */
+TEST(accessor_args_follow_the_buffer_and_bad_calls_fail)
+{
+    ttm_device *dev = open_dev();
+    CHECK(dev);
+    ttm_buffer *dram, *l1;
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, 4096, 1024, TTM_BUFFER_DRAM, &dram), 0);
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, 4096, 1024, TTM_BUFFER_L1, &l1), 0);
+    uint32_t args[2] = {7, 7};
+    CHECK_EQ(ttm_buffer_accessor_args(dram, args, 2), 1);
+    CHECK_EQ(args[0], 2); /* TT-Metal's ArgConfig::IsDram */
+    CHECK_EQ(args[1], 7);
+    CHECK_EQ(ttm_buffer_accessor_args(l1, args, 1), 1);
+    CHECK_EQ(args[0], 0);
+    CHECK_EQ(ttm_buffer_accessor_args(l1, args, 0), -ENOSPC);
+    CHECK(strstr(ttm_last_error(), "1 word"));
+    CHECK_EQ(ttm_buffer_accessor_args(l1, NULL, 1), -EINVAL);
+    CHECK_EQ(ttm_buffer_accessor_args(NULL, args, 1), -EINVAL);
+    CHECK_EQ(ttm_buffer_destroy(l1), 0);
+    CHECK_EQ(ttm_buffer_accessor_args(l1, args, 1), -EINVAL);
+    CHECK_EQ(ttm_buffer_destroy(dram), 0);
+    CHECK_EQ(ttm_device_close(dev), 0);
+}

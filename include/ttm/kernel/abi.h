@@ -168,6 +168,12 @@ enum ttm_postcode {
     TTM_PC_WAIT_TRISC = 0x600, /* BRISC waiting for the TRISCs' DONE */
 };
 
+/* The configuration word of TT-Metal's TensorAccessorArgs, its ArgConfig bits (tt-metal
+ * hostdevcommon/tensor_accessor/arg_config.hpp), as ttm_buffer_accessor_args gives it and
+ * tt_metal/dataflow_api.h reads it; only interleaved buffers, so Sharded is never set. */
+#define TTM_ACCESSOR_SHARDED (1u << 0)
+#define TTM_ACCESSOR_IS_DRAM (1u << 1)
+
 /* Where interleaved buffers live: bank i's NoC coordinates (translated, (y << 6) | x). */
 struct ttm_bank_table {
     uint32_t num_dram_banks;

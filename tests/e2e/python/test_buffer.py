@@ -14,6 +14,13 @@ except ImportError:
 
 
 class BufferTest(TTMTestCase):
+    def test_accessor_args(self):
+        with self.dev.buffer(4096, 1024) as dram, self.dev.buffer(4096, 1024, "l1") as l1:
+            self.assertEqual(dram.accessor_args, [2])  # TT-Metal's ArgConfig::IsDram
+            self.assertEqual(l1.accessor_args, [0])
+        with self.assertRaises(ttm.TTMError):
+            dram.accessor_args
+
     def test_attributes(self):
         with self.dev.buffer(8 * 1024, 1024) as buf:
             self.assertEqual((buf.size, buf.page_size, buf.type), (8192, 1024, "dram"))

@@ -35,8 +35,8 @@ inline uint64_t get_noc_addr(uint32_t page, const InterleavedAddrGenFast<DRAM> &
 
 /* TT-Metal's tensor accessor, for interleaved buffers: compile-time arg CTA_OFFSET holds
  * the accessor's configuration, TT-Metal's ArgConfig bits: IsDram (1 << 1) for a DRAM
- * buffer, 0 for L1; Sharded (1 << 0) is not supported. The host passes that word among
- * the kernel's compile args (2 for a DRAM buffer).
+ * buffer, 0 for L1; Sharded (1 << 0) is not supported. The host puts that word among the
+ * kernel's compile args, as ttm_buffer_accessor_args gives it.
  *
  *   constexpr auto args = TensorAccessorArgs<0>();
  *   const auto s = TensorAccessor(args, buffer_address, page_size);
@@ -44,10 +44,10 @@ inline uint64_t get_noc_addr(uint32_t page, const InterleavedAddrGenFast<DRAM> &
  */
 template <uint32_t CTA_OFFSET> struct TensorAccessorArgs {
     static constexpr uint32_t config = ttm_ct_args[CTA_OFFSET];
-    static constexpr bool is_dram = (config >> 1) & 1;
+    static constexpr bool is_dram = config & TTM_ACCESSOR_IS_DRAM;
     static_assert(CTA_OFFSET < sizeof ttm_ct_args / sizeof ttm_ct_args[0] - 1,
                   "TensorAccessorArgs<N>: the kernel has no compile-time arg N");
-    static_assert(!(config & 1), "sharded buffers are not supported");
+    static_assert(!(config & TTM_ACCESSOR_SHARDED), "sharded buffers are not supported");
     static constexpr uint32_t next_compile_time_args_offset() { return CTA_OFFSET + 1; }
 };
 
