@@ -218,7 +218,7 @@ bench: all
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
 
 demo: all
-	$(BUILD)/examples/add1_sfpu
+	@$(BUILD)/examples/add1_sfpu
 
 # ---- install ----
 # make install [PREFIX=/usr/local] [DESTDIR=...]: the library (shared, with its soname
