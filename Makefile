@@ -222,31 +222,45 @@ demo: all
 
 # ---- install ----
 # make install [PREFIX=/usr/local] [DESTDIR=...]: the library (shared, with its soname
-# links, and static), the public and kernel headers, pkg-config's ttm.pc and the ttm
-# command. make uninstall removes what install put there.
+# links, and static), the public and kernel headers (the TT-Metal-named ones too), pkg-config's
+# ttm.pc and the ttm command. Into the running system (no DESTDIR) it then runs $(LDCONFIG)
+# to refresh the dynamic loader's cache, without which /usr/local/lib is not searched
+# (LDCONFIG= skips it). make uninstall removes what install put there.
 PREFIX ?= /usr/local
 LIBDIR = $(PREFIX)/lib
 INCDIR = $(PREFIX)/include
-INSTALLED_HEADERS = ttm.h ttm/blackhole.h $(patsubst include/%,%,$(wildcard include/ttm/kernel/*.h))
+BINDIR = $(PREFIX)/bin
+LDCONFIG ?= ldconfig
+INSTALLED_HEADERS = ttm.h ttm/blackhole.h $(patsubst include/%,%,$(shell find include/ttm/kernel -name '*.h'))
+INSTALLED_HEADER_DIRS = $(sort $(patsubst %/,%,$(dir $(filter ttm/kernel/%,$(INSTALLED_HEADERS)))))
+space_in = $(if $(word 2,$($(1))),$(error make: $(1) "$($(1))" holds a space, which install paths cannot))
+check_install_dirs = $(foreach v,PREFIX LIBDIR INCDIR BINDIR DESTDIR,$(call space_in,$(v)))
+
 install: $(BUILD)/libttm.so $(BUILD)/libttm.a $(BUILD)/ttm
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)/ttm/kernel $(DESTDIR)$(PREFIX)/bin
+	$(check_install_dirs)
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(BINDIR) \
+		$(addprefix $(DESTDIR)$(INCDIR)/,ttm $(INSTALLED_HEADER_DIRS))
 	install -m 755 $(BUILD)/libttm.so $(DESTDIR)$(LIBDIR)/libttm.so.$(VERSION)
 	ln -sf libttm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libttm.so
 	install -m 644 $(BUILD)/libttm.a $(DESTDIR)$(LIBDIR)/libttm.a
 	for h in $(INSTALLED_HEADERS); do install -m 644 include/$$h $(DESTDIR)$(INCDIR)/$$h || exit 1; done
-	install -m 755 $(BUILD)/ttm $(DESTDIR)$(PREFIX)/bin/ttm
-	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+	install -m 755 $(BUILD)/ttm $(DESTDIR)$(BINDIR)/ttm
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCDIR)' '' \
 		'Name: ttm' 'Description: Host runtime for the Tenstorrent Blackhole, with its emulator' \
 		'Version: $(VERSION)' 'Libs: -L$${libdir} -lttm' 'Libs.private: -ldl -lpthread -lm' \
 		'Cflags: -I$${includedir}' > $(DESTDIR)$(LIBDIR)/pkgconfig/ttm.pc
+	@if [ -z "$(DESTDIR)" ] && [ -n "$(LDCONFIG)" ]; then $(LDCONFIG) 2>/dev/null || \
+		echo "make install: could not refresh the loader's cache: run ldconfig as root"; fi
 
 uninstall:
+	$(check_install_dirs)
 	rm -f $(DESTDIR)$(LIBDIR)/libttm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 		$(DESTDIR)$(LIBDIR)/libttm.so $(DESTDIR)$(LIBDIR)/libttm.a \
-		$(DESTDIR)$(LIBDIR)/pkgconfig/ttm.pc $(DESTDIR)$(PREFIX)/bin/ttm
+		$(DESTDIR)$(LIBDIR)/pkgconfig/ttm.pc $(DESTDIR)$(BINDIR)/ttm
 	for h in $(INSTALLED_HEADERS); do rm -f $(DESTDIR)$(INCDIR)/$$h; done
-	-rmdir $(DESTDIR)$(INCDIR)/ttm/kernel $(DESTDIR)$(INCDIR)/ttm 2>/dev/null
+	for d in $(shell printf '%s\n' ttm $(INSTALLED_HEADER_DIRS) | sort -r); do \
+		rmdir $(DESTDIR)$(INCDIR)/$$d 2>/dev/null || true; done
 
 clean:
 	rm -rf build build-san build-tsan

@@ -44,14 +44,15 @@ static float from_bf16(uint16_t h)
     return f;
 }
 
-/* One operation over all tiles, spread over the first `cores` workers of row 0.. */
+/* One operation over all tiles, spread over the first min(TILES, workers) workers in
+ * row-major order (whole rows of cores; those past the work get none). */
 static void run(ttm_device *dev, const struct ttm_device_info *info, const char *op,
                 ttm_buffer *a, ttm_buffer *b, ttm_buffer *out)
 {
     ttm_program *p;
     ttm_kernel *rk, *ck, *wk;
-    uint32_t cores = TILES < info->num_workers ? TILES : info->num_workers, per = TILES / cores;
-    struct ttm_core_range used = {0, 0, info->grid_x - 1, cores / info->grid_x};
+    uint32_t cores = TILES < info->num_workers ? TILES : info->num_workers;
+    struct ttm_core_range used = {0, 0, info->grid_x - 1, (cores - 1) / info->grid_x};
     char defines[64];
     snprintf(defines, sizeof defines, "OP=%s OP_INIT=%s_init", op, op);
     CHECK(ttm_program_create(dev, &p));
@@ -66,17 +67,19 @@ static void run(ttm_device *dev, const struct ttm_device_info *info, const char 
     CHECK(ttm_kernel_create_dataflow_from_string(p, binary_reader_src, &used, 1, &ro, &rk));
     CHECK(ttm_kernel_create_compute_from_string(p, binary_compute_src, &used, 1, &co, &ck));
     CHECK(ttm_kernel_create_dataflow_from_string(p, add1_sfpu_writer_src, &used, 1, &wo, &wk));
-    uint32_t tile = ADD1_TILE_BYTES, zero = 0;
+    uint32_t tile = ADD1_TILE_BYTES;
     CHECK(ttm_set_common_runtime_args(p, rk, &tile, 1));
     CHECK(ttm_set_common_runtime_args(p, wk, &tile, 1));
-    for (uint32_t c = 0; c <= used.x1 + used.y1 * info->grid_x; c++) {
-        uint32_t x = c % info->grid_x, y = c / info->grid_x, n = c < cores ? per : 0;
+    for (uint32_t c = 0, first = 0; c <= used.x1 + used.y1 * info->grid_x; c++) {
+        uint32_t x = c % info->grid_x, y = c / info->grid_x;
+        uint32_t n = c < cores ? TILES / cores + (c < TILES % cores) : 0;
         uint32_t ra[4] = {(uint32_t)ttm_buffer_address(a), (uint32_t)ttm_buffer_address(b),
-                          c * per, n};
-        uint32_t wa[3] = {(uint32_t)ttm_buffer_address(out), c * per, n};
+                          first, n};
+        uint32_t wa[3] = {(uint32_t)ttm_buffer_address(out), first, n};
         CHECK(ttm_set_runtime_args(p, rk, x, y, ra, 4));
-        CHECK(ttm_set_runtime_args(p, ck, x, y, n ? &per : &zero, 1));
+        CHECK(ttm_set_runtime_args(p, ck, x, y, &n, 1));
         CHECK(ttm_set_runtime_args(p, wk, x, y, wa, 3));
+        first += n;
     }
     CHECK(ttm_program_launch(dev, p, 0));
     ttm_program_destroy(p);

@@ -34,13 +34,13 @@ static const char multicast_sender_src[] =
     "    w[64] = *count;\n"
     "}\n";
 
-/* Every other core: waits for the flag, then counts itself on the sender (args: its NoC x,
- * y). Semaphore 1 on the sender is the counter. */
+/* Every other core: waits for the flag, then counts itself on the sender (common args:
+ * the sender's NoC x, y). Semaphore 1 on the sender is the counter. */
 static const char multicast_receiver_src[] =
     "#include <ttm/kernel/dataflow.h>\n"
     "void kernel_main(void) {\n"
     "    noc_semaphore_wait((volatile uint32_t *)get_semaphore(0), 1);\n"
-    "    noc_semaphore_inc(get_noc_addr(get_arg_val(0), get_arg_val(1), get_semaphore(1)), 1);\n"
+    "    noc_semaphore_inc(get_noc_addr(get_common_arg_val(0), get_common_arg_val(1), get_semaphore(1)), 1);\n"
     "    noc_async_atomic_barrier();\n"
     "}\n";
 

@@ -55,17 +55,35 @@ def installed_files(prefix):
                   for d, _, files in os.walk(prefix) for f in files)
 
 
+def installed_dirs(prefix):
+    return sorted(os.path.relpath(os.path.join(d, s), prefix)
+                  for d, subdirs, _ in os.walk(prefix) for s in subdirs)
+
+
+def make(target, prefix):
+    """make install or uninstall into ``prefix``, leaving the loader's cache alone."""
+    return sh(["make", "-s", "-C", ROOT, target, "PREFIX=" + prefix, "BUILD=" + BUILD,
+               "LDCONFIG="])
+
+
 def test_make_install(tmp):
     name = "make_install_pkg_config_and_uninstall"
     prefix = os.path.join(tmp, "prefix")
-    r = sh(["make", "-s", "-C", ROOT, "install", "PREFIX=" + prefix, "BUILD=" + BUILD])
+    r = make("install", prefix)
     if r.returncode:
         return result(name, False, r.stdout + r.stderr)
     files = installed_files(prefix)
-    for want in ("lib/libttm.so", "lib/libttm.so.0", "lib/libttm.a", "lib/pkgconfig/ttm.pc",
-                 "include/ttm.h", "include/ttm/kernel/dataflow.h", "bin/ttm"):
+    headers = sorted(os.path.relpath(os.path.join(d, f), ROOT)
+                     for d, _, fs in os.walk(os.path.join(ROOT, "include")) for f in fs
+                     if f.endswith(".h"))
+    for want in ["lib/libttm.so", "lib/libttm.so.0", "lib/libttm.a", "lib/pkgconfig/ttm.pc",
+                 "bin/ttm"] + headers:
         if want not in files:
             return result(name, False, want + " was not installed: " + " ".join(files))
+    with open(os.path.join(prefix, "lib", "pkgconfig", "ttm.pc")) as f:
+        pc = f.read()
+    if "libdir=" + os.path.join(prefix, "lib") + "\n" not in pc:
+        return result(name, False, "ttm.pc names another libdir:\n" + pc)
     env = dict(os.environ, PKG_CONFIG_PATH=os.path.join(prefix, "lib", "pkgconfig"))
     flags = sh(["pkg-config", "--cflags", "--libs", "ttm"], env=env)
     if flags.returncode:
@@ -83,8 +101,8 @@ def test_make_install(tmp):
     help_ = sh([os.path.join(prefix, "bin", "ttm"), "--help"], env=run_env)
     if help_.returncode or "usage: ttm" not in help_.stdout:
         return result(name, False, help_.stdout + help_.stderr)
-    r = sh(["make", "-s", "-C", ROOT, "uninstall", "PREFIX=" + prefix, "BUILD=" + BUILD])
-    left = installed_files(prefix)
+    r = make("uninstall", prefix)
+    left = installed_files(prefix) + [d for d in installed_dirs(prefix) if "ttm" in d]
     result(name, not r.returncode and not left, r.stderr + " left: " + " ".join(left))
     return prefix
 

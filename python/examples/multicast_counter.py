@@ -43,8 +43,14 @@ def multicast_counter(dev, cols=4, rows=3):
         assert (flag, counter) == (0, 1)
         sender = prog.dataflow_kernel(src["sender"], cores=(0, 0), processor="riscv0")
         receiver = prog.dataflow_kernel(src["receiver"], cores=others, processor="riscv0")
-        # The logical columns of the rectangle are adjacent NoC columns, so one multicast
-        # between its NoC corners reaches exactly its cores.
+        # One multicast between the NoC corners reaches exactly the rectangle's cores only
+        # while its logical columns and rows are adjacent on the NoC (the Tensix columns
+        # break around the chip's middle, device-facts 1.1).
+        xs = [dev.core_noc_xy((x, 0))[0] for x in range(cols)]
+        ys = [dev.core_noc_xy((0, y))[1] for y in range(rows)]
+        if xs != list(range(xs[0], xs[0] + cols)) or ys != list(range(ys[0], ys[0] + rows)):
+            raise ValueError(f"the {cols} x {rows} rectangle from (0,0) is not one rectangle "
+                             f"on the NoC (columns at x {xs}, rows at y {ys})")
         x0, y0 = dev.core_noc_xy((0, 0))
         x1, y1 = dev.core_noc_xy((cols - 1, rows - 1))
         at = dev.info.l1_unreserved

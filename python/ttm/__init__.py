@@ -44,9 +44,11 @@ from . import _lib
 from ._lib import TTMError, TTMTimeout
 
 __all__ = [
+    "BOARDS",
     "BUFFER_TYPES",
     "Buffer",
     "Device",
+    "DISPATCH_MODES",
     "DeviceInfo",
     "FORMATS",
     "Kernel",
@@ -162,6 +164,10 @@ def split_work(cores: Any, units: int) -> list[tuple[tuple[int, int], int, int]]
              for x in range(r.x0, r.x1 + 1)]
     if not order:
         raise ValueError("split_work needs at least one core")
+    if len(set(order)) != len(order):
+        # A core's runtime args are one set: a second share would replace the first.
+        twice = sorted({c for c in order if order.count(c) > 1})
+        raise ValueError(f"split_work: cores {twice} appear more than once in the core set")
     out, first = [], 0
     for i, core in enumerate(order):
         count = units // len(order) + (i < units % len(order))
@@ -547,10 +553,14 @@ class Buffer:
             count = 1
             for n in shape:
                 count *= _uint(n, 64, "shape")
+            if size is not None and _uint(size, 64, "size") != count * dt.itemsize:
+                raise ValueError(f"size {size} is not the {count * dt.itemsize} bytes of "
+                                 f"shape {shape} of {dt}")
         else:
             avail = (max(self.size - offset, 0) if size is None else _uint(size, 64, "size"))
-            count = avail // dt.itemsize
-            shape = (count,)
+            if avail % dt.itemsize:
+                raise ValueError(f"{avail} bytes are not a whole number of {dt} items")
+            shape = (avail // dt.itemsize,)
         out = np.empty(shape, dtype=dt)
         self.read_into(out, offset)
         return out

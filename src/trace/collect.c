@@ -38,8 +38,9 @@ static int device_clock(struct ttm_device *dev, uint64_t *t)
 static void add_track(struct trace *tr, uint8_t role, uint8_t proc, struct chip_worker w,
                       uint32_t lx, uint32_t ly)
 {
-    tr->tracks[tr->n_tracks++] = (struct trace_track){role, proc, w.x, w.y, (uint8_t)lx,
-                                                      (uint8_t)ly, 0};
+    tr->tracks[tr->n_tracks++] = (struct trace_track){.role = role, .proc = proc, .x = w.x,
+                                                      .y = w.y, .lx = (uint8_t)lx,
+                                                      .ly = (uint8_t)ly};
 }
 
 /* Every worker processor, then (fast dispatch) the prefetcher, the dispatcher and its
@@ -69,6 +70,19 @@ static int written(struct ttm_device *dev, const struct trace_track *k, uint32_t
     return chip_read32(&dev->chip, k->x, k->y, TTM_TRACE_RING_ADDR(k->proc), n);
 }
 
+/* Events [from, from + n) of a track's ring (n <= TTM_TRACE_EVENTS, the ring wrapping). */
+static int read_events(struct ttm_device *dev, const struct trace_track *k, uint32_t from,
+                       uint32_t n, struct ttm_trace_event *ev)
+{
+    uint32_t first = from % TTM_TRACE_EVENTS;
+    uint32_t part = n < TTM_TRACE_EVENTS - first ? n : TTM_TRACE_EVENTS - first;
+    uint64_t base = TTM_TRACE_RING_ADDR(k->proc) + offsetof(struct ttm_trace_ring, ev);
+    int rc = chip_read(&dev->chip, k->x, k->y, base + first * sizeof ev[0], ev, part * sizeof ev[0]);
+    if (!rc && part < n)
+        rc = chip_read(&dev->chip, k->x, k->y, base, ev + part, (n - part) * sizeof ev[0]);
+    return rc;
+}
+
 int trace_begin(struct ttm_device *dev)
 {
     if (dev->trace)
@@ -77,8 +91,14 @@ int trace_begin(struct ttm_device *dev)
     if (!tr)
         return err_set(-ENOMEM, "out of memory");
     int rc = make_tracks(dev, tr);
-    for (uint32_t i = 0; !rc && i < tr->n_tracks; i++)
-        rc = written(dev, &tr->tracks[i], &tr->tracks[i].seen);
+    for (uint32_t i = 0; !rc && i < tr->n_tracks; i++) {
+        struct trace_track *k = &tr->tracks[i];
+        rc = written(dev, k, &k->seen);
+        /* The event before tracing began, to tell a later reboot (drain_track). */
+        k->has_last = !rc && k->seen;
+        if (k->has_last)
+            rc = read_events(dev, k, k->seen - 1, 1, &k->last);
+    }
     if (!rc)
         rc = device_clock(dev, &tr->t0);
     /* Wall-clock ticks are AICLK cycles; a card's clock may not be raised (kmd-facts
@@ -112,7 +132,12 @@ static int push_event(struct trace *tr, const struct trace_event *e)
 
 /* The events of one ring since the last drain, oldest first; the ones overwritten before
  * they could be read are counted as lost. The processor may go on recording meanwhile:
- * what it overwrote during the copy is dropped too. */
+ * what it overwrote during the copy is dropped too.
+ *
+ * A rebooted processor (a recovery) starts its ring over from 0. Its count going back
+ * shows that only while it is below the last drain's; so the copy also takes the last
+ * event read before, when the ring still holds it, and a reboot shows as that slot
+ * changed. Events recorded before the reboot and not drained are gone, uncounted. */
 static int drain_track(struct ttm_device *dev, struct trace *tr, uint32_t index)
 {
     struct trace_track *k = &tr->tracks[index];
@@ -120,32 +145,36 @@ static int drain_track(struct ttm_device *dev, struct trace *tr, uint32_t index)
     int rc = written(dev, k, &now);
     if (rc || now == k->seen)
         return rc;
-    /* A count that went back: the firmware rebooted (a recovery), its ring starts over. */
     if ((int32_t)(now - k->seen) < 0)
-        k->seen = 0;
+        k->seen = 0, k->has_last = false;
     uint32_t fresh = now - k->seen;
     if (fresh > TTM_TRACE_EVENTS) {
         tr->lost += fresh - TTM_TRACE_EVENTS;
         fresh = TTM_TRACE_EVENTS;
     }
+    uint32_t check = k->has_last && fresh < TTM_TRACE_EVENTS; /* 1: ev[0] is the last one */
+    uint32_t from = now - fresh - check, n = fresh + check;
     struct ttm_trace_event ev[TTM_TRACE_EVENTS];
-    uint32_t first = (now - fresh) % TTM_TRACE_EVENTS;
-    uint32_t part = fresh < TTM_TRACE_EVENTS - first ? fresh : TTM_TRACE_EVENTS - first;
-    uint64_t base = TTM_TRACE_RING_ADDR(k->proc) + offsetof(struct ttm_trace_ring, ev);
-    rc = chip_read(&dev->chip, k->x, k->y, base + first * sizeof ev[0], ev, part * sizeof ev[0]);
-    if (!rc && part < fresh)
-        rc = chip_read(&dev->chip, k->x, k->y, base, ev + part, (fresh - part) * sizeof ev[0]);
+    rc = read_events(dev, k, from, n, ev);
     if (!rc)
         rc = written(dev, k, &after);
-    /* Entries the processor reached again while they were being read are not whole: the
-     * slots past the copied range are written first, then the copy's oldest. */
+    if (rc)
+        return rc;
+    /* A slot the processor reached again during the copy, or was writing as it ended
+     * (it writes the slot of `after`, then counts it), is not whole: those are the copy's
+     * oldest. */
     uint32_t skip = 0;
-    if (!rc && (int32_t)(after - now) > (int32_t)(TTM_TRACE_EVENTS - fresh)) {
-        uint32_t reached = after - now - (TTM_TRACE_EVENTS - fresh);
-        skip = reached < fresh ? reached : fresh;
-        tr->lost += skip;
+    if ((int32_t)(after + 1 - from) > (int32_t)TTM_TRACE_EVENTS) {
+        uint32_t reached = after + 1 - from - TTM_TRACE_EVENTS;
+        skip = reached < n ? reached : n;
     }
-    for (uint32_t i = skip; !rc && i < fresh; i++) {
+    if (check && !skip && memcmp(&ev[0], &k->last, sizeof ev[0])) {
+        k->seen = 0, k->has_last = false; /* rebooted: read its ring from the start */
+        return drain_track(dev, tr, index);
+    }
+    uint32_t start = skip > check ? skip : check;
+    tr->lost += start - check;
+    for (uint32_t i = start; !rc && i < n; i++) {
         /* Read from the device: an event it could not have made is left out. */
         if (!ev[i].what || ev[i].what >= TTM_TR_WHAT_END)
             continue;
@@ -154,6 +183,9 @@ static int drain_track(struct ttm_device *dev, struct trace *tr, uint32_t index)
         rc = push_event(tr, &e);
     }
     k->seen = now;
+    k->has_last = start < n;
+    if (k->has_last)
+        k->last = ev[n - 1];
     return rc;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "../util/err.h"
+#include "ttm/kernel/abi.h"
 
 struct ttm_device;
 
@@ -23,6 +24,8 @@ struct trace_track {
     uint8_t x, y;              /* translated NoC coordinates */
     uint8_t lx, ly;            /* workers: logical coordinates */
     uint32_t seen;             /* the ring's `written` when last drained */
+    bool has_last;             /* `last` holds event seen - 1 as it was read */
+    struct ttm_trace_event last;
 };
 
 struct trace_event {

@@ -44,15 +44,16 @@ static const char cpp_src[] =
     "}\n";
 
 /* cpp_src in a file of its own (C++ kernels are told by their path). */
-static int write_cpp(char path[27])
+static int write_cpp(char path[27], const char *src)
 {
     strcpy(path, "/tmp/ttm-dprint-XXXXXX.cpp");
     int fd = mkstemps(path, 4);
     if (fd < 0)
         return -1;
-    ssize_t n = write(fd, cpp_src, sizeof cpp_src - 1);
+    size_t len = strlen(src);
+    ssize_t n = write(fd, src, len);
     close(fd);
-    return n == (ssize_t)(sizeof cpp_src - 1) ? 0 : -1;
+    return n == (ssize_t)len ? 0 : -1;
 }
 
 static void printed_lines_reach_the_host_with_their_core_in_mode(void)
@@ -65,7 +66,7 @@ static void printed_lines_reach_the_host_with_their_core_in_mode(void)
     CHECK(out);
     kprint_set_output(dev, out);
     char cpp[27];
-    CHECK_EQ(write_cpp(cpp), 0);
+    CHECK_EQ(write_cpp(cpp, cpp_src), 0);
     ttm_program *p;
     ttm_kernel *k;
     struct ttm_core_range two = {1, 2, 2, 2}, one = {0, 0, 0, 0};
@@ -123,7 +124,7 @@ static void printing_off_prints_nothing_in_mode(void)
     /* What DPRINT takes with printing on, it takes off. */
     char cpp[27];
     struct ttm_kernel_opts c = {.argsz = sizeof c};
-    CHECK_EQ(write_cpp(cpp), 0);
+    CHECK_EQ(write_cpp(cpp, cpp_src), 0);
     CHECK_EQ(ttm_kernel_create_compute(p, cpp, &one, 1, &c, &k), 0);
     unlink(cpp);
     CHECK_EQ(ttm_program_launch(dev, p, 0), 0);
@@ -166,3 +167,52 @@ static void a_hung_kernels_last_line_is_in_its_report_in_mode(void)
     fclose(out);
 }
 MODES(a_hung_kernels_last_line_is_in_its_report)
+
+/* A DPRINT statement has its effects only with printing on, as TT-Metal's: off, its
+ * operands are not evaluated; either way an else after it keeps to its own if. */
+static const char effects_src[] =
+    "#include <ttm/kernel/dataflow.h>\n"
+    "void kernel_main() {\n"
+    "    volatile uint32_t *w = (volatile uint32_t *)get_arg_val(0);\n"
+    "    uint32_t n = 0;\n"
+    "    DPRINT << \"n \" << ++n << ENDL();\n"
+    "    if (get_arg_val(1))\n"
+    "        DPRINT << \"flag\" << ENDL();\n"
+    "    else\n"
+    "        w[1] = 7;\n"
+    "    w[0] = n;\n"
+    "}\n";
+
+TEST(dprint_operands_run_only_with_printing_on)
+{
+    for (int on = 0; on < 2; on++) {
+        ttm_device *dev = open_printing(on);
+        CHECK(dev);
+        FILE *out = fopen("/dev/null", "w");
+        CHECK(out);
+        if (on)
+            kprint_set_output(dev, out);
+        struct ttm_device_info info = {.argsz = sizeof info};
+        CHECK_EQ(ttm_device_info(dev, &info), 0);
+        ttm_program *p;
+        ttm_kernel *k;
+        struct ttm_core_range one = {0, 1, 0, 1};
+        struct ttm_kernel_opts b = {.argsz = sizeof b, .processor = TTM_RISCV_0};
+        CHECK_EQ(ttm_program_create(dev, &p), 0);
+        char cpp[27];
+        CHECK_EQ(write_cpp(cpp, effects_src), 0);
+        int rc = ttm_kernel_create_dataflow(p, cpp, &one, 1, &b, &k);
+        unlink(cpp);
+        CHECK_EQ(rc, 0);
+        uint32_t args[2] = {info.l1_unreserved, 0}, x, y, got[2];
+        CHECK_EQ(ttm_set_runtime_args(p, k, 0, 1, args, 2), 0);
+        CHECK_EQ(ttm_program_launch(dev, p, 0), 0);
+        CHECK_EQ(ttm_core_noc_xy(dev, 0, 1, 0, &x, &y), 0);
+        CHECK_EQ(chip_read(&dev->chip, x, y, info.l1_unreserved, got, sizeof got), 0);
+        CHECK_EQ(got[0], (uint32_t)on); /* ++n ran only with printing on */
+        CHECK_EQ(got[1], 7);
+        ttm_program_destroy(p);
+        CHECK_EQ(ttm_device_close(dev), 0);
+        fclose(out);
+    }
+}

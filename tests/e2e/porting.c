@@ -587,3 +587,54 @@ TEST(accessor_args_follow_the_buffer_and_bad_calls_fail)
     CHECK_EQ(ttm_buffer_destroy(dram), 0);
     CHECK_EQ(ttm_device_close(dev), 0);
 }
+
+/* TT-Metal's get_tile_size is one tile of the CB's data format, not its page: CBs whose
+ * pages hold two tiles, or one and a half, still report one tile. */
+TEST(get_tile_size_is_a_tile_of_the_cb_format_not_its_page)
+{
+    struct kbuild_runtime rt;
+    if (kbuild_runtime_find(&rt) || !rt.cxx[0])
+        SKIP("no libstdc++ headers on this machine (install libstdc++-12-dev)");
+    static const char src[] =
+        "#include \"dataflow_api.h\"\n"
+        "void kernel_main() {\n"
+        "    volatile uint32_t *out = (volatile uint32_t *)get_arg_val<uint32_t>(0);\n"
+        "    for (uint32_t cb = 0; cb < 4; cb++)\n"
+        "        out[cb] = get_tile_size(cb);\n"
+        "}\n";
+    ttm_device *dev = open_dev();
+    CHECK(dev);
+    char dir[] = "/tmp/ttm-tilesize-XXXXXX", path[64];
+    CHECK(mkdtemp(dir));
+    CHECK_EQ(write_source(dir, "sizes.cpp", src, path, sizeof path), 0);
+    struct ttm_device_info info = {.argsz = sizeof info};
+    CHECK_EQ(ttm_device_info(dev, &info), 0);
+    ttm_buffer *l1; /* page 0 lives on core (0,0) */
+    CHECK_EQ(ttm_buffer_create_interleaved(dev, (uint64_t)info.num_workers * 16, 16,
+                                           TTM_BUFFER_L1, &l1), 0);
+    ttm_program *p;
+    CHECK_EQ(ttm_program_create(dev, &p), 0);
+    struct ttm_core_range core = {0, 0, 0, 0};
+    static const uint32_t formats[4] = {TTM_FORMAT_BFLOAT16, TTM_FORMAT_FLOAT32,
+                                        TTM_FORMAT_UINT16, TTM_FORMAT_RAW};
+    static const uint32_t pages[4] = {4096, 6144, 3072, 256}, want[4] = {2048, 4096, 2048, 256};
+    for (uint32_t cb = 0; cb < 4; cb++)
+        CHECK_EQ(ttm_cb_create(p, &core, 1, cb, 2 * pages[cb], pages[cb], formats[cb], NULL), 0);
+    struct ttm_kernel_opts o = {.argsz = sizeof o, .processor = TTM_RISCV_0};
+    ttm_kernel *k;
+    int rc = ttm_kernel_create_dataflow(p, path, &core, 1, &o, &k);
+    if (rc)
+        printf("  %s\n", ttm_last_error());
+    unlink(path);
+    rmdir(dir);
+    CHECK_EQ(rc, 0);
+    uint32_t at = (uint32_t)ttm_buffer_address(l1), got[4];
+    CHECK_EQ(ttm_set_runtime_args(p, k, 0, 0, &at, 1), 0);
+    CHECK_EQ(ttm_program_launch(dev, p, 0), 0);
+    CHECK_EQ(ttm_buffer_read(l1, 0, got, sizeof got), 0);
+    for (int cb = 0; cb < 4; cb++)
+        CHECK_EQ(got[cb], want[cb]);
+    ttm_program_destroy(p);
+    ttm_buffer_destroy(l1);
+    CHECK_EQ(ttm_device_close(dev), 0);
+}

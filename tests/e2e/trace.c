@@ -186,14 +186,26 @@ MODES(a_known_program_leaves_its_events_in_order)
 
 /* A ring holds TTM_TRACE_EVENTS a processor: more launches than that between two drains
  * lose the oldest, and the trace says how many. */
-TEST(events_a_ring_could_not_hold_are_counted_as_lost)
+/* A fast-dispatch device tracing, and a program to queue on it. */
+static ttm_device *open_fast_tracing(ttm_program **p)
 {
     mode = TTM_DISPATCH_FAST;
     ttm_device *dev = open_dev();
+    *p = dev ? program(dev) : NULL;
+    if (*p && !ttm_trace_begin(dev))
+        return dev;
+    if (*p)
+        ttm_program_destroy(*p);
+    if (dev)
+        ttm_device_close(dev);
+    return NULL;
+}
+
+TEST(events_a_ring_could_not_hold_are_counted_as_lost)
+{
+    ttm_program *p;
+    ttm_device *dev = open_fast_tracing(&p);
     CHECK(dev);
-    ttm_program *p = program(dev);
-    CHECK(p);
-    CHECK_EQ(ttm_trace_begin(dev), 0);
     /* Four events a launch on BRISC: 80 launches are 320, 64 more than its ring. */
     for (int i = 0; i < 80; i++)
         CHECK_EQ(ttm_enqueue_program(dev, p), 0);
@@ -241,3 +253,37 @@ static void a_recovery_during_a_trace_keeps_it_whole_in_mode(void)
     CHECK_EQ(ttm_device_close(dev), 0);
 }
 MODES(a_recovery_during_a_trace_keeps_it_whole)
+
+/* A processor that rebooted and then recorded more events than were drained before it
+ * did: its count did not go back, but its ring started over, and every event since is in
+ * the trace. The reboot is played by setting BRISC's ring count of core (1,1) back to 0,
+ * as its firmware does when it boots. */
+TEST(a_reboot_hidden_by_a_count_that_grew_past_the_last_drain_is_read_whole)
+{
+    ttm_program *p;
+    ttm_device *dev = open_fast_tracing(&p);
+    CHECK(dev);
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(ttm_enqueue_program(dev, p), 0);
+    CHECK_EQ(ttm_finish(dev, 0), 0);
+    const struct trace *tr = dev->trace;
+    uint32_t track = worker_track(tr, 1, 1, BH_BRISC);
+    uint32_t before = tr->tracks[track].seen, x, y;
+    CHECK(before > 0);
+    CHECK_EQ(ttm_core_noc_xy(dev, 1, 1, 0, &x, &y), 0);
+    CHECK_EQ(chip_write32(&dev->chip, x, y, TTM_TRACE_RING_ADDR(BH_BRISC), 0), 0);
+    for (int i = 0; i < 4; i++) /* more events than `before`, in one drain */
+        CHECK_EQ(ttm_enqueue_program(dev, p), 0);
+    CHECK_EQ(ttm_finish(dev, 0), 0);
+    CHECK(tr->tracks[track].seen > before);
+    uint16_t w[128];
+    size_t n = track_events(tr, track, w, 128);
+    unsigned kernels = 0;
+    for (size_t i = 0; i < n; i++)
+        kernels += w[i] == TTM_TR_KERNEL_BEGIN;
+    CHECK_EQ(kernels, 7);
+    CHECK_EQ(tr->lost, 0);
+    CHECK_EQ(ttm_trace_end(dev, NULL, NULL), 0);
+    ttm_program_destroy(p);
+    CHECK_EQ(ttm_device_close(dev), 0);
+}

@@ -162,7 +162,14 @@ struct ttm_dprint {
         return *this;
     }
 };
+#ifdef TTM_KERNEL_PRINT
 #define DPRINT ttm_dprint()
+#else
+/* Off, the statement is still compiled (so it builds both ways) but never run, so its
+ * operands are not evaluated, as with TT-Metal's. A while, not an if, so that an else
+ * after the statement keeps to the if it was written for. */
+#define DPRINT while (0) ttm_dprint()
+#endif
 #endif
 
 #endif

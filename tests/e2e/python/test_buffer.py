@@ -140,10 +140,6 @@ class BufferTest(TTMTestCase):
             self.assertEqual(buf.read(64, offset=64), bytes(range(64)))
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class TypedReadTest(TTMTestCase):
     """Buffer.read(dtype=, shape=) and the bfloat16 helpers (numpy)."""
 
@@ -171,6 +167,17 @@ class TypedReadTest(TTMTestCase):
             self.assertTrue(np.isinf(back[5]))
             words = buf.read(dtype=np.uint32)
             self.assertEqual(words.shape, (16,))
+            self.assertEqual(buf.read(8, dtype=np.uint32).tolist(), words[:2].tolist())
+            with self.assertRaises(ValueError):  # a size that disagrees with the shape
+                buf.read(16, dtype=np.uint32, shape=(2, 4))
+            with self.assertRaises(ValueError):  # part of an item
+                buf.read(6, dtype=np.uint32)
+            with self.assertRaises(ValueError):
+                buf.read(offset=2, dtype=np.uint32)
         # Rounding to nearest even: 1 + 2^-8 is halfway, rounds down to 1.0.
         self.assertEqual(int(ttm.float32_to_bf16(np.float32(1 + 2 ** -8))), 0x3F80)
         self.assertEqual(int(ttm.float32_to_bf16(np.float32(1 + 3 * 2 ** -8))), 0x3F82)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -41,6 +41,8 @@ class ExamplesTest(TTMTestCase):
                     self.assertEqual(count, cols * rows)
         with self.assertRaises(ValueError):
             ex.multicast_counter(self.dev, 1, 1)
+        with self.assertRaises(ValueError):  # across the non-Tensix columns mid-chip
+            ex.multicast_counter(self.dev, 8, 1)
 
     def test_queued_launches_all_land_before_the_read(self):
         ex = load_example("queue")

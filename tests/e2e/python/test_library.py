@@ -104,6 +104,8 @@ class LibraryTest(TTMTestCase):
         self.assertEqual(ttm.split_work((3, 4), 7), [((3, 4), 0, 7)])
         with self.assertRaises(ValueError):
             ttm.split_work([], 4)
+        with self.assertRaises(ValueError):  # (1, 0) twice: its second share would win
+            ttm.split_work([((0, 0), (1, 0)), (1, 0)], 4)
         with self.assertRaises(ValueError):
             ttm.split_work((0, 0), -1)
         with self.assertRaises(TypeError):

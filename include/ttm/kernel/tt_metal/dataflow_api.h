@@ -7,10 +7,21 @@
 #include "ttm/kernel/dataflow.h"
 #include "tt_common.h"
 
-/* A tile of a circular buffer, in bytes: its page size. */
+/* The bytes of one 32x32 tile in a circular buffer's data format, whatever its page size,
+ * as TT-Metal's get_tile_size gives them; the page size for a CB whose format the Tensix
+ * does not take (RAW, UINT8), which has no tile size of its own. */
 inline uint32_t get_tile_size(uint32_t cb)
 {
-    return ttm_kctx()->cb[cb].page_size;
+    switch (get_dataformat(cb)) {
+    case DataFormat::Float32:
+    case DataFormat::Int32:
+        return 32 * 32 * 4;
+    case DataFormat::Float16_b:
+    case DataFormat::UInt16:
+        return 32 * 32 * 2;
+    default:
+        return ttm_kctx()->cb[cb].page_size;
+    }
 }
 
 /* TT-Metal's fast interleaved address generator: the same as InterleavedAddrGen, with the
