@@ -76,6 +76,8 @@ struct node {
     bhemu *emu;
     uint32_t pauses;                  /* since power-on (bring_up_pauses) */
     uint32_t gddr_status;             /* where GDDR_STATUS's value lives in the ARC */
+    uint32_t telemetry[2];            /* the telemetry table and data pointers, while the
+                                       * ARC boots */
     unsigned fds;                     /* open handles */
     uint32_t generation;
     bool needs_hw_init;
@@ -161,12 +163,17 @@ static void bring_up_start(struct node *n)
         if ((entry & 0xFFFF) == BH_TAG_GDDR_STATUS)
             n->gddr_status = data + 4 * (entry >> 16);
     }
+    n->telemetry[0] = table;
+    n->telemetry[1] = data;
     arc_write(n, BH_ARC_BOOT_STATUS, 0);
+    arc_write(n, BH_ARC_TELEMETRY_TABLE_PTR, 0);
+    arc_write(n, BH_ARC_TELEMETRY_DATA_PTR, 0);
     if (n->gddr_status)
         arc_write(n, n->gddr_status, 0);
 }
 
-/* One host pause of the bring-up: the ARC comes up half way, the DRAM at the end. */
+/* One host pause of the bring-up: the ARC comes up half way and publishes its telemetry
+ * a pause later (tt-umd waits for the two apart), the DRAM is trained at the end. */
 static void bring_up_step(struct node *n)
 {
     uint32_t total = F.cfg.bring_up_pauses;
@@ -174,6 +181,10 @@ static void bring_up_step(struct node *n)
         return;
     if (++n->pauses == total / 2)
         arc_write(n, BH_ARC_BOOT_STATUS, 5);
+    if (n->pauses == total / 2 + 1) {
+        arc_write(n, BH_ARC_TELEMETRY_TABLE_PTR, n->telemetry[0]);
+        arc_write(n, BH_ARC_TELEMETRY_DATA_PTR, n->telemetry[1]);
+    }
     if (n->pauses == total && n->gddr_status) {
         uint32_t status = 0x5555, bad = F.cfg.failing_channel;
         if (bad)
@@ -241,7 +252,7 @@ static const struct mapping *host_mapping(uint64_t va, uint64_t size)
 /* Bottom-up: the lowest gap of the NoC aperture that fits (memory.c). */
 static int iatu_base(struct node *n, uint64_t size, uint64_t *base)
 {
-    uint64_t at = 0;
+    uint64_t at = F.cfg.foreign_pinned;
     for (bool moved = true; moved;) {
         moved = false;
         for (unsigned i = 0; i < IATU_REGIONS; i++) {
@@ -490,9 +501,15 @@ static int lock_ctl(int fd, struct node *n, void *arg)
     return 0;
 }
 
-static int power_state(int fd, void *arg)
+static int power_state(int fd, struct node *n, void *arg)
 {
     if (get(arg, 0, 4) != 40 || get(arg, 4, 4) || get(arg, 8, 1))
+        return -EINVAL;
+    /* The driver passes the request to the ARC, which takes messages once BOOT_STATUS bit
+     * 0 is set; after 500 ms without it the request fails (blackhole.c send_arc_message). */
+    uint32_t boot = 0;
+    (void)bhemu_tile_read(n->emu, BH_ARC_X, BH_ARC_Y, BH_ARC_BOOT_STATUS, &boot, 4);
+    if (!(boot & 1))
         return -EINVAL;
     uint8_t validity = (uint8_t)get(arg, 9, 1);
     if (validity >> 4 > 14)
@@ -505,8 +522,10 @@ static int power_state(int fd, void *arg)
 
 static void unmap_dead(unsigned node);
 
-/* A destructive reset: every handle of the card fails from now on, its windows and NoC
- * mappings are taken back and its BAR mappings torn down (chardev.c:200-350). */
+/* A destructive reset: every handle of the card fails from now on (from 2.6: its reset
+ * generation), its windows and NoC mappings are taken back, and its BAR mappings are torn
+ * down (from 2.7: tenstorrent_vma_zap) (chardev.c:200-350). Older drivers leave the
+ * handles and mappings working against the reset card. */
 static void reset_node(unsigned node)
 {
     struct node *n = &F.nodes[node];
@@ -518,18 +537,24 @@ static void reset_node(unsigned node)
     for (unsigned i = 0; i < IATU_REGIONS; i++)
         if (n->pins[i].used)
             unpin(n, &n->pins[i]);
-    unmap_dead(node);
+    if (at_least(2, 7))
+        unmap_dead(node);
 }
 
+/* The card comes back. Resource locks survive a reset: only a handle's close lets its
+ * locks go (chardev.c). */
 static int post_reset(unsigned node)
 {
     struct node *n = &F.nodes[node];
     unsigned fds = n->fds;
     uint32_t generation = n->generation;
+    int locks[LOCKS];
+    memcpy(locks, n->lock_owner, sizeof locks);
     node_shutdown(n);
     int rc = node_boot(n, node);
     n->fds = fds;
     n->generation = generation;
+    memcpy(n->lock_owner, locks, sizeof locks);
     return rc;
 }
 
@@ -570,9 +595,10 @@ static int fake_ioctl(void *ctx, int fd, unsigned long request, void *arg)
     } else if (F.fail_count[nr]) {
         F.fail_count[nr]--;
         rc = F.fail_err[nr];
-    } else if (h->generation != F.nodes[h->node].generation ||
-               (F.nodes[h->node].needs_hw_init && nr != GET_DEVICE_INFO &&
-                nr != GET_DRIVER_INFO && nr != RESET_DEVICE)) {
+    } else if (at_least(2, 6) &&
+               (h->generation != F.nodes[h->node].generation ||
+                (F.nodes[h->node].needs_hw_init && nr != GET_DEVICE_INFO &&
+                 nr != GET_DRIVER_INFO && nr != RESET_DEVICE))) {
         rc = -ENODEV;
     } else {
         struct node *n = &F.nodes[h->node];
@@ -587,7 +613,7 @@ static int fake_ioctl(void *ctx, int fd, unsigned long request, void *arg)
         case ALLOCATE_TLB: rc = allocate_tlb(fd, n, arg); break;
         case FREE_TLB: rc = free_tlb(fd, h->node, n, arg); break;
         case CONFIGURE_TLB: rc = configure_tlb(fd, n, arg); break;
-        case SET_POWER_STATE: rc = power_state(fd, arg); break;
+        case SET_POWER_STATE: rc = power_state(fd, n, arg); break;
         /* GET_HARVESTING and FREE_DMA_BUF are refused by the driver itself; DMA
          * buffers, peer BARs, NoC cleanup and dma-buf export are not modelled. */
         default: rc = -EINVAL;
@@ -728,7 +754,8 @@ static int fake_mmap(void *ctx, size_t len, int prot, int flags, int fd, uint64_
         struct mapping t = {0};
         if (!h)
             rc = -EBADF;
-        else if (h->generation != F.nodes[h->node].generation || F.nodes[h->node].needs_hw_init)
+        else if (at_least(2, 6) && (h->generation != F.nodes[h->node].generation ||
+                                    F.nodes[h->node].needs_hw_init))
             rc = -ENODEV;
         else if (!len || len % PAGE || offset % PAGE)
             rc = -EINVAL;
@@ -1004,7 +1031,7 @@ void fake_kmd_fail(unsigned nr, int err, unsigned count)
     pthread_mutex_unlock(&F.lock);
 }
 
-int fake_kmd_reset(unsigned node)
+int fake_kmd_reset(unsigned node, bool finish)
 {
     if (node >= NODES)
         return -EINVAL;
@@ -1012,8 +1039,9 @@ int fake_kmd_reset(unsigned node)
     int rc = 0;
     if (F.nodes[node].emu) {
         reset_node(node);
-        rc = post_reset(node);
-        F.nodes[node].needs_hw_init = false;
+        if (finish)
+            rc = post_reset(node);
+        F.nodes[node].needs_hw_init = !finish;
     }
     pthread_mutex_unlock(&F.lock);
     return rc;

@@ -30,6 +30,8 @@ struct fake_kmd_config {
      * host pauses and the DRAM trains over the second (0: ready at once). */
     uint32_t bring_up_pauses;
     uint32_t failing_channel;  /* 1 + the DRAM channel whose training fails (0: none) */
+    uint64_t foreign_pinned;   /* bytes of the card's NoC window to host memory that other
+                                * processes hold pinned, from its bottom */
 };
 
 /* Install the fake (replacing one installed before: devices open on it must be closed).
@@ -43,9 +45,10 @@ bool fake_kmd_from_env(void);
 
 /* The next `count` requests number `nr` (0..16) fail with `err` (a negative errno). */
 void fake_kmd_fail(unsigned nr, int err, unsigned count);
-/* Another process resets card `node` (RESET_DEVICE ASIC_RESET then POST_RESET): every
- * handle opened before fails from then on. */
-int fake_kmd_reset(unsigned node);
+/* Another process resets card `node` (RESET_DEVICE ASIC_RESET, then POST_RESET when
+ * `finish`): every handle opened before fails from then on (from driver 2.6), and until the
+ * POST_RESET every new one too. */
+int fake_kmd_reset(unsigned node, bool finish);
 /* Another process takes lock `index` of card `node`, or lets it go. */
 void fake_kmd_foreign_lock(unsigned node, unsigned index, bool held);
 

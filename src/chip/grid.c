@@ -18,18 +18,20 @@ struct telemetry {
 };
 
 /* How long a card may take to become usable after power-on or a reset: its ARC firmware
- * boots, then it trains the GDDR channels (tt-umd waits for both, kmd-facts 2.12). A
- * model is ready at once. */
-#define ARC_BOOT_TIMEOUT_MS 10000u
-#define DRAM_TRAINING_TIMEOUT_MS 30000u
+ * boots and publishes its telemetry, then it trains the GDDR channels. tt-umd waits up to
+ * 300 s for each (its ARC_STARTUP_TIMEOUT, ARC_LONG_POST_RESET_TIMEOUT and
+ * DRAM_TRAINING_TIMEOUT), kmd-facts 2.12. A model is ready at once. */
+#define ARC_BOOT_TIMEOUT_MS 300000u
+#define DRAM_TRAINING_TIMEOUT_MS 300000u
 
 struct arc_wait {
     struct ttm_chip *chip;
-    uint32_t status;
+    uint32_t status, table, data;
 };
 
-/* BOOT_STATUS & 7 == 5 once the ARC firmware takes messages (tt-umd); all-ones is a NoC
- * or a card that no longer answers (host-facts 2.9). */
+/* BOOT_STATUS & 7 == 5 once the ARC firmware takes messages (tt-umd), and the telemetry
+ * table's pointers are set (tt-umd waits for them apart: the firmware may publish them
+ * later); all-ones is a NoC or a card that no longer answers (host-facts 2.9). */
 static int arc_booted(void *arg)
 {
     struct arc_wait *w = arg;
@@ -39,24 +41,28 @@ static int arc_booted(void *arg)
     if (w->status == 0xFFFFFFFFu)
         return err_set(-ENODEV, "the ARC boot status reads all-ones: the card's NoC is hung "
                                 "(reset it: tt-smi -r)");
-    return (w->status & 7) == 5;
+    if ((w->status & 7) != 5)
+        return 0;
+    if ((rc = chip_read32(w->chip, BH_ARC_X, BH_ARC_Y, BH_ARC_TELEMETRY_TABLE_PTR, &w->table)) ||
+        (rc = chip_read32(w->chip, BH_ARC_X, BH_ARC_Y, BH_ARC_TELEMETRY_DATA_PTR, &w->data)))
+        return err_wrap(rc, "reading the telemetry pointers");
+    return w->table && w->data;
 }
 
 static int read_telemetry(struct ttm_chip *chip, struct telemetry *t)
 {
-    struct arc_wait w = {chip, 0};
+    struct arc_wait w = {chip, 0, 0, 0};
     struct wait_budget b;
-    uint32_t table;
     wait_budget_start(&b, ARC_BOOT_TIMEOUT_MS);
     int rc = chip_poll(chip, arc_booted, &w, &b);
     if (rc == -ETIMEDOUT)
-        return err_set(-EIO, "ARC firmware not ready after %u ms (boot status 0x%08x)",
-                       ARC_BOOT_TIMEOUT_MS, w.status);
+        return err_set(-EIO, "ARC firmware not ready after %u ms (boot status 0x%08x, "
+                             "telemetry table 0x%x)", ARC_BOOT_TIMEOUT_MS, w.status, w.table);
     if (rc)
         return rc;
-    if ((rc = chip_read32(chip, BH_ARC_X, BH_ARC_Y, BH_ARC_TELEMETRY_TABLE_PTR, &table)) ||
-        (rc = chip_read32(chip, BH_ARC_X, BH_ARC_Y, BH_ARC_TELEMETRY_DATA_PTR, &t->data)) ||
-        (rc = chip_read32(chip, BH_ARC_X, BH_ARC_Y, table + 4, &t->n)))
+    uint32_t table = w.table;
+    t->data = w.data;
+    if ((rc = chip_read32(chip, BH_ARC_X, BH_ARC_Y, table + 4, &t->n)))
         return err_wrap(rc, "reading the telemetry table");
     if (t->n > TELEMETRY_MAX_ENTRIES)
         return err_set(-EIO, "telemetry table claims %u entries", t->n);

@@ -10,7 +10,9 @@
  *   registers or write-combined for memory, with a drain after every write.
  * - Host memory the device reaches is pinned with a NoC mapping. With an IOMMU any pages
  *   do; without one they must be physically contiguous, so one 1 GiB huge page.
- * - A reset of the card, by anyone, makes every later call fail with -ENODEV.
+ * - A reset of the card, by anyone, makes every later call fail with -ENODEV (from tt-kmd
+ *   2.6; from 2.7 the driver also tears down the mappings, which then raise SIGBUS: see
+ *   kmd_io.c). Older drivers do not tell a handle its card was reset.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "../util/err.h"
 #include "kmd_abi.h"
@@ -36,7 +39,6 @@
 #define REG_MAP_SIZE 0x300000u
 /* Host memory pinned at once, at most (the driver's outbound iATU regions). */
 #define KMD_PINS 16
-#define PAGE 4096u
 #define HUGE_1G (1ull << 30)
 #define MAP_HUGE_1GB_FLAG (30 << 26)   /* MAP_HUGE_SHIFT */
 
@@ -77,9 +79,17 @@ static bool version_at_least(const struct kmd_port *k, int major, int minor)
 }
 
 /* A failed request: -ENODEV means the card was reset or removed under this process, after
- * which nothing on the handle works again (host-facts 1.1). */
+ * which nothing on the handle works again (host-facts 1.1). Before this process holds the
+ * card, it means a reset that has not finished: until its POST_RESET the driver answers
+ * every handle's requests, but for the info ones, with -ENODEV. */
 static int failed(struct kmd_port *k, int rc, const char *what)
 {
+    if (rc == -ENODEV && !k->locked) {
+        k->gone = true;
+        return err_set(rc, "backend kmd: /dev/tenstorrent/%u is in the middle of a reset (%s "
+                           "refused): finish it (tt-smi -r) and open the device again",
+                       k->node, what);
+    }
     if (rc == -ENODEV) {
         k->gone = true;
         return err_set(rc, "backend kmd: /dev/tenstorrent/%u was reset or removed (%s); close "
@@ -212,18 +222,22 @@ static void detect_iommu(struct kmd_port *k)
 
 /* Busy: every power flag on (AICLK raised, Tensix and L2CPU powered, GDDR PHY awake);
  * idle: this process asks for nothing. The driver combines all processes' requests and
- * tells the ARC (kmd-facts 2.7). Older drivers leave the clock where it is. */
+ * tells the ARC (kmd-facts 2.7). Older drivers leave the clock where it is. The driver
+ * fails the request when the ARC does not take its message (not yet booted after a reset,
+ * or its firmware refuses it); the card then works at the clock it has, so only -ENODEV
+ * (a reset) is an error, as tt-umd only warns. */
 static int set_power(struct kmd_port *k, bool busy)
 {
     if (!version_at_least(k, 2, 6))
         return 0;
     struct kmd_power_state s = {.argsz = sizeof s, .validity = KMD_POWER_VALIDITY(4, 0),
                                 .power_flags = busy ? KMD_POWER_BUSY : 0};
-    int rc = request(k, KMD_SET_POWER_STATE, &s, busy ? "SET_POWER_STATE busy"
-                                                      : "SET_POWER_STATE idle");
+    int rc = k->gone ? -ENODEV : k->io->ioctl(k->io->ctx, k->fd, KMD_SET_POWER_STATE, &s);
+    if (rc == -ENODEV)
+        return failed(k, rc, busy ? "SET_POWER_STATE busy" : "SET_POWER_STATE idle");
     if (!rc)
         k->power_busy = busy;
-    return rc;
+    return 0;
 }
 
 static void kmd_close(struct ttm_pcie *p);
@@ -478,6 +492,15 @@ static int kmd_bar_write(struct ttm_pcie *p, unsigned bar, uint64_t offset, cons
 
 /* ---- host memory ---- */
 
+static void unpin(struct kmd_port *k, struct kmd_pin *pin)
+{
+    struct kmd_unpin_pages u = {.virtual_address = (uintptr_t)pin->host, .size = pin->pinned};
+    if (!k->gone)
+        (void)k->io->ioctl(k->io->ctx, k->fd, KMD_UNPIN_PAGES, &u);
+    (void)k->io->munmap(k->io->ctx, pin->host, pin->mapped);
+    pin->host = NULL;
+}
+
 static int kmd_host_mem_alloc(struct ttm_pcie *p, size_t len, void **host, uint64_t *noc_addr)
 {
     struct kmd_port *k = port(p);
@@ -485,7 +508,9 @@ static int kmd_host_mem_alloc(struct ttm_pcie *p, size_t len, void **host, uint6
     for (unsigned i = 0; i < KMD_PINS && !pin; i++)
         if (!k->pins[i].host)
             pin = &k->pins[i];
-    size_t pinned = (len + PAGE - 1) & ~(size_t)(PAGE - 1);
+    /* The driver pins whole pages of the kernel's size, which is not 4 KiB everywhere. */
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t pinned = (len + page - 1) & ~(page - 1);
     if (!pin || !len || pinned > HUGE_1G)
         return err_set(!pin ? -ENOSPC : -EINVAL, "backend kmd: cannot pin %zu bytes of host "
                                                  "memory", len);
@@ -508,28 +533,33 @@ static int kmd_host_mem_alloc(struct ttm_pcie *p, size_t len, void **host, uint6
                                                (k->iommu ? 0 : KMD_PIN_CONTIGUOUS),
                                       .virtual_address = (uintptr_t)mem, .size = pinned}};
     rc = request(k, KMD_PIN_PAGES, &pp, "PIN_PAGES");
-    /* The driver's NoC address lies in the PCIe tile's host window (bit 60). */
+    bool held = !rc;
+    /* The driver's NoC address lies in the PCIe tile's host window (bit 60), and all of
+     * the range within the 36 address bits a NoC request carries beside that bit (our
+     * firmware's NoC writes, BH_NOC_MID_MASK). The driver places ranges bottom-up in a
+     * window every process on the card shares, so a range far up cannot be reached. */
+    uint64_t off = pp.out.noc_address - BH_NOC_PCIE_HOST_BIT;
     if (!rc && ((pp.out.noc_address & ~(BH_HOST_WINDOW_SIZE - 1)) != BH_NOC_PCIE_HOST_BIT ||
-                (pp.out.noc_address & (PAGE - 1))))
+                (pp.out.noc_address & (page - 1))))
         rc = err_set(-EPROTO, "backend kmd: PIN_PAGES gave NoC address 0x%llx, outside the "
                               "host window", (unsigned long long)pp.out.noc_address);
-    if (rc) {
+    else if (!rc && off + pinned > 1ull << BH_NOC_ADDR_LOCAL_BITS)
+        rc = err_set(-ENOSPC, "backend kmd: PIN_PAGES placed host memory at NoC offset "
+                              "0x%llx, beyond the 64 GiB the device's requests reach (other "
+                              "processes hold that much pinned on this card)",
+                     (unsigned long long)off);
+    *pin = (struct kmd_pin){mem, pinned, mapped};
+    if (rc && held)
+        unpin(k, pin);
+    else if (rc)
         (void)k->io->munmap(k->io->ctx, mem, mapped);
+    if (rc) {
+        pin->host = NULL;
         return rc;
     }
-    *pin = (struct kmd_pin){mem, pinned, mapped};
     *host = mem;
     *noc_addr = pp.out.noc_address;
     return 0;
-}
-
-static void unpin(struct kmd_port *k, struct kmd_pin *pin)
-{
-    struct kmd_unpin_pages u = {.virtual_address = (uintptr_t)pin->host, .size = pin->pinned};
-    if (!k->gone)
-        (void)k->io->ioctl(k->io->ctx, k->fd, KMD_UNPIN_PAGES, &u);
-    (void)k->io->munmap(k->io->ctx, pin->host, pin->mapped);
-    pin->host = NULL;
 }
 
 static void kmd_host_mem_free(struct ttm_pcie *p, void *host, size_t len)

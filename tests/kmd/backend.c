@@ -187,10 +187,14 @@ TEST(a_reset_under_an_open_device_fails_its_calls_with_enodev)
         CHECK_EQ(ttm_buffer_create_interleaved(dev, 8192, 1024, TTM_BUFFER_DRAM, &buf), 0);
         uint32_t data[2048] = {1, 2, 3};
         CHECK_EQ(ttm_buffer_write(buf, 0, data, sizeof data), 0);
-        CHECK_EQ(fake_kmd_reset(0), 0);
+        CHECK_EQ(fake_kmd_reset(0, true), 0);
         CHECK_EQ(ttm_buffer_read(buf, 0, data, sizeof data), -ENODEV);
         CHECK(strstr(ttm_last_error(), "was reset or removed"));
         CHECK_EQ(ttm_buffer_write(buf, 0, data, sizeof data), -ENODEV);
+        /* The reset handle still holds the card's lock (locks survive a reset until their
+         * handle closes): a second device is refused until the first is closed. */
+        ttm_device *second;
+        CHECK_EQ(open_card(0, mode, &second), -EBUSY);
         CHECK_EQ(ttm_buffer_destroy(buf), 0);
         ttm_device_close(dev);
         CHECK(all_given_back());
@@ -236,7 +240,7 @@ TEST(a_request_the_driver_fails_is_named_and_nothing_is_held)
     } cases[] = {
         {5, -EIO, "GET_DRIVER_INFO"},   {0, -EIO, "GET_DEVICE_INFO"},
         {8, -EINVAL, "LOCK_CTL"},       {2, -EIO, "QUERY_MAPPINGS"},
-        {15, -EINVAL, "SET_POWER_STATE"}, {13, -EIO, "CONFIGURE_TLB"},
+        {15, -ENODEV, "SET_POWER_STATE"}, {13, -EIO, "CONFIGURE_TLB"},
         {11, -EIO, "ALLOCATE_TLB"},     {7, -ENOSPC, "PIN_PAGES"},
     };
     CHECK_EQ(fake_kmd_install(&strict), 0);
@@ -250,6 +254,54 @@ TEST(a_request_the_driver_fails_is_named_and_nothing_is_held)
         CHECK(strstr(ttm_last_error(), cases[i].named));
         CHECK(all_given_back());
     }
+    /* An ARC that does not take the clock request (not booted yet, or its firmware
+     * refuses it) leaves the card at its clock: not a reason to fail, as for tt-umd. */
+    fake_kmd_fail(15, -EINVAL, 1);
+    ttm_device *dev;
+    CHECK_EQ(open_card(0, TTM_DISPATCH_FAST, &dev), 0);
+    CHECK_EQ(round_trip(dev, TTM_BUFFER_L1, 4096, 5), 0);
+    CHECK_EQ(ttm_device_close(dev), 0);
+    CHECK(all_given_back());
+    fake_kmd_uninstall();
+}
+
+/* Host memory the driver places so far up its NoC window (others hold the rest pinned)
+ * that the device's requests, which carry 36 address bits beside the PCIe bit, cannot
+ * reach all of it: refused at open rather than written wrong later. */
+TEST(host_memory_beyond_what_the_device_addresses_is_refused)
+{
+    struct fake_kmd_config c = strict;
+    c.foreign_pinned = (64ull << 30) - (1u << 20);
+    CHECK_EQ(fake_kmd_install(&c), 0);
+    ttm_device *dev;
+    CHECK_EQ(open_card(0, TTM_DISPATCH_FAST, &dev), -ENOSPC);
+    CHECK(strstr(ttm_last_error(), "beyond the 64 GiB"));
+    CHECK(all_given_back());
+    c.foreign_pinned = 1ull << 30; /* far below: fine */
+    CHECK_EQ(fake_kmd_install(&c), 0);
+    CHECK_EQ(open_card(0, TTM_DISPATCH_FAST, &dev), 0);
+    CHECK_EQ(round_trip(dev, TTM_BUFFER_DRAM, 1 << 16, 4), 0);
+    CHECK_EQ(ttm_device_close(dev), 0);
+    CHECK(all_given_back());
+    fake_kmd_uninstall();
+}
+
+/* A card whose reset has not finished (no POST_RESET yet) refuses new handles too: the
+ * open says so, rather than suggesting to open again. Once the reset finishes it opens. */
+TEST(a_card_in_the_middle_of_a_reset_is_named_as_such)
+{
+    CHECK_EQ(fake_kmd_install(&strict), 0);
+    ttm_device *held, *dev;
+    CHECK_EQ(open_card(1, TTM_DISPATCH_SLOW, &held), 0); /* keeps the card powered */
+    CHECK_EQ(fake_kmd_reset(1, false), 0);
+    CHECK_EQ(open_card(1, TTM_DISPATCH_SLOW, &dev), -ENODEV);
+    CHECK(strstr(ttm_last_error(), "middle of a reset"));
+    CHECK_EQ(ttm_device_close(held), 0);
+    CHECK(all_given_back());
+    CHECK_EQ(open_card(1, TTM_DISPATCH_SLOW, &dev), 0);
+    CHECK_EQ(round_trip(dev, TTM_BUFFER_DRAM, 1 << 16, 3), 0);
+    CHECK_EQ(ttm_device_close(dev), 0);
+    CHECK(all_given_back());
     fake_kmd_uninstall();
 }
 
