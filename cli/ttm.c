@@ -25,8 +25,8 @@ static const char usage[] =
     "  --board B        p100a or p150a (emu; default p100a; ttsim models a P150A)\n"
     "  --slow           slow dispatch (default: fast)\n"
     "\n"
-    "`ttm COMMAND --help` says more. Exit status: 0 success, 1 a check or the command\n"
-    "failed, 2 bad usage.\n";
+    "`ttm COMMAND --help` says more; `ttm --version` prints the library's version.\n"
+    "Exit status: 0 success, 1 a check or the command failed, 2 bad usage.\n";
 
 bool cli_is_help(const char *arg)
 {
@@ -79,6 +79,10 @@ int main(int argc, char **argv)
     if (argc < 2 || cli_is_help(argv[1])) {
         fputs(usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_BAD_USAGE : 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("ttm %s\n", ttm_version());
+        return 0;
     }
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name))

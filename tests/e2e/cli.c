@@ -49,6 +49,11 @@ TEST(help_and_bad_usage)
         CHECK(strstr(out, "usage: ttm"));
         free(out);
     }
+    CHECK_EQ(ttm("--version", false, &out), 0);
+    char want[32];
+    snprintf(want, sizeof want, "ttm %s\n", ttm_version());
+    CHECK(!strcmp(out, want));
+    free(out);
     static const char *const bad[] = {"", "nonsense", "smoke --bogus", "info --device x",
                                       "trace", "trace -- ", "overhead --backend"};
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
