@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Every C example under examples/ runs and finds its result correct, in both dispatch
-modes (the Python examples run in tests/e2e/python/).
+modes on the emulator, and in fast dispatch on ttsim when TTSIM_LIB names it (the Python
+examples run in tests/e2e/python/).
 
     TTM_BUILD=build tests/examples.py
 
@@ -14,12 +15,15 @@ BUILD = os.environ.get("TTM_BUILD", os.path.join(ROOT, "build"))
 EXAMPLES = sorted(f[:-2] for f in os.listdir(os.path.join(ROOT, "examples")) if f.endswith(".c"))
 
 
-def run(name, slow):
-    env = dict(os.environ, TTM_BACKEND="emu")
+def run(name, slow, backend="emu"):
+    env = dict(os.environ, TTM_BACKEND=backend)
     env.pop("TTM_SLOW_DISPATCH", None)
     if slow:
         env["TTM_SLOW_DISPATCH"] = "1"
-    test = "%s_%s" % (name, "slow" if slow else "fast")
+    test = "%s_%s%s" % (name, "slow" if slow else "fast", "" if backend == "emu" else "_" + backend)
+    if backend == "ttsim" and not os.environ.get("TTSIM_LIB"):
+        print("SKIP %s\n  skipped: TTSIM_LIB is not set (path to a Blackhole libttsim.so)" % test)
+        return
     try:
         r = subprocess.run([os.path.join(BUILD, "examples", name)], capture_output=True,
                            text=True, env=env, timeout=240)
@@ -39,3 +43,5 @@ for name in EXAMPLES:
         if name == "queue" and slow:
             continue  # the command queue is fast dispatch's
         run(name, slow)
+    # What ttsim refuses, the emulator must refuse too: each example once on ttsim.
+    run(name, False, "ttsim")
