@@ -432,6 +432,12 @@ static const char tt_compute[] =
     "#include <cstdint>\n"
     "#include \"compute_kernel_api/eltwise_binary.h\"\n"
     "#include \"compute_kernel_api/tile_move_copy.h\"\n"
+    "#include \"compute_kernel_api/cb_api.h\"\n"
+    "#include \"compute_kernel_api/reg_api.h\"\n"
+    "#include \"compute_kernel_api/pack.h\"\n"
+    "#include \"compute_kernel_api/eltwise_unary/binop_with_scalar.h\"\n"
+    "#include \"compute_kernel_api/eltwise_unary/sfpu_split_includes.h\"\n"
+    "#include \"debug/dprint.h\"\n"
     "namespace NAMESPACE {\n"
     "void MAIN {\n"
     "    uint32_t n_tiles = get_arg_val<uint32_t>(0);\n"
@@ -459,6 +465,7 @@ static const char tt_compute[] =
 /* The writer in TT-Metal's newer style: a TensorAccessor from compile-time args. */
 static const char tt_writer[] =
     "#include \"dataflow_api.h\"\n"
+    "#include \"debug/dprint.h\"\n"
     "void kernel_main() {\n"
     "    uint32_t dst_addr = get_arg_val<uint32_t>(0);\n"
     "    uint32_t n_tiles = get_arg_val<uint32_t>(1);\n"
