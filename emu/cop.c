@@ -379,6 +379,8 @@ static const struct cop_opdef opdefs[256] = {
     [0x67] = {op_storereg, 0},                [0x70] = {bhe_cop_sfpload, 0x001C00},
     [0x71] = {bhe_cop_sfploadi, 0},           [0x72] = {bhe_cop_sfpstore, 0x001C00},
     [0x74] = {bhe_cop_sfp_arith, 0},          [0x75] = {bhe_cop_sfp_arith, 0},
+    [0x7B] = {bhe_cop_sfpsetcc, 0xFFE000},    [0x7C] = {bhe_cop_sfpmov, 0xFFF000},
+    [0x7D] = {bhe_cop_sfpmov, 0xFFF000},
     [0x84] = {bhe_cop_sfp_arith, 0xF00000},   [0x85] = {bhe_cop_sfp_arith, 0xF00000},
     [0x86] = {bhe_cop_sfp_arith, 0xF00000},   [0x8A] = {bhe_cop_sfpencc, 0xFFCF00},
     [0x8F] = {bhe_cop_sfpnop, 0xFFFFFF},      [0xA2] = {op_stallwait, 0x007000},

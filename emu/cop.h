@@ -135,6 +135,8 @@ enum cop_exec bhe_cop_sfpstore(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_sfploadi(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_sfp_arith(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_sfpencc(struct tt_cop *cop, unsigned th, uint32_t insn);
+enum cop_exec bhe_cop_sfpsetcc(struct tt_cop *cop, unsigned th, uint32_t insn);
+enum cop_exec bhe_cop_sfpmov(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_sfpnop(struct tt_cop *cop, unsigned th, uint32_t insn);
 enum cop_exec bhe_cop_pacr(struct tt_cop *cop, unsigned th, uint32_t insn);
 

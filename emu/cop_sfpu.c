@@ -249,6 +249,59 @@ enum cop_exec bhe_cop_sfpencc(struct tt_cop *cop, unsigned th, uint32_t insn)
     return EXEC_DONE;
 }
 
+/* SFPSETCC: each enabled lane's condition code from LReg c as a signed integer: < 0
+ * (mod1 0), != 0 (2), >= 0 (4), == 0 (6). ttsim takes it only with the condition codes
+ * on, and no destination or immediate. */
+enum cop_exec bhe_cop_sfpsetcc(struct tt_cop *cop, unsigned th, uint32_t insn)
+{
+    uint32_t mod = cop_field(insn, 0, 4), c = cop_field(insn, 8, 4);
+    if ((mod & 1) || mod > 6)
+        return cop_refuse(cop, th, insn, "SFPSETCC mode %u not in ttsim", mod);
+    if (cop_field(insn, 4, 4) || cop_field(insn, 12, 1))
+        return cop_refuse(cop, th, insn, "SFPSETCC with a destination or an immediate");
+    if (!cop->cc_enable)
+        return cop_refuse(cop, th, insn, "SFPSETCC with the condition codes off");
+    uint32_t lanes = cop->lane_enabled;
+    for (unsigned l = 0; l < COP_LANES; l++) {
+        if (!(lanes >> l & 1))
+            continue;
+        int32_t v = (int32_t)cop->lreg[c][l];
+        bool set = mod == 0 ? v < 0 : mod == 2 ? v != 0 : mod == 4 ? v >= 0 : v == 0;
+        cop->lane_enabled = set ? cop->lane_enabled | 1u << l : cop->lane_enabled & ~(1u << l);
+    }
+    return EXEC_DONE;
+}
+
+/* SFPMOV (0x7C): LReg dest = LReg c, with the sign flipped (mod1 1) or on every lane
+ * whatever the condition codes (mod1 2). SFPABS (0x7D): the absolute value, as a float
+ * (mod1 1: negative NaNs kept as they are) or as a two's complement integer (mod1 0). */
+enum cop_exec bhe_cop_sfpmov(struct tt_cop *cop, unsigned th, uint32_t insn)
+{
+    uint32_t op = insn >> 24, mod = cop_field(insn, 0, 4), dest = cop_field(insn, 4, 4);
+    uint32_t c = cop_field(insn, 8, 4);
+    if (dest >= 8)
+        return cop_refuse(cop, th, insn, "SFPU result to LReg %u", dest);
+    if (op == 0x7C && mod == 8)
+        return cop_refuse(cop, th, insn, "SFPMOV from the random generator not modelled");
+    if (op == 0x7C ? mod > 2 : mod > 1)
+        return cop_refuse(cop, th, insn, "%s mode %u not in ttsim", op == 0x7C ? "SFPMOV" : "SFPABS",
+                          mod);
+    uint32_t lanes = op == 0x7C && mod == 2 ? 0xFFFFFFFFu : active_lanes(cop);
+    for (unsigned l = 0; l < COP_LANES; l++) {
+        if (!(lanes >> l & 1))
+            continue;
+        uint32_t v = cop->lreg[c][l];
+        if (op == 0x7C)
+            v ^= mod == 1 ? SIGN : 0;
+        else if (mod == 1)
+            v = v <= 0xFF800000u ? v & ~SIGN : v;
+        else
+            v = v & SIGN ? 0u - v : v;
+        cop->lreg[dest][l] = v;
+    }
+    return EXEC_DONE;
+}
+
 enum cop_exec bhe_cop_sfpnop(struct tt_cop *cop, unsigned th, uint32_t insn)
 {
     (void)cop, (void)th, (void)insn;

@@ -30,4 +30,11 @@ static const struct compute_fault {
     /* A Dst row the SFPU cannot reach: an odd row through the math offset. */
     {COMPUTE_BROKEN("TTI(TT_SETC16(1, 1)); TTI(TT_SFPLOAD(0, 2, 0, 0))", ""), "TRISC1",
      "Dst row odd"},
+    /* SFPSETCC with an odd mode, and with the condition codes off. */
+    {COMPUTE_BROKEN("TTI(TT_SFPSETCC(0, 1))", ""), "TRISC1", "SFPSETCC mode 1"},
+    {COMPUTE_BROKEN("TTI(0x8A00000Au); TTI(TT_SFPSETCC(0, 0))", ""), "TRISC1",
+     "condition codes off"},
+    /* SFPMOV's mode 3 and SFPABS's mode 2 do not exist. */
+    {COMPUTE_BROKEN("TTI(TT_SFPMOV(0, 1, 3))", ""), "TRISC1", "SFPMOV mode 3"},
+    {COMPUTE_BROKEN("TTI(TT_SFPABS(0, 1, 2))", ""), "TRISC1", "SFPABS mode 2"},
 };

@@ -437,6 +437,8 @@ static const char tt_compute[] =
     "#include \"compute_kernel_api/pack.h\"\n"
     "#include \"compute_kernel_api/eltwise_unary/binop_with_scalar.h\"\n"
     "#include \"compute_kernel_api/eltwise_unary/sfpu_split_includes.h\"\n"
+    "#include \"compute_kernel_api/eltwise_unary/relu.h\"\n"
+    "#include \"compute_kernel_api/eltwise_unary/negative.h\"\n"
     "#include \"debug/dprint.h\"\n"
     "namespace NAMESPACE {\n"
     "void MAIN {\n"

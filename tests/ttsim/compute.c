@@ -232,6 +232,63 @@ static int sfpu_scalar_ops(ttm_device *dev, struct rec *r)
 }
 DIFF_TEST(sfpu_scalar_ops)
 
+/* ReLU, absolute value and negation: moves under the SFPU's condition codes. What the
+ * tile's trip through Dst keeps: inputs with a zero exponent arrive as +0 and results
+ * with one leave as +0; NaNs are left to the comparison with ttsim. */
+static const char sign_op_compute_src[] =
+    "#include <ttm/kernel/compute.h>\n"
+    "void kernel_main(void) {\n"
+    "    uint32_t n = get_arg_val(0);\n"
+    "    init_sfpu(0, 16);\n"
+    "    for (uint32_t i = 0; i < n; i++) {\n"
+    "        tile_regs_acquire();\n"
+    "        cb_wait_front(0, 1);\n"
+    "        copy_tile_init(0);\n"
+    "        copy_tile(0, 0, 0);\n"
+    "        OP_INIT();\n"
+    "        OP(0);\n"
+    "        tile_regs_commit();\n"
+    "        tile_regs_wait();\n"
+    "        cb_reserve_back(16, 1);\n"
+    "        pack_tile(0, 16);\n"
+    "        cb_pop_front(0, 1);\n"
+    "        tile_regs_release();\n"
+    "        cb_push_back(16, 1);\n"
+    "    }\n"
+    "}\n";
+
+static uint32_t sign_op_ref(uint16_t x, uint32_t op)
+{
+    if ((x & 0x7FFF) > 0x7F80)
+        return REF_ANY;
+    uint16_t v = x & 0x7F80 ? x : 0;
+    v = op == 0 ? (v & 0x8000 ? 0 : v) : op == 1 ? v & 0x7FFF : v ^ 0x8000;
+    return (v & 0x7FFF) < 0x80 ? 0 : v;
+}
+
+static int sfpu_sign_ops(ttm_device *dev, struct rec *r)
+{
+    size_t n = 65536;
+    uint16_t *in = malloc(2 * n);
+    if (!in)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        in[i] = (uint16_t)i;
+    static const char *const defines[3] = {"OP=relu_tile OP_INIT=relu_tile_init",
+                                           "OP=abs_tile OP_INIT=abs_tile_init",
+                                           "OP=negative_tile OP_INIT=negative_tile_init"};
+    static const char *const names[3] = {"relu, every bfloat16", "abs, every bfloat16",
+                                         "negative, every bfloat16"};
+    int rc = 0;
+    for (uint32_t op = 0; !rc && op < 3; op++) {
+        struct sfpu_run s = {{0, 0, 3, 0}, 16, defines[op], 0, sign_op_compute_src};
+        rc = sfpu_check(dev, r, &s, in, n, sign_op_ref, op, names[op]);
+    }
+    free(in);
+    return rc;
+}
+DIFF_TEST(sfpu_sign_ops)
+
 /* ---- Element-wise binary operations ---- */
 
 struct binary_run {

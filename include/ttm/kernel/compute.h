@@ -99,6 +99,9 @@
 #define TT_SFPADD(a, b, c, dest, mod) (0x85000000u | (a) << 16 | (b) << 12 | (c) << 8 | (dest) << 4 | (mod))
 #define TT_SFPMUL(a, b, c, dest, mod) (0x86000000u | (a) << 16 | (b) << 12 | (c) << 8 | (dest) << 4 | (mod))
 #define TT_SFPENCC_ALL 0x8A00300Au
+#define TT_SFPSETCC(c, mod) (0x7B000000u | (c) << 8 | (mod))
+#define TT_SFPMOV(c, dest, mod) (0x7C000000u | (c) << 8 | (dest) << 4 | (mod))
+#define TT_SFPABS(c, dest, mod) (0x7D000000u | (c) << 8 | (dest) << 4 | (mod))
 #define TT_ELW(op, dst, am, clear) ((op) << 24 | (clear) << 22 | (am) << 14 | (dst))
 #define TT_NOP 0x02000000u
 
@@ -565,6 +568,67 @@ TTM_INLINE void ttm_sfpu_scalar(uint32_t op, uint32_t dst, uint32_t param)
     TTI(TT_SETRWC(0, 4)); /* Dst counter back to 0 */
 }
 #endif
+
+#define TTM_SFPU_RELU 0u
+#define TTM_SFPU_ABS 1u
+#define TTM_SFPU_NEG 2u
+
+#ifdef TRISC_MATH
+/* Dst tile dst = max(x, 0), |x| or -x, by moves alone: exact, NaNs' payloads kept. ReLU
+ * enables the lanes holding a negative number (sign bit set: -0.0 and negative NaNs too)
+ * and moves the constant 0.0 (LReg9) into them; the last enable leaves every lane on, as
+ * the coprocessor starts. */
+TTM_INLINE void ttm_sfpu_sign_op(uint32_t op, uint32_t dst)
+{
+    uint32_t base = TTM_DST_TILE_ROWS * TTM_DST_TILE(dst);
+    for (uint32_t v = 0; v < 32; v++) {
+        tt_push(TT_SFPLOAD(0, TTM_SFPU_MOD, 0, base));
+        if (op == TTM_SFPU_RELU) {
+            tt_push(TT_SFPSETCC(0, 0));
+            tt_push(TT_SFPMOV(9, 0, 0));
+            tt_push(TT_SFPENCC_ALL);
+        } else if (op == TTM_SFPU_ABS) {
+            tt_push(TT_SFPABS(0, 0, 1));
+        } else {
+            tt_push(TT_SFPMOV(0, 0, 1));
+        }
+        tt_push(TT_SFPSTORE(0, TTM_SFPU_MOD, TT_ADDR_MOD_SFPU, base));
+    }
+    TTI(TT_SETRWC(0, 4)); /* Dst counter back to 0 */
+}
+#endif
+
+/* TT-Metal's relu_tile, abs_tile and negative_tile on Dst tile dst (after init_sfpu and
+ * the tile's copy into Dst); their inits do nothing. */
+TTM_INLINE void relu_tile_init(void)
+{
+}
+
+TTM_INLINE void relu_tile(uint32_t dst)
+{
+    MATH(ttm_sfpu_sign_op(TTM_SFPU_RELU, dst);)
+    (void)dst;
+}
+
+TTM_INLINE void abs_tile_init(void)
+{
+}
+
+TTM_INLINE void abs_tile(uint32_t dst)
+{
+    MATH(ttm_sfpu_sign_op(TTM_SFPU_ABS, dst);)
+    (void)dst;
+}
+
+TTM_INLINE void negative_tile_init(void)
+{
+}
+
+TTM_INLINE void negative_tile(uint32_t dst)
+{
+    MATH(ttm_sfpu_sign_op(TTM_SFPU_NEG, dst);)
+    (void)dst;
+}
 
 TTM_INLINE void add_unary_tile(uint32_t dst, uint32_t param)
 {
