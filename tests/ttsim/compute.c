@@ -121,15 +121,23 @@ static uint32_t add1_ref(uint16_t x, uint32_t scalar)
     return add1_sfpu_reference(x);
 }
 
-/* All 65,536 bfloat16 patterns, 64 tiles, on one core. */
+/* All 65,536 bfloat16 patterns in order: 64 tiles. NULL when out of memory. */
+#define EVERY_BF16 65536u
+static uint16_t *every_bf16(void)
+{
+    uint16_t *in = malloc(2 * EVERY_BF16);
+    for (size_t i = 0; in && i < EVERY_BF16; i++)
+        in[i] = (uint16_t)i;
+    return in;
+}
+
+/* Every bfloat16 on one core. */
 static int add1_sfpu_every_bf16(ttm_device *dev, struct rec *r)
 {
-    size_t n = 65536;
-    uint16_t *in = malloc(2 * n);
+    size_t n = EVERY_BF16;
+    uint16_t *in = every_bf16();
     if (!in)
         return -ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        in[i] = (uint16_t)i;
     struct sfpu_run s = {{0, 0, 0, 0}, 64, NULL, 0, NULL};
     int rc = sfpu_check(dev, r, &s, in, n, add1_ref, 0, "add1_sfpu, every bfloat16");
     free(in);
@@ -268,12 +276,10 @@ static uint32_t sign_op_ref(uint16_t x, uint32_t op)
 
 static int sfpu_sign_ops(ttm_device *dev, struct rec *r)
 {
-    size_t n = 65536;
-    uint16_t *in = malloc(2 * n);
+    size_t n = EVERY_BF16;
+    uint16_t *in = every_bf16();
     if (!in)
         return -ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        in[i] = (uint16_t)i;
     static const char *const defines[3] = {"OP=relu_tile OP_INIT=relu_tile_init",
                                            "OP=abs_tile OP_INIT=abs_tile_init",
                                            "OP=negative_tile OP_INIT=negative_tile_init"};
